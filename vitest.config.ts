@@ -2,6 +2,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
 	test: {
-		projects: ["packages/*", "apps/server"],
+		include: ["packages/*/test/**/*.test.ts", "apps/server/test/**/*.test.ts"],
+		testTimeout: 60_000,
+		hookTimeout: 120_000,
 	},
 });
