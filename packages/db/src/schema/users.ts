@@ -1,0 +1,48 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { accessTier, authMethod } from "./enums.ts";
+import { organizations } from "./organizations.ts";
+import { scimConnections } from "./scim-connections.ts";
+import { createdAt, timestamptz, updatedAt } from "./timestamps.ts";
+
+/**
+ * A person in an organization, shaped like the host platform's User. The typed columns are what
+ * Roster filters and decides on; everything else from the SCIM resource lives in `attributes`.
+ */
+export const users = pgTable(
+	"users",
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		orgId: uuid()
+			.notNull()
+			.references(() => organizations.id, { onDelete: "cascade" }),
+		userName: text().notNull(),
+		email: text(),
+		displayName: text(),
+		givenName: text(),
+		familyName: text(),
+		externalId: text(),
+		isActive: boolean().notNull().default(true),
+		isDeleted: boolean().notNull().default(false),
+		accessTier: accessTier().notNull().default("NONE"),
+		accessTierSource: text(),
+		authMethod: authMethod().notNull().default("SCIM"),
+		passwordHash: text(),
+		connectionId: uuid().references(() => scimConnections.id, { onDelete: "set null" }),
+		attributes: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+		version: integer().notNull().default(1),
+		createdAt: createdAt(),
+		updatedAt: updatedAt(),
+		deactivatedAt: timestamptz(),
+		deletedAt: timestamptz(),
+	},
+	(t) => [
+		uniqueIndex("users_org_user_name_unique").on(t.orgId, sql`lower(${t.userName})`),
+		index("users_org_external_id_idx").on(t.orgId, t.externalId),
+		index("users_org_email_idx").on(t.orgId, sql`lower(${t.email})`),
+		index("users_org_created_at_id_idx").on(t.orgId, t.createdAt, t.id),
+	],
+);
+
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
