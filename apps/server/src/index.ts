@@ -1,1 +1,75 @@
-export {};
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createDatabase, type DatabaseHandle, migrate } from "@roster/db";
+import { createApp } from "./app.ts";
+import { loadConfig } from "./env.ts";
+import { describeFailure } from "./failure.ts";
+import { createLogger, type Logger } from "./logger.ts";
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+	const config = loadConfig();
+	const logger = createLogger({ level: config.logLevel });
+	if (config.secretSource !== "environment") {
+		logger.warn(
+			{ secretFile: config.secretFile },
+			"ROSTER_SECRET is not set: using a generated development secret; set ROSTER_SECRET in production",
+		);
+	}
+	const db = await createDatabase(config.databaseUrl);
+	try {
+		await migrate(db);
+	} catch (error) {
+		await db.close();
+		throw error;
+	}
+	const app = createApp({ db, config, logger });
+	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+	server.once("error", (error) => {
+		process.stderr.write(`${describeFailure(error)}\n`);
+		void db.close().finally(() => process.exit(1));
+	});
+	server.once("listening", () => {
+		const { port } = server.address() as AddressInfo;
+		logger.info({ url: `http://${config.host}:${port}`, database: db.url }, "Roster is listening");
+	});
+	const stop = (signal: NodeJS.Signals) => void shutdown(signal, server, db, logger);
+	process.once("SIGTERM", stop);
+	process.once("SIGINT", stop);
+}
+
+/**
+ * Stops accepting connections, lets in-flight requests finish for up to 10 s, then closes the
+ * database so a PGlite directory is released cleanly before exiting 0.
+ */
+async function shutdown(
+	signal: NodeJS.Signals,
+	server: ReturnType<typeof serve>,
+	db: DatabaseHandle,
+	logger: Logger,
+): Promise<void> {
+	logger.info({ signal }, "shutting down");
+	const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+	if ("closeIdleConnections" in server) server.closeIdleConnections();
+	const deadline = setTimeout(() => {
+		logger.warn("in-flight requests did not finish in time; closing their connections");
+		if ("closeAllConnections" in server) server.closeAllConnections();
+	}, SHUTDOWN_GRACE_MS);
+	deadline.unref();
+	await closed;
+	clearTimeout(deadline);
+	try {
+		await db.close();
+	} catch (error) {
+		logger.error({ err: error }, "closing the database failed");
+		process.exit(1);
+	}
+	logger.info("stopped");
+	process.exit(0);
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`${describeFailure(error)}\n`);
+	process.exit(1);
+});

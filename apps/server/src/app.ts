@@ -1,0 +1,63 @@
+import { fileURLToPath } from "node:url";
+import { trpcServer } from "@hono/trpc-server";
+import { Hono } from "hono";
+import type { AppDeps, AppEnv } from "./app-env.ts";
+import { mountConsole } from "./http/console.ts";
+import { handleError, handleNotFound } from "./http/errors.ts";
+import { requestId } from "./http/request-id.ts";
+import { requestLog } from "./http/request-log.ts";
+import { createScimApp } from "./scim/index.ts";
+import { appRouter } from "./trpc/root.ts";
+import type { TrpcContext } from "./trpc/trpc.ts";
+
+export type { AppDeps, AppEnv } from "./app-env.ts";
+
+const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL("../../console/dist", import.meta.url));
+
+/**
+ * Builds the whole HTTP surface from its dependencies without listening, so tests drive it with
+ * `app.request()` and boot only adds `serve`. Order matters: API routes, then static console files,
+ * then the client-side route fallback.
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+	const app = new Hono<AppEnv>();
+	app.use("*", requestId());
+	app.use("*", requestLog({ logger: deps.logger }));
+	app.onError(handleError);
+	app.notFound(handleNotFound);
+
+	app.get("/healthz", (c) => c.json({ status: "ok" }));
+	app.get("/readyz", async (c) => {
+		try {
+			await deps.db.ping();
+			return c.json({ status: "ready" });
+		} catch (error) {
+			c.get("logger").warn({ err: error }, "database not ready");
+			return c.json({ status: "unavailable" }, 503);
+		}
+	});
+
+	app.use(
+		"/trpc/*",
+		trpcServer({
+			endpoint: "/trpc",
+			router: appRouter,
+			createContext: (_opts, c): TrpcContext => ({
+				db: deps.db.db,
+				config: deps.config,
+				logger: c.get("logger"),
+				requestId: c.get("requestId"),
+				session: null,
+			}),
+		}),
+	);
+
+	if (deps.config.scimEnabled) {
+		const scim = createScimApp(deps);
+		app.route("/scim/v2", scim);
+		app.route("/organizations/:slug/scim/v2", scim);
+	}
+
+	mountConsole(app, deps.consoleDir ?? DEFAULT_CONSOLE_DIR);
+	return app;
+}

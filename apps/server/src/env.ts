@@ -1,0 +1,134 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { z } from "zod";
+
+const MIN_SECRET_BYTES = 32;
+const DEFAULT_DATABASE_URL = "pglite://./.roster/data";
+
+/** Raised for any invalid setting; boot and the CLI print its message as their single error line. */
+export class ConfigError extends Error {
+	override name = "ConfigError";
+}
+
+const envSchema = z.object({
+	PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+	HOST: z.string().default("127.0.0.1"),
+	DATABASE_URL: z.string().default(DEFAULT_DATABASE_URL),
+	ROSTER_SECRET: z
+		.string()
+		.refine((value) => Buffer.byteLength(value) >= MIN_SECRET_BYTES, {
+			message: `must be at least ${MIN_SECRET_BYTES} bytes`,
+		})
+		.optional(),
+	SCIM_SERVER_ENABLED: z.enum(["true", "false"]).default("true"),
+	LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+	NODE_ENV: z.string().default("development"),
+	REDIS_URL: z.url().optional(),
+});
+
+type EnvName = keyof z.input<typeof envSchema>;
+
+/** Where the secret came from, so boot can warn when a generated development secret is in use. */
+export type SecretSource = "environment" | "generated" | "file";
+
+/** The validated settings of one Roster process. */
+export interface Config {
+	port: number;
+	host: string;
+	databaseUrl: string;
+	secret: string;
+	secretSource: SecretSource;
+	secretFile: string | undefined;
+	scimEnabled: boolean;
+	logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+	nodeEnv: string;
+	redisUrl: string | undefined;
+}
+
+/**
+ * Reads and validates `process.env` (the only place that does), with `overrides` winning — the CLI
+ * passes `--database-url` this way. Throws `ConfigError` with a one-line message on bad input.
+ */
+export function loadConfig(overrides: Partial<Record<EnvName, string>> = {}): Config {
+	const baseDir = process.env.INIT_CWD ?? process.cwd();
+	return parseConfig({ ...process.env, ...overrides }, baseDir);
+}
+
+/**
+ * Validates a raw environment. Relative `pglite://` paths resolve against `baseDir` (the directory
+ * the operator ran `pnpm` from), so the server and the CLI open the same data directory.
+ */
+export function parseConfig(raw: Record<string, string | undefined>, baseDir: string): Config {
+	const present = Object.fromEntries(
+		Object.entries(raw).filter(([, value]) => value !== undefined && value !== ""),
+	);
+	const result = envSchema.safeParse(present);
+	if (!result.success) {
+		const issue = result.error.issues[0];
+		const name = issue?.path.join(".") ?? "environment";
+		throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? "is invalid"}`);
+	}
+	const env = result.data;
+	const databaseUrl = absoluteDatabaseUrl(env.DATABASE_URL, baseDir);
+	const secret = resolveSecret(env.ROSTER_SECRET, env.NODE_ENV, databaseUrl, baseDir);
+	return {
+		port: env.PORT,
+		host: env.HOST,
+		databaseUrl,
+		...secret,
+		scimEnabled: env.SCIM_SERVER_ENABLED === "true",
+		logLevel: env.LOG_LEVEL,
+		nodeEnv: env.NODE_ENV,
+		redisUrl: env.REDIS_URL,
+	};
+}
+
+function absoluteDatabaseUrl(url: string, baseDir: string): string {
+	const dir = pgliteDirectory(url);
+	if (dir === undefined || isAbsolute(dir)) return url;
+	return `pglite://${resolve(baseDir, dir)}`;
+}
+
+function pgliteDirectory(url: string): string | undefined {
+	return url.startsWith("pglite://") ? url.slice("pglite://".length) : undefined;
+}
+
+function resolveSecret(
+	fromEnv: string | undefined,
+	nodeEnv: string,
+	databaseUrl: string,
+	baseDir: string,
+): Pick<Config, "secret" | "secretSource" | "secretFile"> {
+	if (fromEnv !== undefined) return { secret: fromEnv, secretSource: "environment", secretFile: undefined };
+	if (nodeEnv === "production") {
+		throw new ConfigError("Invalid configuration: ROSTER_SECRET is required when NODE_ENV=production");
+	}
+	const dataDir = pgliteDirectory(databaseUrl);
+	const secretFile = dataDir ? join(dirname(dataDir), "secret") : resolve(baseDir, ".roster", "secret");
+	const stored = readSecretFile(secretFile);
+	if (stored !== undefined) return { secret: stored, secretSource: "file", secretFile };
+	const generated = randomBytes(MIN_SECRET_BYTES).toString("base64url");
+	try {
+		mkdirSync(dirname(secretFile), { recursive: true });
+		writeFileSync(secretFile, `${generated}\n`, { mode: 0o600, flag: "wx" });
+	} catch (error) {
+		const raced = readSecretFile(secretFile);
+		if (raced !== undefined) return { secret: raced, secretSource: "file", secretFile };
+		throw new ConfigError(`Cannot store a development secret in ${secretFile}: ${(error as Error).message}`);
+	}
+	return { secret: generated, secretSource: "generated", secretFile };
+}
+
+function readSecretFile(path: string): string | undefined {
+	let content: string;
+	try {
+		content = readFileSync(path, "utf8").trim();
+	} catch {
+		return undefined;
+	}
+	if (Buffer.byteLength(content) < MIN_SECRET_BYTES) {
+		throw new ConfigError(`The development secret in ${path} is shorter than ${MIN_SECRET_BYTES} bytes`);
+	}
+	return content;
+}
