@@ -1,0 +1,5 @@
+export type * from "./ast.ts";
+export * from "./bind.ts";
+export * from "./datetime.ts";
+export * from "./evaluate.ts";
+export * from "./parse.ts";

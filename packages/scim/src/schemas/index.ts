@@ -1,0 +1,8 @@
+export * from "../filter/attr-path.ts";
+export * from "./common.ts";
+export * from "./enterprise.ts";
+export * from "./group.ts";
+export * from "./resolve.ts";
+export * from "./resource-types.ts";
+export type * from "./types.ts";
+export * from "./user.ts";
