@@ -3,3 +3,4 @@ export * from "./bind.ts";
 export * from "./datetime.ts";
 export * from "./evaluate.ts";
 export * from "./parse.ts";
+export * from "./sql.ts";
