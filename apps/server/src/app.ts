@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	);
 
 	if (deps.config.scimEnabled) {
-		const scim = createScimApp(deps);
+		const scim = createScimApp(deps, deps.scim);
 		app.route("/scim/v2", scim);
 		app.route("/organizations/:slug/scim/v2", scim);
 	}

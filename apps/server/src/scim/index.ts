@@ -1,12 +1,42 @@
-import { ScimError } from "@roster/scim";
 import { Hono } from "hono";
-import type { AppDeps, AppEnv } from "../app-env.ts";
+import type { AppDeps } from "../app-env.ts";
+import { ActivityRecorder } from "./activity.ts";
+import { scimAuth } from "./auth.ts";
+import { discoveryRoutes } from "./discovery.routes.ts";
+import type { ScimEnv } from "./env.ts";
+import { provisioningLog } from "./provisioning-log.ts";
+import { ScimRateLimits, scimRateLimit } from "./rate-limit.ts";
 
-/** The SCIM 2.0 sub-app, mounted at `/scim/v2` and `/organizations/:slug/scim/v2`; routes come next. */
-export function createScimApp(_deps: AppDeps): Hono<AppEnv> {
-	const scim = new Hono<AppEnv>();
-	scim.all("*", () => {
-		throw new ScimError(404, undefined, "Not implemented yet");
+const MOUNT = "/scim/v2";
+
+/** What the SCIM API keeps across requests; boot owns it so shutdown can flush it. */
+export interface ScimRuntime {
+	activity: ActivityRecorder;
+	rateLimits: ScimRateLimits;
+}
+
+export function createScimRuntime(deps: Pick<AppDeps, "db" | "logger">): ScimRuntime {
+	return {
+		activity: new ActivityRecorder({ db: deps.db.db, logger: deps.logger }),
+		rateLimits: new ScimRateLimits(),
+	};
+}
+
+/**
+ * The SCIM 2.0 sub-app, mounted at `/scim/v2` and `/organizations/:slug/scim/v2`. Order: provisioning
+ * log (outermost, so failures are logged too), bearer auth, per-token rate limit, then the routes.
+ */
+export function createScimApp(deps: AppDeps, runtime: ScimRuntime = createScimRuntime(deps)): Hono<ScimEnv> {
+	const scim = new Hono<ScimEnv>();
+	scim.use("*", async function challengeUnauthenticated(c, next) {
+		const url = new URL(c.req.url);
+		c.set("scimBase", `${url.origin}${url.pathname.slice(0, url.pathname.indexOf(MOUNT) + MOUNT.length)}`);
+		await next();
+		if (c.res.status === 401) c.res.headers.set("WWW-Authenticate", 'Bearer realm="roster-scim"');
 	});
+	scim.use("*", provisioningLog(runtime.activity));
+	scim.use("*", scimAuth({ db: deps.db.db, secret: deps.config.secret, activity: runtime.activity }));
+	scim.use("*", scimRateLimit(runtime.rateLimits));
+	scim.route("/", discoveryRoutes());
 	return scim;
 }

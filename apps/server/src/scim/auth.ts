@@ -1,0 +1,43 @@
+import { ScimError } from "@roster/scim";
+import type { MiddlewareHandler } from "hono";
+import type { Executor } from "../services/executor.ts";
+import { resolveScimToken } from "../services/tokens.ts";
+import type { ActivityRecorder } from "./activity.ts";
+import { clientIp } from "./client-ip.ts";
+import { readConnectionSettings } from "./connection-settings.ts";
+import type { ScimEnv } from "./env.ts";
+
+const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]{1,512})[ \t]*$/i;
+
+function unauthorized(detail: string): ScimError {
+	return new ScimError(401, undefined, detail);
+}
+
+/**
+ * Resolves `Authorization: Bearer` → token → connection → organization with one indexed query. Unknown,
+ * revoked and expired tokens look the same to the client (401). On `/organizations/{slug}/scim/v2` a
+ * token of another organization gets 404, as does an organization with SCIM switched off. Last use is
+ * buffered in memory and written in batches, never on the request path.
+ */
+export function scimAuth(options: {
+	db: Executor;
+	secret: string;
+	activity: ActivityRecorder;
+}): MiddlewareHandler<ScimEnv> {
+	return async function authenticateScim(c, next) {
+		const header = c.req.header("authorization");
+		if (!header) throw unauthorized("Authentication required: send Authorization: Bearer <token>.");
+		const match = BEARER.exec(header);
+		if (!match?.[1]) throw unauthorized("Malformed Authorization header: expected Bearer <token>.");
+		const resolved = await resolveScimToken(options.db, match[1], options.secret);
+		if (!resolved) throw unauthorized("The bearer token is not valid.");
+		const slug = c.req.param("slug");
+		if (slug !== undefined && slug !== resolved.organization.slug) {
+			throw new ScimError(404, undefined, "Resource not found");
+		}
+		if (!resolved.organization.scimEnabled) throw new ScimError(404, undefined, "Resource not found");
+		options.activity.touchToken(resolved.token.id, clientIp(c));
+		c.set("scim", { ...resolved, settings: readConnectionSettings(resolved.connection.settings) });
+		await next();
+	};
+}

@@ -1,0 +1,28 @@
+import type { Organization, ScimConnection, ScimToken } from "@roster/db";
+import type { AppEnv } from "../app-env.ts";
+import type { ConnectionSettings } from "./connection-settings.ts";
+
+/** Who a SCIM request acts for, set by the auth middleware before any route runs. */
+export interface ScimActor {
+	organization: Organization;
+	connection: ScimConnection;
+	token: ScimToken;
+	settings: ConnectionSettings;
+}
+
+/** What a route hands the provisioning log besides status and timing. */
+export interface ScimLogNotes {
+	requestBody?: unknown;
+	responseBody?: unknown;
+	quirks: string[];
+}
+
+/** Variables of the SCIM sub-app on top of the app-wide ones. */
+export interface ScimEnv {
+	Variables: AppEnv["Variables"] & {
+		scim: ScimActor;
+		/** Absolute base URL of the SCIM mount the client used, for `meta.location` and `Location`. */
+		scimBase: string;
+		scimLog: ScimLogNotes;
+	};
+}
