@@ -1,0 +1,260 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createDatabase, type Database, type DatabaseHandle, rows } from "@roster/db";
+import { createTestDatabase } from "@roster/db/testing";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashSecret } from "../src/security/tokens.ts";
+import { resolveScimToken } from "../src/services/tokens.ts";
+import { linesOf, type ProcessResult, runTsx, TEST_SECRET } from "./helpers.ts";
+
+interface Target {
+	name: string;
+	open(): Promise<{
+		url: string;
+		inspect<T>(read: (db: Database) => Promise<T>): Promise<T>;
+		close(): Promise<void>;
+	}>;
+}
+
+const pgliteTarget: Target = {
+	name: "PGlite on disk",
+	async open() {
+		const url = `pglite://${join(mkdtempSync(join(tmpdir(), "roster-cli-")), "data")}`;
+		return {
+			url,
+			async inspect(read) {
+				const handle = await createDatabase(url);
+				try {
+					return await read(handle.db);
+				} finally {
+					await handle.close();
+				}
+			},
+			close: async () => undefined,
+		};
+	},
+};
+
+const postgresTarget: Target = {
+	name: "PostgreSQL",
+	async open() {
+		const handle: DatabaseHandle = await createTestDatabase();
+		return { url: handle.url, inspect: (read) => read(handle.db), close: () => handle.close() };
+	},
+};
+
+const targets = process.env.TEST_DATABASE_URL ? [pgliteTarget, postgresTarget] : [pgliteTarget];
+
+function expectOneLineFailure(result: ProcessResult, message: RegExp): void {
+	expect(result.code).not.toBe(0);
+	const lines = linesOf(result.stderr);
+	expect(lines).toHaveLength(1);
+	expect(lines[0]).toMatch(message);
+	expect(result.stderr).not.toMatch(/\bat\s.+:\d+/);
+}
+
+async function count(db: Database, query: ReturnType<typeof sql>): Promise<number> {
+	const [row] = await rows<{ n: number | string }>(db, query);
+	return Number(row?.n);
+}
+
+describe.each(targets)("roster CLI on $name", (target) => {
+	let url: string;
+	let inspect: Awaited<ReturnType<Target["open"]>>["inspect"];
+	let close: () => Promise<void>;
+	const roster = (...args: string[]) => runTsx("src/cli.ts", [...args, "--database-url", url]);
+
+	beforeAll(async () => {
+		({ url, inspect, close } = await target.open());
+	});
+
+	afterAll(async () => {
+		await close();
+	});
+
+	it("applies migrations with db migrate", async () => {
+		const result = await roster("db", "migrate");
+		expect(result.stderr).toBe("");
+		expect(result.code).toBe(0);
+		expect(result.stdout.trim()).toBe("Migrations applied");
+		expect(
+			await inspect((db) => count(db, sql`select count(*) as n from organizations where slug = 'default'`)),
+		).toBe(1);
+	});
+
+	it("creates an organization once", async () => {
+		const created = await roster("org", "create", "--slug", "acme", "--name", "Acme Corp");
+		expect(created.stderr).toBe("");
+		expect(created.code).toBe(0);
+		expect(created.stdout).toContain("acme");
+		const again = await roster("org", "create", "--slug", "acme", "--name", "Acme Again");
+		expectOneLineFailure(again, /already exists/);
+		const names = await inspect((db) =>
+			rows<{ name: string }>(db, sql`select name from organizations where slug = 'acme'`),
+		);
+		expect(names).toEqual([{ name: "Acme Corp" }]);
+	});
+
+	it.each([
+		[["org", "create", "--slug", "Bad Slug", "--name", "X"], /Invalid slug/],
+		[["org", "create", "--slug", "half"], /Missing required option --name/],
+		[["org", "create", "--slug", "half", "--name", "X", "--colour", "red"], /Unknown option '--colour'/],
+		[["org", "frobnicate"], /Unknown command "org frobnicate"/],
+	])("refuses %j with one line and creates nothing", async (args, message) => {
+		expectOneLineFailure(await roster(...args), message);
+		expect(
+			await inspect((db) =>
+				count(db, sql`select count(*) as n from organizations where slug in ('half', 'Bad Slug')`),
+			),
+		).toBe(0);
+	});
+
+	it("issues a token whose HMAC alone is stored, and revokes it", async () => {
+		const result = await roster(
+			"token",
+			"create",
+			"--org",
+			"acme",
+			"--name",
+			"Entra",
+			"--idp",
+			"entra",
+			"--expires-in",
+			"30",
+		);
+		expect(result.stderr).toBe("");
+		expect(result.code).toBe(0);
+		const token = linesOf(result.stdout).at(-1) ?? "";
+		expect(token).toMatch(/^rst_scim_[A-Za-z0-9_-]{43}$/);
+		const stored = await inspect((db) =>
+			rows<{ token_hash: string; idp_kind: string; expires_at: unknown }>(
+				db,
+				sql`select t.token_hash, c.idp_kind, t.expires_at from scim_tokens t join scim_connections c on c.id = t.connection_id where c.name = 'Entra'`,
+			),
+		);
+		expect(stored).toHaveLength(1);
+		expect(stored[0]?.token_hash).toBe(hashSecret(token, TEST_SECRET));
+		expect(stored[0]?.idp_kind).toBe("entra");
+		expect(stored[0]?.expires_at).not.toBeNull();
+		expect(await inspect((db) => resolveScimToken(db, token, TEST_SECRET))).not.toBeNull();
+
+		const revoked = await roster("token", "revoke", "--org", "acme", "--name", "Entra");
+		expect(revoked.stderr).toBe("");
+		expect(revoked.code).toBe(0);
+		expect(await inspect((db) => resolveScimToken(db, token, TEST_SECRET))).toBeNull();
+	});
+
+	it.each([
+		[["token", "create", "--org", "nowhere", "--name", "Ghost"], /Unknown organization "nowhere"/],
+		[["token", "create", "--org", "acme", "--name", "Ghost", "--idp", "azure"], /Unknown --idp "azure"/],
+		[["token", "create", "--org", "acme", "--name", "Ghost", "--expires-in", "soon"], /Invalid --expires-in/],
+		[["token", "create", "--org", "acme"], /Missing required option --name/],
+		[["token", "revoke", "--org", "acme", "--name", "Ghost"], /Unknown connection "Ghost"/],
+	])("refuses %j with one line and creates no connection", async (args, message) => {
+		expectOneLineFailure(await roster(...args), message);
+		expect(
+			await inspect((db) => count(db, sql`select count(*) as n from scim_connections where name = 'Ghost'`)),
+		).toBe(0);
+	});
+
+	it("creates a console administrator once", async () => {
+		const result = await roster(
+			"admin",
+			"create",
+			"--email",
+			"root@example.com",
+			"--password",
+			"correct horse battery",
+		);
+		expect(result.stderr).toBe("");
+		expect(result.code).toBe(0);
+		const [admin] = await inspect((db) =>
+			rows<{
+				user_name: string;
+				auth_method: string;
+				access_tier: string;
+				password_hash: string;
+				slug: string;
+			}>(
+				db,
+				sql`select u.user_name, u.auth_method, u.access_tier, u.password_hash, o.slug from users u join organizations o on o.id = u.org_id where u.email = 'root@example.com'`,
+			),
+		);
+		expect(admin).toMatchObject({
+			user_name: "root@example.com",
+			auth_method: "INTERNAL",
+			access_tier: "ADMIN",
+			slug: "default",
+		});
+		expect(admin?.password_hash).toMatch(/^\$argon2id\$/);
+		expectOneLineFailure(
+			await roster("admin", "create", "--email", "ROOT@example.com", "--password", "another password!"),
+			/already exists/,
+		);
+	});
+
+	it.each([
+		[
+			["admin", "create", "--email", "ops@example.com", "--password", "long enough pass", "--org", "nowhere"],
+			/Unknown organization/,
+		],
+		[["admin", "create", "--email", "ops@example.com"], /Missing required option --password/],
+		[["admin", "create", "--email", "ops@example.com", "--password", "short"], /at least 12 characters/],
+	])("refuses %j with one line and creates no user", async (args, message) => {
+		expectOneLineFailure(await roster(...args), message);
+		expect(
+			await inspect((db) => count(db, sql`select count(*) as n from users where email = 'ops@example.com'`)),
+		).toBe(0);
+	});
+});
+
+describe("roster CLI failures outside a command", () => {
+	it("prints usage with --help", async () => {
+		const result = await runTsx("src/cli.ts", ["--help"]);
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain("token create --org SLUG --name LABEL");
+	});
+
+	it("reports an unusable database URL in one line", async () => {
+		expectOneLineFailure(
+			await runTsx("src/cli.ts", ["db", "migrate", "--database-url", "mysql://nope"]),
+			/^Error: /,
+		);
+	});
+
+	it("refuses a PGlite directory another process holds, in one line, and works once it is released", async () => {
+		const url = `pglite://${join(mkdtempSync(join(tmpdir(), "roster-cli-lock-")), "data")}`;
+		const holder = await createDatabase(url);
+		try {
+			expectOneLineFailure(
+				await runTsx("src/cli.ts", [
+					"org",
+					"create",
+					"--slug",
+					"locked",
+					"--name",
+					"L",
+					"--database-url",
+					url,
+				]),
+				/already open in process/,
+			);
+		} finally {
+			await holder.close();
+		}
+		const retry = await runTsx("src/cli.ts", [
+			"org",
+			"create",
+			"--slug",
+			"locked",
+			"--name",
+			"L",
+			"--database-url",
+			url,
+		]);
+		expect(retry.stderr).toBe("");
+		expect(retry.code).toBe(0);
+	});
+});
