@@ -8,6 +8,11 @@ test("the console explains Roster and reports the database as ready", async ({ p
 	await expect(page.getByRole("status")).toHaveText("Database ready");
 });
 
+test("the console shows the server version from the tRPC API", async ({ page }) => {
+	await page.goto("/");
+	await expect(page.getByText(/^Roster \d+\.\d+\.\d+$/)).toBeVisible();
+});
+
 test("a client-side route falls back to the console", async ({ page }) => {
 	const response = await page.goto("/some/client/route");
 	expect(response?.status()).toBe(200);

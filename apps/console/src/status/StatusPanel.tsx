@@ -1,3 +1,5 @@
+import { useQuery } from "@tanstack/react-query";
+import { useTRPC } from "../trpc.ts";
 import { type Readiness, useReadiness } from "./useReadiness.ts";
 
 const labels: Record<Readiness, string> = {
@@ -9,6 +11,8 @@ const labels: Record<Readiness, string> = {
 /** Live server status; a polite live region so screen readers hear when the database changes state. */
 export function StatusPanel() {
 	const readiness = useReadiness();
+	const trpc = useTRPC();
+	const info = useQuery(trpc.system.info.queryOptions());
 	return (
 		<section className="panel" aria-labelledby="status-heading">
 			<h2 id="status-heading">Server status</h2>
@@ -16,6 +20,11 @@ export function StatusPanel() {
 				<span className="status-dot" aria-hidden="true" />
 				{labels[readiness]}
 			</p>
+			{info.data && (
+				<p className="version">
+					{info.data.name} {info.data.version}
+				</p>
+			)}
 		</section>
 	);
 }
