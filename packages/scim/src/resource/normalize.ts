@@ -93,7 +93,8 @@ export function normalizeResource(body: unknown, rt: ResourceTypeDef): Normalize
 		if (typeof path !== "string") assign(out, rt, path, value, report);
 	}
 	for (const attribute of findSchema(rt.schema)?.attributes ?? []) {
-		if (attribute.required && getCi(out, attribute.name) === undefined) {
+		const value = getCi(out, attribute.name);
+		if (attribute.required && (value === undefined || (typeof value === "string" && value.trim() === ""))) {
 			throw new ScimError(400, "invalidValue", `Attribute "${attribute.name}" is required.`);
 		}
 	}
