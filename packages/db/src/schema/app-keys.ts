@@ -10,7 +10,7 @@ export const appKeys = pgTable("app_keys", {
 		.references(() => organizations.id, { onDelete: "cascade" }),
 	name: text().notNull(),
 	prefix: text().notNull(),
-	keyHash: text().notNull().unique(),
+	keyHash: text().notNull().unique("app_keys_key_hash_unique"),
 	createdAt: createdAt(),
 	lastUsedAt: timestamptz(),
 	revokedAt: timestamptz(),

@@ -38,7 +38,7 @@ export const scimTokens = pgTable("scim_tokens", {
 		.notNull()
 		.references(() => scimConnections.id, { onDelete: "cascade" }),
 	prefix: text().notNull(),
-	tokenHash: text().notNull().unique(),
+	tokenHash: text().notNull().unique("scim_tokens_token_hash_unique"),
 	createdBy: text(),
 	createdAt: createdAt(),
 	expiresAt: timestamptz(),

@@ -10,7 +10,7 @@ export const sessions = pgTable(
 		userId: uuid()
 			.notNull()
 			.references(() => users.id, { onDelete: "cascade" }),
-		tokenHash: text().notNull().unique(),
+		tokenHash: text().notNull().unique("sessions_token_hash_unique"),
 		createdAt: createdAt(),
 		expiresAt: timestamptz().notNull(),
 		lastSeenAt: timestamptz(),

@@ -1,0 +1,133 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { lockDataDirectory } from "./directory-lock.ts";
+import { DatabaseError } from "./errors.ts";
+import * as schema from "./schema/index.ts";
+import type { Database, DatabaseHandle } from "./types.ts";
+import { parseDatabaseUrl, redactUrl } from "./url.ts";
+
+const CONNECT_TIMEOUT_SECONDS = 5;
+const DEFAULT_POOL_SIZE = 10;
+
+/** What `migrate()` needs beyond the public handle; kept out of the interface so callers cannot misuse it. */
+export type HandleInternals =
+	| { kind: "postgres"; url: string; queue: Promise<void> }
+	| { kind: "pglite"; client: PGlite; queue: Promise<void> };
+
+const internals = new WeakMap<DatabaseHandle, HandleInternals>();
+
+/** Looks up the driver-level details of a handle created by `createDatabase`. */
+export function handleInternals(handle: DatabaseHandle): HandleInternals {
+	const found = internals.get(handle);
+	if (!found) throw new DatabaseError("Not a database handle created by createDatabase()");
+	return found;
+}
+
+/**
+ * Opens the database a URL names (see `parseDatabaseUrl`) and proves it answers before returning,
+ * so a wrong URL fails at start-up with a one-line `DatabaseError` instead of on the first request.
+ */
+export async function createDatabase(
+	url: string,
+	options: { poolSize?: number } = {},
+): Promise<DatabaseHandle> {
+	const target = parseDatabaseUrl(url);
+	if (target.kind === "postgres") return openPostgres(target.url, options.poolSize ?? DEFAULT_POOL_SIZE);
+	return openPglite(target.dataDir);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+	const safeUrl = redactUrl(url);
+	const client = postgres(url, {
+		max: poolSize,
+		connect_timeout: CONNECT_TIMEOUT_SECONDS,
+		onnotice: () => {},
+		connection: { application_name: "roster" },
+		types: { int8: { to: 20, from: [20], serialize: String, parse: parseInt8 } },
+	});
+	const db = drizzlePostgres({ client, schema, casing: "snake_case" });
+	const ping = () => selectOne(db);
+	try {
+		await withTimeout(ping(), CONNECT_TIMEOUT_SECONDS * 1000);
+	} catch (error) {
+		await client.end({ timeout: 0 }).catch(() => {});
+		throw new DatabaseError(`Cannot connect to PostgreSQL at ${safeUrl}: ${oneLine(error)}`);
+	}
+	const handle: DatabaseHandle = {
+		db,
+		kind: "postgres",
+		url: safeUrl,
+		ping,
+		close: once(() => client.end({ timeout: 5 })),
+	};
+	internals.set(handle, { kind: "postgres", url, queue: Promise.resolve() });
+	return handle;
+}
+
+async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
+	const releaseLock = dataDir === null ? () => {} : lockDataDirectory(dataDir);
+	let client: PGlite;
+	try {
+		if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
+		client = dataDir === null ? await PGlite.create() : await PGlite.create({ dataDir });
+	} catch (error) {
+		releaseLock();
+		const where = dataDir === null ? "in memory" : `in ${dataDir}`;
+		throw new DatabaseError(`Cannot open PGlite ${where}: ${oneLine(error)}`);
+	}
+	const db = drizzlePglite({ client, schema, casing: "snake_case" });
+	const handle: DatabaseHandle = {
+		db,
+		kind: "pglite",
+		url: dataDir === null ? "memory://" : `pglite://${dataDir}`,
+		ping: () => selectOne(db),
+		close: once(async () => {
+			try {
+				if (!client.closed) await client.close();
+			} finally {
+				releaseLock();
+			}
+		}),
+	};
+	internals.set(handle, { kind: "pglite", client, queue: Promise.resolve() });
+	return handle;
+}
+
+/** Reads int8 the way PGlite does (a number when safe, else a bigint) so raw rows match across drivers. */
+function parseInt8(value: string): number | bigint {
+	const asNumber = Number(value);
+	return Number.isSafeInteger(asNumber) ? asNumber : BigInt(value);
+}
+
+async function selectOne(db: Database): Promise<void> {
+	await db.execute(sql`select 1`);
+}
+
+function once(action: () => Promise<void>): () => Promise<void> {
+	let running: Promise<void> | undefined;
+	return () => {
+		running ??= action();
+		return running;
+	};
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+	});
+	return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** First line of an error's message, so driver errors fit the one-line operator contract. */
+export function oneLine(error: unknown): string {
+	const message = error instanceof Error ? error.message : String(error);
+	const first = message.split("\n")[0]?.trim();
+	if (first) return first;
+	const code = (error as { code?: unknown } | null)?.code;
+	return typeof code === "string" ? code : "unknown error";
+}

@@ -1,0 +1,138 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+	type DatabaseHandle,
+	groupMembers,
+	groups,
+	migrate,
+	organizations,
+	rows,
+	users,
+} from "../src/index.ts";
+import { createTestDatabase } from "../src/testing.ts";
+import { sqlState } from "./pg-error.ts";
+
+const UNIQUE_VIOLATION = "23505";
+
+let handle: DatabaseHandle;
+beforeAll(async () => {
+	handle = await createTestDatabase();
+});
+afterAll(async () => {
+	await handle?.close();
+});
+
+async function newOrg(slug: string): Promise<string> {
+	const [org] = await handle.db.insert(organizations).values({ slug, name: slug }).returning();
+	if (!org) throw new Error("organization not inserted");
+	return org.id;
+}
+
+describe("migrations", () => {
+	it("are a no-op the second time", async () => {
+		const before = await rows<{ n: number }>(
+			handle.db,
+			sql`select count(*) as n from drizzle.__drizzle_migrations`,
+		);
+		await migrate(handle);
+		await migrate(handle);
+		const after = await rows<{ n: number }>(
+			handle.db,
+			sql`select count(*) as n from drizzle.__drizzle_migrations`,
+		);
+		expect(after).toEqual(before);
+		expect(before[0]?.n).toBeGreaterThanOrEqual(2);
+	});
+
+	it("seed the default organization with its default settings", async () => {
+		const [org] = await handle.db.select().from(organizations).where(eq(organizations.slug, "default"));
+		expect(org).toMatchObject({
+			name: "Default",
+			scimEnabled: true,
+			fallbackTier: "NONE",
+			deletePolicy: "soft",
+			roleSource: "both",
+			allowSharedOwnership: false,
+			autoCreateProjects: false,
+			projectRoles: ["admin", "write", "read"],
+			provisioningLogRetentionDays: 30,
+		});
+		expect(org?.createdAt).toBeInstanceOf(Date);
+	});
+});
+
+describe("users", () => {
+	it("treat userName as case-insensitive within an organization", async () => {
+		const orgId = await newOrg("users-unique");
+		await handle.db.insert(users).values({ orgId, userName: "Alice@Example.com" });
+		expect(await sqlState(handle.db.insert(users).values({ orgId, userName: "alice@example.COM" }))).toBe(
+			UNIQUE_VIOLATION,
+		);
+		const otherOrg = await newOrg("users-unique-other");
+		await handle.db.insert(users).values({ orgId: otherOrg, userName: "alice@example.com" });
+	});
+
+	it("fill defaults for a provisioned user", async () => {
+		const orgId = await newOrg("users-defaults");
+		const [user] = await handle.db.insert(users).values({ orgId, userName: "bob" }).returning();
+		expect(user).toMatchObject({
+			isActive: true,
+			isDeleted: false,
+			accessTier: "NONE",
+			authMethod: "SCIM",
+			attributes: {},
+			version: 1,
+			passwordHash: null,
+		});
+		expect(user?.id).toMatch(/^[0-9a-f-]{36}$/);
+	});
+});
+
+describe("groups", () => {
+	it("keep externalId unique per organization while allowing many without one", async () => {
+		const orgId = await newOrg("groups-external");
+		await handle.db.insert(groups).values({ orgId, displayName: "Engineering", externalId: "ext-1" });
+		expect(
+			await sqlState(handle.db.insert(groups).values({ orgId, displayName: "Other", externalId: "ext-1" })),
+		).toBe(UNIQUE_VIOLATION);
+		await handle.db.insert(groups).values([
+			{ orgId, displayName: "No id 1" },
+			{ orgId, displayName: "No id 2" },
+		]);
+		const otherOrg = await newOrg("groups-external-other");
+		await handle.db
+			.insert(groups)
+			.values({ orgId: otherOrg, displayName: "Engineering", externalId: "ext-1" });
+	});
+
+	it("treat displayName as case-insensitive within an organization", async () => {
+		const orgId = await newOrg("groups-name");
+		await handle.db.insert(groups).values({ orgId, displayName: "Sales" });
+		expect(await sqlState(handle.db.insert(groups).values({ orgId, displayName: "SALES" }))).toBe(
+			UNIQUE_VIOLATION,
+		);
+	});
+
+	it("drop memberships when a user is deleted", async () => {
+		const orgId = await newOrg("groups-cascade");
+		const [user] = await handle.db.insert(users).values({ orgId, userName: "carol" }).returning();
+		const [group] = await handle.db.insert(groups).values({ orgId, displayName: "Ops" }).returning();
+		if (!user || !group) throw new Error("fixtures not inserted");
+		await handle.db.insert(groupMembers).values({ groupId: group.id, userId: user.id });
+		await handle.db.delete(users).where(eq(users.id, user.id));
+		const left = await rows(handle.db, sql`select * from group_members where group_id = ${group.id}`);
+		expect(left).toEqual([]);
+	});
+});
+
+describe("rows", () => {
+	it("returns plain objects with numbers for counts inside a transaction too", async () => {
+		const result = await handle.db.transaction((tx) =>
+			rows<{ n: number; slug: string }>(
+				tx,
+				sql`select count(*) over () as n, slug from organizations where slug = 'default'`,
+			),
+		);
+		expect(result).toEqual([{ n: 1, slug: "default" }]);
+	});
+});
