@@ -87,12 +87,13 @@ function bindNode(node: FilterNode, resolve: (path: AttrPath) => ResolvedAttribu
 		}
 		case "compare": {
 			const name = describe(node.path);
-			const target = comparable(resolveOrFail(node.path, resolve), name);
+			const resolved = resolveOrFail(node.path, resolve);
 			if (node.value === null) {
 				if (node.op !== "eq" && node.op !== "ne") invalid(`"${node.op}" cannot compare with null`);
-				const present: BoundFilter = { kind: "present", target };
+				const present: BoundFilter = { kind: "present", target: resolved };
 				return node.op === "eq" ? { kind: "not", filter: present } : present;
 			}
+			const target = comparable(resolved, name);
 			const definition = target.subAttribute ?? target.attribute;
 			const literal = bindLiteral(definition.type, node.op, node.value, name);
 			const caseExact = definition.caseExact;
