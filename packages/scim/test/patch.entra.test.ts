@@ -173,6 +173,17 @@ describe("Entra ID without aadOptscim062020", () => {
 		expect(result.roles).toEqual([{ value: role }]);
 	});
 
+	it('sets roles[primary eq "True"].value from SingleAppRoleAssignment, creating the primary role', () => {
+		const body = {
+			schemas: [PATCH_OP],
+			Operations: [{ op: "Replace", path: 'roles[primary eq "True"].value', value: "Admin" }],
+		};
+		const created = patchUser(body);
+		expect(created.roles).toEqual([{ primary: true, value: "Admin" }]);
+		const updated = patchUser({ ...body, Operations: [{ ...body.Operations[0], value: "Reader" }] }, created);
+		expect(updated.roles).toEqual([{ primary: true, value: "Reader" }]);
+	});
+
 	it("replaces the full role set with AssertiveAppRoleAssignmentsComplex", () => {
 		const user = { ...entraUser, roles: [{ value: "Admin" }] };
 		const result = patchUser(
