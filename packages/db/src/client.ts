@@ -123,11 +123,15 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 	return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** First line of an error's message, so driver errors fit the one-line operator contract. */
+/**
+ * First line of an error's message, so driver errors fit the one-line operator contract. Drizzle wraps
+ * driver errors in "Failed query: …"; the wrapped error says what actually went wrong.
+ */
 export function oneLine(error: unknown): string {
-	const message = error instanceof Error ? error.message : String(error);
+	const root = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+	const message = root instanceof Error ? root.message : String(root);
 	const first = message.split("\n")[0]?.trim();
 	if (first) return first;
-	const code = (error as { code?: unknown } | null)?.code;
+	const code = (root as { code?: unknown } | null)?.code;
 	return typeof code === "string" ? code : "unknown error";
 }
