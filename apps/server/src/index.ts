@@ -5,6 +5,7 @@ import { createApp } from "./app.ts";
 import { loadConfig } from "./env.ts";
 import { describeFailure } from "./failure.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { createScimRuntime, type ScimRuntime } from "./scim/index.ts";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
 		await db.close();
 		throw error;
 	}
-	const app = createApp({ db, config, logger });
+	const scim = config.scimEnabled ? createScimRuntime({ db, logger }) : undefined;
+	const app = createApp({ db, config, logger, scim });
 	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
 	server.once("error", (error) => {
 		process.stderr.write(`${describeFailure(error)}\n`);
@@ -34,20 +36,19 @@ async function main(): Promise<void> {
 		const { port } = server.address() as AddressInfo;
 		logger.info({ url: `http://${config.host}:${port}`, database: db.url }, "Roster is listening");
 	});
-	const stop = (signal: NodeJS.Signals) => void shutdown(signal, server, db, logger);
+	const stop = (signal: NodeJS.Signals) => void shutdown(signal, server, { db, scim, logger });
 	process.once("SIGTERM", stop);
 	process.once("SIGINT", stop);
 }
 
 /**
- * Stops accepting connections, lets in-flight requests finish for up to 10 s, then closes the
- * database so a PGlite directory is released cleanly before exiting 0.
+ * Stops accepting connections, lets in-flight requests finish for up to 10 s, flushes buffered SCIM
+ * activity, then closes the database so a PGlite directory is released cleanly before exiting 0.
  */
 async function shutdown(
 	signal: NodeJS.Signals,
 	server: ReturnType<typeof serve>,
-	db: DatabaseHandle,
-	logger: Logger,
+	{ db, scim, logger }: { db: DatabaseHandle; scim: ScimRuntime | undefined; logger: Logger },
 ): Promise<void> {
 	logger.info({ signal }, "shutting down");
 	const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -60,9 +61,10 @@ async function shutdown(
 	await closed;
 	clearTimeout(deadline);
 	try {
+		await scim?.activity.close();
 		await db.close();
 	} catch (error) {
-		logger.error({ err: error }, "closing the database failed");
+		logger.error({ err: error }, "flushing SCIM activity or closing the database failed");
 		process.exit(1);
 	}
 	logger.info("stopped");
