@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ScimError } from "../src/errors.ts";
-import { evaluateElementFilter, evaluateFilter } from "../src/filter/evaluate.ts";
+import { createFilterPredicate, evaluateElementFilter, evaluateFilter } from "../src/filter/evaluate.ts";
 import { parseFilter } from "../src/filter/parse.ts";
 import { ENTERPRISE_USER_SCHEMA, groupResourceType, userResourceType } from "../src/schemas/index.ts";
 
@@ -137,6 +137,15 @@ describe("evaluateFilter", () => {
 		expect(evaluate('members[value eq "u2"]')).toBe(true);
 		expect(evaluate('members.value eq "u3"')).toBe(false);
 		expect(evaluate('displayName eq "admins"')).toBe(true);
+	});
+});
+
+describe("createFilterPredicate", () => {
+	it("checks the filter once and then filters many resources", () => {
+		const people = [{ userName: "a", active: true }, { userName: "b", active: false }, { userName: "c" }];
+		const isActive = createFilterPredicate(parseFilter("active eq true"), userResourceType);
+		expect(people.filter(isActive).map((person) => person.userName)).toEqual(["a"]);
+		expect(() => createFilterPredicate(parseFilter("active eq 1"), userResourceType)).toThrow(ScimError);
 	});
 });
 

@@ -71,67 +71,77 @@ function matchesValue(actual: unknown, op: BoundOp, literal: BoundLiteral, caseE
 	}
 }
 
-/** Where an attribute's value lives: extension attributes under their schema URN, the rest at the top. */
-function attributeValue(resource: unknown, target: ResolvedAttribute, rt: ResourceTypeDef): unknown {
-	const container = target.schema === rt.schema ? resource : getKey(resource, target.schema);
-	return getKey(container, target.attribute.name);
+/** What a filter reads: the values a path denotes, and the elements a value filter iterates over. */
+interface Scope {
+	values(target: ResolvedAttribute): unknown[];
+	elements(target: ResolvedAttribute): unknown[];
 }
 
-/** Every value a path denotes: one per element for multi-valued attributes, so a match on ANY suffices. */
-function candidates(resource: unknown, target: ResolvedAttribute, rt: ResourceTypeDef): unknown[] {
-	const raw = attributeValue(resource, target, rt);
-	const values = target.attribute.multiValued ? (Array.isArray(raw) ? raw : []) : [raw];
-	const sub = target.subAttribute;
-	return sub ? values.map((element) => getKey(element, sub.name)) : values;
+/** A whole resource: one value per element for multi-valued attributes, so a match on ANY suffices. */
+function resourceScope(resource: unknown, rt: ResourceTypeDef): Scope {
+	const elements = (target: ResolvedAttribute): unknown[] => {
+		const container = target.schema === rt.schema ? resource : getKey(resource, target.schema);
+		const raw = getKey(container, target.attribute.name);
+		if (!target.attribute.multiValued) return [raw];
+		return Array.isArray(raw) ? raw : [];
+	};
+	return {
+		elements,
+		values(target) {
+			const sub = target.subAttribute;
+			return sub ? elements(target).map((element) => getKey(element, sub.name)) : elements(target);
+		},
+	};
 }
 
-function evaluateBound(
-	filter: BoundFilter,
-	lookup: (target: ResolvedAttribute) => unknown[],
-	elements: (target: ResolvedAttribute) => unknown[],
-): boolean {
+/** One element of a complex attribute, the scope of the filter inside `attr[…]`. */
+function elementScope(element: unknown): Scope {
+	return { values: (target) => [getKey(element, target.subAttribute?.name ?? "")], elements: () => [] };
+}
+
+function evaluateBound(filter: BoundFilter, scope: Scope): boolean {
 	switch (filter.kind) {
 		case "and":
-			return evaluateBound(filter.left, lookup, elements) && evaluateBound(filter.right, lookup, elements);
+			return evaluateBound(filter.left, scope) && evaluateBound(filter.right, scope);
 		case "or":
-			return evaluateBound(filter.left, lookup, elements) || evaluateBound(filter.right, lookup, elements);
+			return evaluateBound(filter.left, scope) || evaluateBound(filter.right, scope);
 		case "not":
-			return !evaluateBound(filter.filter, lookup, elements);
+			return !evaluateBound(filter.filter, scope);
 		case "present":
-			return lookup(filter.target).some(isPresent);
+			return scope.values(filter.target).some(isPresent);
 		case "compare":
-			return lookup(filter.target).some((value) =>
-				matchesValue(value, filter.op, filter.literal, filter.caseExact),
-			);
+			return scope
+				.values(filter.target)
+				.some((value) => matchesValue(value, filter.op, filter.literal, filter.caseExact));
 		case "valuePath":
-			return elements(filter.target).some((element) =>
-				evaluateBound(filter.filter, elementLookup(element), elements),
-			);
+			return scope
+				.elements(filter.target)
+				.some((element) => evaluateBound(filter.filter, elementScope(element)));
 	}
 }
 
-function elementLookup(element: unknown): (target: ResolvedAttribute) => unknown[] {
-	return (target) => [getKey(element, target.subAttribute?.name ?? "")];
+/**
+ * Turns a filter into a predicate over SCIM resources (as JSON) with RFC 7644 semantics: names
+ * case-insensitive, strings case-insensitive unless the schema says caseExact, a multi-valued attribute
+ * matches when any value does, dateTimes compared as instants. `ne` and `eq null` follow
+ * docs/decisions/0030, exactly as `compileFilter` does in SQL. The filter is checked against the schema once,
+ * here: `ScimError(400, "invalidFilter")` when it does not fit.
+ */
+export function createFilterPredicate(
+	node: FilterNode,
+	rt: ResourceTypeDef,
+): (resource: Record<string, unknown>) => boolean {
+	const bound = bindFilter(node, rt);
+	return (resource) => evaluateBound(bound, resourceScope(resource, rt));
 }
 
-/**
- * Tests a SCIM resource (as JSON) against a filter with RFC 7644 semantics: names case-insensitive, strings
- * case-insensitive unless the schema says caseExact, a multi-valued attribute matches when any value does,
- * dateTimes compared as instants. `ne` and `eq null` follow docs/decisions/0030, exactly as `compileFilter`
- * does in SQL. Throws `ScimError(400, "invalidFilter")` for filters that do not fit the schema.
- */
+/** Tests one resource against a filter; see `createFilterPredicate` for the semantics and errors. */
 export function evaluateFilter(
 	node: FilterNode,
 	resource: Record<string, unknown>,
 	rt: ResourceTypeDef,
 ): boolean {
-	const bound = bindFilter(node, rt);
-	const lookup = (target: ResolvedAttribute) => candidates(resource, target, rt);
-	const elements = (target: ResolvedAttribute) => {
-		const raw = attributeValue(resource, target, rt);
-		return target.attribute.multiValued ? (Array.isArray(raw) ? raw : []) : [raw];
-	};
-	return evaluateBound(bound, lookup, elements);
+	return createFilterPredicate(node, rt)(resource);
 }
 
 /**
@@ -147,5 +157,5 @@ export function evaluateElementFilter(
 	const target = resolveAttribute(rt, parent);
 	if (!target) throw new ScimError(400, "invalidFilter", `Unknown attribute "${parent.attr}" in filter`);
 	const bound = bindElementFilter(node, target);
-	return evaluateBound(bound, elementLookup(element), () => []);
+	return evaluateBound(bound, elementScope(element));
 }

@@ -139,10 +139,6 @@ function jsonLeaf(json: SQL, filter: Extract<BoundFilter, { kind: "compare" | "p
 	return jsonCompare(json, filter.op, filter.literal, filter.caseExact);
 }
 
-function customValue(literal: BoundLiteral): FilterValue {
-	return literal.value;
-}
-
 function compileLeaf(
 	filter: Extract<BoundFilter, { kind: "compare" | "present" }>,
 	fields: FieldResolver,
@@ -168,7 +164,7 @@ function compileLeaf(
 		case "custom":
 			return filter.kind === "present"
 				? field.compile("pr", null, filter.target.subAttribute?.name)
-				: field.compile(filter.op, customValue(filter.literal), filter.target.subAttribute?.name);
+				: field.compile(filter.op, filter.literal.value, filter.target.subAttribute?.name);
 	}
 }
 
@@ -200,7 +196,7 @@ function compileCustomElement(
 		case "present":
 			return field.compile("pr", null, filter.target.subAttribute?.name);
 		case "compare":
-			return field.compile(filter.op, customValue(filter.literal), filter.target.subAttribute?.name);
+			return field.compile(filter.op, filter.literal.value, filter.target.subAttribute?.name);
 		default:
 			return unsupported(`Only "or" of comparisons is supported inside ${name}[…]`);
 	}
