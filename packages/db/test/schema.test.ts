@@ -136,3 +136,18 @@ describe("rows", () => {
 		expect(result).toEqual([{ n: 1, slug: "default" }]);
 	});
 });
+
+describe("relations", () => {
+	it("load a group with its members through db.query", async () => {
+		const orgId = await newOrg("relations");
+		const [user] = await handle.db.insert(users).values({ orgId, userName: "erin" }).returning();
+		const [group] = await handle.db.insert(groups).values({ orgId, displayName: "Admins" }).returning();
+		if (!user || !group) throw new Error("fixtures not inserted");
+		await handle.db.insert(groupMembers).values({ groupId: group.id, userId: user.id });
+		const loaded = await handle.db.query.groups.findFirst({
+			where: eq(groups.id, group.id),
+			with: { members: { with: { user: true } } },
+		});
+		expect(loaded?.members.map((member) => member.user.userName)).toEqual(["erin"]);
+	});
+});
