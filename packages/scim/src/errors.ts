@@ -1,4 +1,4 @@
-/** The `scimType` values of RFC 7644 §3.12. */
+/** The `scimType` values of RFC 7644 §3.12 and RFC 9865. */
 export type ScimType =
 	| "invalidFilter"
 	| "tooMany"
@@ -9,7 +9,10 @@ export type ScimType =
 	| "noTarget"
 	| "invalidValue"
 	| "invalidVers"
-	| "sensitive";
+	| "sensitive"
+	/** RFC 9865 cursor pagination. */
+	| "invalidCursor"
+	| "expiredCursor";
 
 export const SCIM_ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
 

@@ -6,6 +6,7 @@ import { discoveryRoutes } from "./discovery.routes.ts";
 import type { ScimEnv } from "./env.ts";
 import { provisioningLog } from "./provisioning-log.ts";
 import { ScimRateLimits, scimRateLimit } from "./rate-limit.ts";
+import { usersRoutes } from "./users.routes.ts";
 
 const MOUNT = "/scim/v2";
 
@@ -38,5 +39,6 @@ export function createScimApp(deps: AppDeps, runtime: ScimRuntime = createScimRu
 	scim.use("*", scimAuth({ db: deps.db.db, secret: deps.config.secret, activity: runtime.activity }));
 	scim.use("*", scimRateLimit(runtime.rateLimits));
 	scim.route("/", discoveryRoutes());
+	scim.route("/", usersRoutes({ db: deps.db.db, secret: deps.config.secret }));
 	return scim;
 }

@@ -1,0 +1,49 @@
+import { type AuditChanges, auditEvents, type Transaction } from "@roster/db";
+import type { ScimContext } from "./context.ts";
+
+/** The audit actions SCIM writes record (customers' offboarding evidence depends on these names). */
+export type ScimAuditAction =
+	| "SCIM_USER_PROVISIONED"
+	| "SCIM_USER_UPDATED"
+	| "SCIM_USER_DEPROVISIONED"
+	| "SCIM_USER_REACTIVATED"
+	| "SCIM_USER_DELETED"
+	| "SCIM_GROUP_PROVISIONED"
+	| "SCIM_GROUP_SYNCED"
+	| "SCIM_GROUP_DELETED";
+
+/**
+ * Inserts the audit event of a SCIM write inside that write's transaction, so the change and its record
+ * commit or roll back together. The actor is the SCIM connection; metadata carries the request's identity.
+ */
+export async function recordScimAudit(
+	tx: Transaction,
+	ctx: ScimContext,
+	event: {
+		action: ScimAuditAction;
+		entityType: "User" | "Group";
+		entityId: string;
+		entityName: string;
+		changes: AuditChanges;
+		metadata?: Record<string, unknown>;
+	},
+): Promise<void> {
+	await tx.insert(auditEvents).values({
+		orgId: ctx.actor.organization.id,
+		actorType: "scim_connection",
+		actorId: ctx.actor.connection.id,
+		actorName: ctx.actor.connection.name,
+		action: event.action,
+		entityType: event.entityType,
+		entityId: event.entityId,
+		entityName: event.entityName,
+		changes: event.changes,
+		metadata: {
+			requestId: ctx.request.requestId,
+			ip: ctx.request.ip ?? null,
+			userAgent: ctx.request.userAgent ?? null,
+			tokenPrefix: ctx.actor.token.prefix,
+			...event.metadata,
+		},
+	});
+}

@@ -1,0 +1,31 @@
+import type { Database } from "@roster/db";
+import type { Context } from "hono";
+import { clientIp } from "./client-ip.ts";
+import { type ResponseProfile, responseProfile } from "./connection-settings.ts";
+import type { ScimActor, ScimEnv, ScimLogNotes } from "./env.ts";
+
+/** Everything a SCIM operation needs besides its input; built once per request (and per Bulk operation). */
+export interface ScimContext {
+	db: Database;
+	actor: ScimActor;
+	/** Absolute base URL of the SCIM mount, for `meta.location`. */
+	base: string;
+	secret: string;
+	profile: ResponseProfile;
+	request: { requestId: string; ip: string | undefined; userAgent: string | undefined };
+	notes: ScimLogNotes;
+}
+
+export function scimContext(c: Context<ScimEnv>, deps: { db: Database; secret: string }): ScimContext {
+	const actor = c.get("scim");
+	const userAgent = c.req.header("user-agent");
+	return {
+		db: deps.db,
+		actor,
+		base: c.get("scimBase"),
+		secret: deps.secret,
+		profile: responseProfile(actor.settings, userAgent),
+		request: { requestId: c.get("requestId"), ip: clientIp(c), userAgent },
+		notes: c.get("scimLog"),
+	};
+}

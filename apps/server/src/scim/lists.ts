@@ -1,0 +1,138 @@
+import { createHmac } from "node:crypto";
+import {
+	type AttrPath,
+	type FieldResolver,
+	type FilterNode,
+	parseAttrPath,
+	parseFilter,
+	type ResourceTypeDef,
+	resolveAttribute,
+	ScimError,
+} from "@roster/scim";
+import { type SQL, sql } from "drizzle-orm";
+import { secretsEqual } from "../security/tokens.ts";
+import { SCIM_LIMITS } from "./limits.ts";
+
+/** A list or search request (RFC 7644 §3.4.2-3.4.3, RFC 9865), from query parameters or a `.search` body. */
+export interface ListQuery {
+	filter: FilterNode | undefined;
+	startIndex: number;
+	count: number;
+	sortBy: AttrPath | undefined;
+	descending: boolean;
+	attributes: string | undefined;
+	excludedAttributes: string | undefined;
+	/** Set when the client asked for cursor pagination; the offset comes from the decoded cursor. */
+	cursor: { fingerprint: string } | undefined;
+}
+
+type Params = Record<string, unknown>;
+
+function param(params: Params, name: string): unknown {
+	const wanted = name.toLowerCase();
+	for (const [key, value] of Object.entries(params)) if (key.toLowerCase() === wanted) return value;
+	return undefined;
+}
+
+function text(params: Params, name: string): string | undefined {
+	const value = param(params, name);
+	if (value === undefined || value === null) return undefined;
+	if (Array.isArray(value)) return value.map(String).join(",");
+	if (typeof value === "string" || typeof value === "number") return String(value);
+	throw new ScimError(400, "invalidValue", `"${name}" must be a string.`);
+}
+
+function integer(params: Params, name: string): number | undefined {
+	const raw = text(params, name);
+	if (raw === undefined || raw.trim() === "") return undefined;
+	if (!/^-?\d+$/.test(raw.trim())) throw new ScimError(400, "invalidValue", `"${name}" must be an integer.`);
+	return Number(raw);
+}
+
+const CURSOR_TTL_MS = 3_600_000;
+
+function sign(payload: string, secret: string): string {
+	return createHmac("sha256", secret).update(`scim-cursor:${payload}`).digest("base64url").slice(0, 22);
+}
+
+/** An opaque, signed cursor: the next offset plus a fingerprint of the query it belongs to. */
+export function encodeCursor(offset: number, fingerprint: string, secret: string, now = Date.now()): string {
+	const payload = Buffer.from(JSON.stringify({ o: offset, f: fingerprint, e: now + CURSOR_TTL_MS })).toString(
+		"base64url",
+	);
+	return `${payload}.${sign(payload, secret)}`;
+}
+
+function decodeCursor(cursor: string, fingerprint: string, secret: string): number {
+	const [payload = "", signature = ""] = cursor.split(".");
+	if (!secretsEqual(signature, sign(payload, secret))) {
+		throw new ScimError(400, "invalidCursor", "The cursor is not valid for this server.");
+	}
+	const decoded = JSON.parse(Buffer.from(payload, "base64url").toString()) as {
+		o: number;
+		f: string;
+		e: number;
+	};
+	if (decoded.f !== fingerprint)
+		throw new ScimError(400, "invalidCursor", "The cursor belongs to another query.");
+	if (decoded.e < Date.now()) throw new ScimError(400, "expiredCursor", "The cursor has expired.");
+	return decoded.o;
+}
+
+/**
+ * Reads list parameters leniently where IdPs differ (names in any case, `startIndex` below 1 counts as 1,
+ * `count` above the maximum is capped) and strictly where input is wrong (non-integers, bad filters).
+ */
+export function parseListQuery(params: Params, secret: string): ListQuery {
+	const filterText = text(params, "filter");
+	const filter = filterText === undefined || filterText.trim() === "" ? undefined : parseFilter(filterText);
+	const count = Math.min(
+		Math.max(integer(params, "count") ?? SCIM_LIMITS.defaultCount, 0),
+		SCIM_LIMITS.maxResults,
+	);
+	const sortByText = text(params, "sortBy");
+	const sortOrder = text(params, "sortOrder")?.toLowerCase();
+	if (sortOrder !== undefined && sortOrder !== "ascending" && sortOrder !== "descending") {
+		throw new ScimError(400, "invalidValue", '"sortOrder" must be "ascending" or "descending".');
+	}
+	const query: ListQuery = {
+		filter,
+		startIndex: Math.max(integer(params, "startIndex") ?? 1, 1),
+		count,
+		sortBy: sortByText ? parseAttrPath(sortByText) : undefined,
+		descending: sortOrder === "descending",
+		attributes: text(params, "attributes"),
+		excludedAttributes: text(params, "excludedAttributes"),
+		cursor: undefined,
+	};
+	const cursor = text(params, "cursor");
+	if (cursor !== undefined) {
+		if (param(params, "startIndex") !== undefined) {
+			throw new ScimError(400, "invalidValue", "Use either cursor or startIndex, not both.");
+		}
+		const fingerprint = sign(JSON.stringify([filterText ?? "", sortByText ?? "", query.descending]), secret);
+		query.cursor = { fingerprint };
+		if (cursor !== "") query.startIndex = decodeCursor(cursor, fingerprint, secret) + 1;
+	}
+	return query;
+}
+
+/** The ORDER BY of a list: the requested attribute first, then a stable tiebreak so pages never overlap. */
+export function orderBy(
+	query: ListQuery,
+	rt: ResourceTypeDef,
+	fields: FieldResolver,
+	tiebreak: { createdAt: SQL; id: SQL },
+): SQL {
+	const direction = query.descending ? sql`desc` : sql`asc`;
+	const stable = sql`${tiebreak.createdAt} ${direction}, ${tiebreak.id} ${direction}`;
+	if (!query.sortBy) return stable;
+	const resolved = resolveAttribute(rt, query.sortBy);
+	const field = resolved ? fields(resolved) : undefined;
+	let key: SQL | undefined;
+	if (field?.kind === "column") key = field.sql;
+	else if (field?.kind === "json") key = sql`(${field.sql} #>> '{}')`;
+	else if (field?.kind === "jsonArray") key = sql`(${field.sql} -> 0 ->> 'value')`;
+	if (!key) throw new ScimError(400, "invalidValue", `Cannot sort by "${query.sortBy.attr}".`);
+	return sql`${key} ${direction} nulls last, ${stable}`;
+}

@@ -1,0 +1,48 @@
+import { groupMembers, users } from "@roster/db";
+import { ENTERPRISE_USER_SCHEMA, type FieldResolver, type ResolvedAttribute } from "@roster/scim";
+import { type SQL, sql } from "drizzle-orm";
+
+const COLUMNS: Record<string, SQL> = {
+	userName: sql`${users.userName}`,
+	externalId: sql`${users.externalId}`,
+	displayName: sql`${users.displayName}`,
+	active: sql`${users.isActive}`,
+	"name.givenName": sql`${users.givenName}`,
+	"name.familyName": sql`${users.familyName}`,
+	"meta.created": sql`${users.createdAt}`,
+	"meta.lastModified": sql`${users.updatedAt}`,
+};
+
+function jsonPath(keys: string[]): SQL {
+	return sql`(${users.attributes} #> ${`{${keys.map((k) => `"${k}"`).join(",")}}`}::text[])`;
+}
+
+/**
+ * Where each User attribute lives for filters and sorting: typed columns for what Roster decides on,
+ * `attributes` jsonb for the rest (extension attributes under their schema URN), and `groups` through
+ * the membership rows.
+ */
+export const userFields: FieldResolver = (target: ResolvedAttribute) => {
+	const { attribute, subAttribute, schema } = target;
+	const name = subAttribute ? `${attribute.name}.${subAttribute.name}` : attribute.name;
+	if (name === "id") return { kind: "column", sql: sql`${users.id}`, format: "uuid", caseExact: true };
+	const column = COLUMNS[name];
+	if (column) return { kind: "column", sql: column };
+	if (attribute.name === "groups") {
+		return {
+			kind: "custom",
+			compile: (op, value, sub) => {
+				if ((sub ?? "value") !== "value" || (op !== "eq" && op !== "pr")) return sql`false`;
+				const match = op === "eq" ? sql`and ${groupMembers.groupId}::text = ${String(value)}` : sql``;
+				return sql`exists (select 1 from ${groupMembers} where ${groupMembers.userId} = ${users.id} ${match})`;
+			},
+		};
+	}
+	const base = schema === ENTERPRISE_USER_SCHEMA ? [ENTERPRISE_USER_SCHEMA] : [];
+	if (attribute.multiValued) return { kind: "jsonArray", sql: jsonPath([...base, attribute.name]) };
+	if (attribute.type === "complex" && !subAttribute) return undefined;
+	return {
+		kind: "json",
+		sql: jsonPath([...base, attribute.name, ...(subAttribute ? [subAttribute.name] : [])]),
+	};
+};

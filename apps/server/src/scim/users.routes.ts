@@ -1,0 +1,84 @@
+import type { Database } from "@roster/db";
+import { type Context, Hono } from "hono";
+import { readScimBody } from "./body.ts";
+import { scimContext } from "./context.ts";
+import type { ScimEnv } from "./env.ts";
+import { parseListQuery } from "./lists.ts";
+import { etag, matchesIfNoneMatch } from "./preconditions.ts";
+import { listResponse, scimResponse } from "./respond.ts";
+import {
+	createUser,
+	deleteUser,
+	getUser,
+	listUsers,
+	patchUser,
+	projectUser,
+	replaceUser,
+	type UserResult,
+} from "./users.service.ts";
+
+/** `/Users` (RFC 7644 §3): thin HTTP glue over users.service, which Bulk calls too. */
+export function usersRoutes(deps: { db: Database; secret: string }): Hono<ScimEnv> {
+	const routes = new Hono<ScimEnv>();
+
+	const respondWith = (c: Context<ScimEnv>, status: 200 | 201, result: UserResult) => {
+		const headers: Record<string, string> = { ETag: etag(result.user.version) };
+		if (status === 201) headers.Location = `${c.get("scimBase")}/Users/${result.user.id}`;
+		return scimResponse(c, status, projectUser(c.req.query(), result.resource), headers);
+	};
+
+	const list = async (c: Context<ScimEnv>, params: Record<string, unknown>) => {
+		const query = parseListQuery(params, deps.secret);
+		const page = await listUsers(scimContext(c, deps), query);
+		return scimResponse(
+			c,
+			200,
+			listResponse(
+				page.resources,
+				page.totalResults,
+				page.startIndex,
+				page.nextCursor ? { nextCursor: page.nextCursor } : {},
+			),
+		);
+	};
+
+	routes.get("/Users", (c) => list(c, c.req.query()));
+	routes.post("/Users/.search", async (c) => {
+		const body = await readScimBody(c);
+		c.get("scimLog").requestBody = body;
+		return list(c, typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {});
+	});
+	routes.get("/Users/:id", async (c) => {
+		const result = await getUser(scimContext(c, deps), c.req.param("id"));
+		if (matchesIfNoneMatch(c.req.header("if-none-match"), result.user.version)) {
+			return c.body(null, 304, { ETag: etag(result.user.version) });
+		}
+		return respondWith(c, 200, result);
+	});
+	routes.post("/Users", async (c) => {
+		const body = await readScimBody(c);
+		c.get("scimLog").requestBody = body;
+		return respondWith(c, 201, await createUser(scimContext(c, deps), body));
+	});
+	routes.put("/Users/:id", async (c) => {
+		const body = await readScimBody(c);
+		c.get("scimLog").requestBody = body;
+		const result = await replaceUser(scimContext(c, deps), c.req.param("id"), body, c.req.header("if-match"));
+		return respondWith(c, 200, result);
+	});
+	routes.patch("/Users/:id", async (c) => {
+		const body = await readScimBody(c);
+		c.get("scimLog").requestBody = body;
+		const ctx = scimContext(c, deps);
+		const result = await patchUser(ctx, c.req.param("id"), body, c.req.header("if-match"));
+		if (ctx.actor.settings.userPatchResponse === "204") {
+			return c.body(null, 204, { ETag: etag(result.user.version) });
+		}
+		return respondWith(c, 200, result);
+	});
+	routes.delete("/Users/:id", async (c) => {
+		await deleteUser(scimContext(c, deps), c.req.param("id"), c.req.header("if-match"));
+		return c.body(null, 204);
+	});
+	return routes;
+}

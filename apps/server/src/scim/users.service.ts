@@ -1,0 +1,439 @@
+import {
+	type Database,
+	groupMembers,
+	groups,
+	sessions,
+	type Transaction,
+	type User,
+	users,
+} from "@roster/db";
+import {
+	diffFields,
+	type FieldChanges,
+	type UserFields,
+	userFieldsFromScim,
+	userToScim,
+} from "@roster/domain";
+import {
+	applyPatch,
+	compileFilter,
+	type JsonObject,
+	normalizeResource,
+	parsePatchRequest,
+	project,
+	ScimError,
+	userResourceType,
+} from "@roster/scim";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { recordScimAudit, type ScimAuditAction } from "./audit.ts";
+import type { ScimContext } from "./context.ts";
+import { rethrowAsScimError, violatedUniqueConstraint } from "./db-errors.ts";
+import { encodeCursor, type ListQuery, orderBy } from "./lists.ts";
+import { assertIfMatch, assertOwnership, isResourceId, notFound } from "./preconditions.ts";
+import { userFields } from "./user-fields.ts";
+
+type Executor = Database | Transaction;
+
+/** A write's outcome: the stored row and the SCIM resource the client gets back. */
+export interface UserResult {
+	user: User;
+	resource: JsonObject;
+}
+
+type GroupRef = { value: string; display: string; $ref: string };
+
+async function groupsOf(db: Executor, ctx: ScimContext, userIds: string[]): Promise<Map<string, GroupRef[]>> {
+	const byUser = new Map<string, GroupRef[]>();
+	if (userIds.length === 0) return byUser;
+	const found = await db
+		.select({ userId: groupMembers.userId, id: groups.id, displayName: groups.displayName })
+		.from(groupMembers)
+		.innerJoin(groups, eq(groups.id, groupMembers.groupId))
+		.where(inArray(groupMembers.userId, userIds));
+	for (const row of found) {
+		const list = byUser.get(row.userId) ?? [];
+		list.push({ value: row.id, display: row.displayName, $ref: `${ctx.base}/Groups/${row.id}` });
+		byUser.set(row.userId, list);
+	}
+	return byUser;
+}
+
+/** The full SCIM User for a row, in the response shape of the client's profile. */
+export function userResource(ctx: ScimContext, user: User, memberOf: GroupRef[] = []): JsonObject {
+	const resource = userToScim(user, {
+		location: `${ctx.base}/Users/${user.id}`,
+		roleShape: ctx.profile === "okta" ? "string" : "object",
+	});
+	return memberOf.length > 0 ? { ...resource, groups: memberOf } : resource;
+}
+
+function snapshot(fields: UserFields, active: boolean): Record<string, unknown> {
+	const { attributes, ...columns } = fields;
+	return { ...attributes, ...columns, active };
+}
+
+function fieldsOf(user: User): UserFields {
+	return {
+		userName: user.userName,
+		email: user.email,
+		displayName: user.displayName,
+		givenName: user.givenName,
+		familyName: user.familyName,
+		externalId: user.externalId,
+		attributes: user.attributes,
+	};
+}
+
+function readActive(resource: JsonObject, fallback: boolean): boolean {
+	return typeof resource.active === "boolean" ? resource.active : fallback;
+}
+
+function requireUserName(fields: UserFields): void {
+	if (fields.userName.trim() === "") throw new ScimError(400, "invalidValue", "userName is required.");
+}
+
+async function lockUser(tx: Transaction, ctx: ScimContext, id: string): Promise<User> {
+	if (!isResourceId(id)) throw notFound("User", id);
+	const [user] = await tx
+		.select()
+		.from(users)
+		.where(and(eq(users.orgId, ctx.actor.organization.id), eq(users.id, id), eq(users.isDeleted, false)))
+		.for("update");
+	if (!user) throw notFound("User", id);
+	return user;
+}
+
+/** Runs one SCIM write transaction, mapping userName collisions and unstorable values to SCIM errors. */
+async function writeTransaction<T>(ctx: ScimContext, work: (tx: Transaction) => Promise<T>): Promise<T> {
+	try {
+		return await ctx.db.transaction(work);
+	} catch (error) {
+		if (error instanceof ScimError) throw error;
+		if (violatedUniqueConstraint(error) === "users_org_user_name_unique") {
+			throw new ScimError(409, "uniqueness", "A user with this userName already exists in the organization.");
+		}
+		rethrowAsScimError(error);
+	}
+}
+
+/** Ends every session of a user; returns how many were killed (recorded as offboarding evidence). */
+async function killSessions(tx: Transaction, userId: string): Promise<number> {
+	const killed = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+	return killed.length;
+}
+
+function actionFor(wasActive: boolean, isActive: boolean): ScimAuditAction {
+	if (wasActive && !isActive) return "SCIM_USER_DEPROVISIONED";
+	if (!wasActive && isActive) return "SCIM_USER_REACTIVATED";
+	return "SCIM_USER_UPDATED";
+}
+
+/**
+ * POST /Users. A user tombstoned by a soft DELETE comes back with the same id when the IdP creates it
+ * again with the same externalId.
+ */
+export async function createUser(ctx: ScimContext, body: unknown): Promise<UserResult> {
+	const { resource, passwordSupplied } = normalizeResource(body, userResourceType);
+	const fields = userFieldsFromScim(resource);
+	requireUserName(fields);
+	const active = readActive(resource, true);
+	const orgId = ctx.actor.organization.id;
+	return writeTransaction(ctx, async (tx) => {
+		const tombstone = fields.externalId
+			? (
+					await tx
+						.select()
+						.from(users)
+						.where(
+							and(eq(users.orgId, orgId), eq(users.externalId, fields.externalId), eq(users.isDeleted, true)),
+						)
+						.limit(1)
+						.for("update")
+				)[0]
+			: undefined;
+		const now = new Date();
+		const values = {
+			...fields,
+			isActive: active,
+			isDeleted: false,
+			deletedAt: null,
+			deactivatedAt: active ? null : now,
+			connectionId: ctx.actor.connection.id,
+			authMethod: "SCIM" as const,
+			updatedAt: now,
+		};
+		const [user] = tombstone
+			? await tx
+					.update(users)
+					.set({ ...values, version: sql`${users.version} + 1` })
+					.where(eq(users.id, tombstone.id))
+					.returning()
+			: await tx
+					.insert(users)
+					.values({ ...values, orgId })
+					.returning();
+		if (!user) throw new Error("user write returned no row");
+		await recordScimAudit(tx, ctx, {
+			action: "SCIM_USER_PROVISIONED",
+			entityType: "User",
+			entityId: user.id,
+			entityName: user.userName,
+			changes: diffFields({}, snapshot(fields, active)),
+			metadata: {
+				...(passwordSupplied ? { passwordIgnored: true } : {}),
+				...(tombstone ? { restored: true } : {}),
+			},
+		});
+		return { user, resource: userResource(ctx, user) };
+	});
+}
+
+async function persistChange(
+	tx: Transaction,
+	ctx: ScimContext,
+	before: User,
+	fields: UserFields,
+	active: boolean,
+	metadata: Record<string, unknown>,
+): Promise<User> {
+	const changes: FieldChanges = diffFields(
+		snapshot(fieldsOf(before), before.isActive),
+		snapshot(fields, active),
+	);
+	if (Object.keys(changes).length === 0 && before.connectionId !== null) return before;
+	const now = new Date();
+	const [user] = await tx
+		.update(users)
+		.set({
+			...fields,
+			isActive: active,
+			deactivatedAt: active ? null : (before.deactivatedAt ?? now),
+			connectionId: before.connectionId ?? ctx.actor.connection.id,
+			version: sql`${users.version} + 1`,
+			updatedAt: now,
+		})
+		.where(eq(users.id, before.id))
+		.returning();
+	if (!user) throw new Error("user update returned no row");
+	const action = actionFor(before.isActive, active);
+	const sessionsKilled = action === "SCIM_USER_DEPROVISIONED" ? await killSessions(tx, user.id) : undefined;
+	await recordScimAudit(tx, ctx, {
+		action,
+		entityType: "User",
+		entityId: user.id,
+		entityName: user.userName,
+		changes,
+		metadata: { ...metadata, ...(sessionsKilled !== undefined ? { sessionsKilled } : {}) },
+	});
+	return user;
+}
+
+/** PUT /Users/{id}: replaces every writable attribute; `active` left out keeps its value. */
+export async function replaceUser(
+	ctx: ScimContext,
+	id: string,
+	body: unknown,
+	ifMatch: string | undefined,
+): Promise<UserResult> {
+	const { resource, passwordSupplied } = normalizeResource(body, userResourceType);
+	const fields = userFieldsFromScim(resource);
+	requireUserName(fields);
+	return writeTransaction(ctx, async (tx) => {
+		const before = await lockUser(tx, ctx, id);
+		assertOwnership(ctx, before, "user");
+		assertIfMatch(ifMatch, before.version);
+		const active = readActive(resource, before.isActive);
+		const user = await persistChange(
+			tx,
+			ctx,
+			before,
+			fields,
+			active,
+			passwordSupplied ? { passwordIgnored: true } : {},
+		);
+		const memberOf = await groupsOf(tx, ctx, [user.id]);
+		return { user, resource: userResource(ctx, user, memberOf.get(user.id)) };
+	});
+}
+
+/** PATCH /Users/{id}: applied to the stored resource in memory, then written as one update. */
+export async function patchUser(
+	ctx: ScimContext,
+	id: string,
+	body: unknown,
+	ifMatch: string | undefined,
+): Promise<UserResult> {
+	const operations = parsePatchRequest(body);
+	return writeTransaction(ctx, async (tx) => {
+		const before = await lockUser(tx, ctx, id);
+		assertOwnership(ctx, before, "user");
+		assertIfMatch(ifMatch, before.version);
+		const { meta: _meta, ...current } = userResource(ctx, before);
+		const patched = applyPatch(current, operations, userResourceType);
+		const fields = userFieldsFromScim(patched.resource);
+		requireUserName(fields);
+		const active = readActive(patched.resource, before.isActive);
+		const user = await persistChange(
+			tx,
+			ctx,
+			before,
+			fields,
+			active,
+			patched.passwordSupplied ? { passwordIgnored: true } : {},
+		);
+		const memberOf = await groupsOf(tx, ctx, [user.id]);
+		return { user, resource: userResource(ctx, user, memberOf.get(user.id)) };
+	});
+}
+
+/**
+ * DELETE /Users/{id}: sessions end and memberships go in the same transaction; the row becomes a tombstone
+ * (soft policy: 404 from now on, restorable by externalId) or is removed (hard policy).
+ */
+export async function deleteUser(ctx: ScimContext, id: string, ifMatch: string | undefined): Promise<void> {
+	await writeTransaction(ctx, async (tx) => {
+		const before = await lockUser(tx, ctx, id);
+		assertOwnership(ctx, before, "user");
+		assertIfMatch(ifMatch, before.version);
+		const sessionsKilled = await killSessions(tx, before.id);
+		const hard = ctx.actor.organization.deletePolicy === "hard";
+		if (hard) {
+			await tx.delete(users).where(eq(users.id, before.id));
+		} else {
+			await tx.delete(groupMembers).where(eq(groupMembers.userId, before.id));
+			const now = new Date();
+			await tx
+				.update(users)
+				.set({
+					isDeleted: true,
+					isActive: false,
+					deletedAt: now,
+					deactivatedAt: before.deactivatedAt ?? now,
+					version: sql`${users.version} + 1`,
+					updatedAt: now,
+				})
+				.where(eq(users.id, before.id));
+		}
+		await recordScimAudit(tx, ctx, {
+			action: "SCIM_USER_DELETED",
+			entityType: "User",
+			entityId: before.id,
+			entityName: before.userName,
+			changes: { active: { old: before.isActive, new: false } },
+			metadata: { sessionsKilled, policy: hard ? "hard" : "soft" },
+		});
+	});
+}
+
+/** GET /Users/{id}; tombstoned users are 404. */
+export async function getUser(ctx: ScimContext, id: string): Promise<UserResult> {
+	if (!isResourceId(id)) throw notFound("User", id);
+	const [user] = await ctx.db
+		.select()
+		.from(users)
+		.where(and(eq(users.orgId, ctx.actor.organization.id), eq(users.id, id), eq(users.isDeleted, false)));
+	if (!user) throw notFound("User", id);
+	const memberOf = await groupsOf(ctx.db, ctx, [user.id]);
+	return { user, resource: userResource(ctx, user, memberOf.get(user.id)) };
+}
+
+export interface ListResult {
+	resources: JsonObject[];
+	totalResults: number;
+	startIndex: number;
+	nextCursor?: string;
+}
+
+/** Builds the page of a list: filter, count and order all in SQL, one query in the common case. */
+export async function listPage<Row>(
+	query: ListQuery,
+	secret: string,
+	run: {
+		count: () => Promise<number>;
+		page: (limit: number, offset: number) => Promise<{ rows: Row[]; total: number | undefined }>;
+		render: (rows: Row[]) => Promise<JsonObject[]>;
+	},
+): Promise<ListResult> {
+	if (query.count === 0)
+		return { resources: [], totalResults: await run.count(), startIndex: query.startIndex };
+	const offset = query.startIndex - 1;
+	const page = await run.page(query.count, offset);
+	const totalResults = page.total ?? (offset > 0 ? await run.count() : 0);
+	const resources = await run.render(page.rows);
+	const next = offset + resources.length;
+	return {
+		resources,
+		totalResults,
+		startIndex: query.startIndex,
+		...(query.cursor && next < totalResults
+			? { nextCursor: encodeCursor(next, query.cursor.fingerprint, secret) }
+			: {}),
+	};
+}
+
+/** GET /Users and POST /Users/.search. */
+export async function listUsers(ctx: ScimContext, query: ListQuery): Promise<ListResult> {
+	const conditions: SQL[] = [
+		sql`${users.orgId} = ${ctx.actor.organization.id}`,
+		sql`${users.isDeleted} = false`,
+	];
+	if (query.filter) conditions.push(compileFilter(query.filter, userResourceType, userFields));
+	const where = sql.join(conditions, sql` and `);
+	const wantsGroups = wantsAttribute(query, "groups");
+	return listPage(query, ctx.secret, {
+		count: async () => {
+			const [row] = await ctx.db
+				.select({ n: sql<number>`count(*)`.mapWith(Number) })
+				.from(users)
+				.where(where);
+			return row?.n ?? 0;
+		},
+		page: async (limit, offset) => {
+			const found = await ctx.db
+				.select({ user: users, total: sql<number>`count(*) over ()`.mapWith(Number) })
+				.from(users)
+				.where(where)
+				.orderBy(
+					orderBy(query, userResourceType, userFields, {
+						createdAt: sql`${users.createdAt}`,
+						id: sql`${users.id}`,
+					}),
+				)
+				.limit(limit)
+				.offset(offset);
+			return { rows: found.map((row) => row.user), total: found[0]?.total };
+		},
+		render: async (rows) => {
+			const memberOf = wantsGroups
+				? await groupsOf(
+						ctx.db,
+						ctx,
+						rows.map((user) => user.id),
+					)
+				: new Map();
+			return rows.map((user) => projectUser(query, userResource(ctx, user, memberOf.get(user.id))));
+		},
+	});
+}
+
+function wantsAttribute(
+	query: { attributes?: string | undefined; excludedAttributes?: string | undefined },
+	name: string,
+): boolean {
+	const listed = (text: string | undefined) =>
+		(text ?? "")
+			.split(",")
+			.some((item) => item.trim().toLowerCase().split(".")[0]?.endsWith(name.toLowerCase()));
+	if (query.attributes?.trim()) return listed(query.attributes);
+	return !listed(query.excludedAttributes);
+}
+
+export function projectUser(
+	options: { attributes?: string | undefined; excludedAttributes?: string | undefined },
+	resource: JsonObject,
+): JsonObject {
+	return project(resource, userResourceType, {
+		attributes: options.attributes,
+		excludedAttributes: options.excludedAttributes,
+	});
+}
