@@ -25,7 +25,7 @@ async function main(): Promise<void> {
 		await db.close();
 		throw error;
 	}
-	const scim = config.scimEnabled ? createScimRuntime({ db, logger }) : undefined;
+	const scim = config.scimEnabled ? createScimRuntime({ db, logger, redisUrl: config.redisUrl }) : undefined;
 	const app = createApp({ db, config, logger, scim });
 	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
 	server.once("error", (error) => {
@@ -61,7 +61,7 @@ async function shutdown(
 	await closed;
 	clearTimeout(deadline);
 	try {
-		await scim?.activity.close();
+		await scim?.close();
 		await db.close();
 	} catch (error) {
 		logger.error({ err: error }, "flushing SCIM activity or closing the database failed");

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { Redis } from "ioredis";
 import type { AppDeps } from "../app-env.ts";
 import { ActivityRecorder } from "./activity.ts";
 import { scimAuth } from "./auth.ts";
@@ -10,16 +11,35 @@ import { usersRoutes } from "./users.routes.ts";
 
 const MOUNT = "/scim/v2";
 
-/** What the SCIM API keeps across requests; boot owns it so shutdown can flush it. */
+/** What the SCIM API keeps across requests; boot owns it so shutdown can flush and close it. */
 export interface ScimRuntime {
 	activity: ActivityRecorder;
 	rateLimits: ScimRateLimits;
+	/** Flushes buffered activity and disconnects from Redis. */
+	close(): Promise<void>;
 }
 
-export function createScimRuntime(deps: Pick<AppDeps, "db" | "logger">): ScimRuntime {
+/**
+ * With `redisUrl`, rate-limit budgets live in Redis and are shared by every replica; without it they are
+ * per process. Redis commands fail fast instead of queueing, so an outage falls back to in-process limits.
+ */
+export function createScimRuntime(
+	deps: Pick<AppDeps, "db" | "logger"> & { redisUrl?: string | undefined },
+): ScimRuntime {
+	const redis = deps.redisUrl
+		? new Redis(deps.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 })
+		: undefined;
+	redis?.on("error", (error: Error) =>
+		deps.logger.warn({ err: error }, "redis unavailable; rate limits are per process"),
+	);
+	const activity = new ActivityRecorder({ db: deps.db.db, logger: deps.logger });
 	return {
-		activity: new ActivityRecorder({ db: deps.db.db, logger: deps.logger }),
-		rateLimits: new ScimRateLimits(),
+		activity,
+		rateLimits: new ScimRateLimits(redis ? { redis } : {}),
+		async close() {
+			await activity.close();
+			if (redis) await redis.quit().catch(() => redis.disconnect());
+		},
 	};
 }
 

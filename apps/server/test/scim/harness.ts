@@ -47,12 +47,12 @@ export interface ScimHarness {
 }
 
 export async function createScimHarness(
-	options: { scimEnabled?: boolean; idpKind?: "entra" | "okta" | "generic" } = {},
+	options: { scimEnabled?: boolean; idpKind?: "entra" | "okta" | "generic"; redisUrl?: string } = {},
 ): Promise<ScimHarness> {
 	const db = await createTestDatabase();
 	const config = testConfig({ scimEnabled: options.scimEnabled ?? true });
 	const logger = createLogger({ level: "silent" });
-	const runtime = createScimRuntime({ db, logger });
+	const runtime = createScimRuntime({ db, logger, redisUrl: options.redisUrl });
 	const app = createApp({ db, config, logger, scim: runtime });
 	const organization = await requireOrganization(db.db, "default");
 
@@ -110,7 +110,7 @@ export async function createScimHarness(
 		clientFor,
 		issueToken,
 		async close() {
-			await runtime.activity.close();
+			await runtime.close();
 			await db.close();
 		},
 	};
