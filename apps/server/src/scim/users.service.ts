@@ -373,10 +373,7 @@ export async function listPage<Row>(
 
 /** GET /Users and POST /Users/.search. */
 export async function listUsers(ctx: ScimContext, query: ListQuery): Promise<ListResult> {
-	const conditions: SQL[] = [
-		sql`${users.orgId} = ${ctx.actor.organization.id}`,
-		sql`${users.isDeleted} = false`,
-	];
+	const conditions: SQL[] = [sql`${users.orgId} = ${ctx.actor.organization.id}`, sql`not ${users.isDeleted}`];
 	if (query.filter) conditions.push(compileFilter(query.filter, userResourceType, userFields));
 	const where = sql.join(conditions, sql` and `);
 	const wantsGroups = wantsAttribute(query, "groups");

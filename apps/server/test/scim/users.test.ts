@@ -134,6 +134,14 @@ describe("user lifecycle", () => {
 		]);
 	});
 
+	it("a deleted user's userName is free for a different person (new id)", async () => {
+		const first = await h.scim("POST", "/Users", entraUser("reused.name", "person-a"));
+		expect((await h.scim("DELETE", `/Users/${first.body?.id}`)).status).toBe(204);
+		const second = await h.scim("POST", "/Users", entraUser("Reused.Name", "person-b"));
+		expect(second.status).toBe(201);
+		expect(second.body?.id).not.toBe(first.body?.id);
+	});
+
 	it("PUT replaces (Okta), keeps id and meta.created, accepts its own GET output back", async () => {
 		const created = await h.scim("POST", "/Users", entraUser("okta.user"));
 		const id = created.body?.id as string;

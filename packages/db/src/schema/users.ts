@@ -37,7 +37,9 @@ export const users = pgTable(
 		deletedAt: timestamptz(),
 	},
 	(t) => [
-		uniqueIndex("users_org_user_name_unique").on(t.orgId, sql`lower(${t.userName})`),
+		uniqueIndex("users_org_user_name_unique")
+			.on(t.orgId, sql`lower(${t.userName})`)
+			.where(sql`not ${t.isDeleted}`),
 		index("users_org_external_id_idx").on(t.orgId, t.externalId),
 		index("users_org_email_idx").on(t.orgId, sql`lower(${t.email})`),
 		index("users_org_created_at_id_idx").on(t.orgId, t.createdAt, t.id),
