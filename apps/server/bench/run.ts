@@ -1,0 +1,74 @@
+import { cpus, totalmem } from "node:os";
+import type { BenchContext } from "./context.ts";
+import { createContext } from "./context.ts";
+import { createBenchDatabase } from "./database.ts";
+import { ScimHttp } from "./http.ts";
+import { readOptions, type WorkloadName } from "./options.ts";
+import { startServer } from "./server.ts";
+import { type ResultRow, renderTable } from "./table.ts";
+import { floorWorkload } from "./workloads/floor.ts";
+import { lookupWorkload } from "./workloads/lookup.ts";
+import { membersWorkload } from "./workloads/members.ts";
+import { postWorkload } from "./workloads/post.ts";
+import { syncWorkload } from "./workloads/sync.ts";
+
+const workloads: Record<WorkloadName, (ctx: BenchContext) => Promise<ResultRow[]>> = {
+	floor: floorWorkload,
+	post: postWorkload,
+	lookup: lookupWorkload,
+	members: membersWorkload,
+	sync: syncWorkload,
+};
+
+async function serverHasGroups(http: ScimHttp): Promise<boolean> {
+	const reply = await http.send("GET", "/Groups?count=0");
+	return reply.status === 200;
+}
+
+async function main(): Promise<void> {
+	const options = readOptions(process.argv.slice(2), process.env);
+	const db = await createBenchDatabase(options.adminDatabaseUrl, options.clients);
+	const rows: ResultRow[] = [];
+	let failure: unknown;
+	try {
+		const [setting] = await db.sql<
+			{ version: string }[]
+		>`select current_setting('server_version') as version`;
+		const server = await startServer({
+			databaseUrl: db.url,
+			secret: db.secret,
+			cpuProfileDir: options.cpuProfileDir,
+		});
+		const http = new ScimHttp(`${server.baseUrl}/scim/v2`, db.token, options.clients);
+		try {
+			const ctx = createContext({ options, db, server, http, hasGroups: await serverHasGroups(http) });
+			process.stderr.write(
+				`roster bench on ${db.name}: PostgreSQL ${setting?.version}, ${cpus().length} cores, ` +
+					`${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, /Groups ${ctx.hasGroups ? "present" : "absent"}\n`,
+			);
+			for (const [name, workload] of Object.entries(workloads)) {
+				if (!options.only.has(name as WorkloadName)) continue;
+				process.stderr.write(`running ${name}…\n`);
+				rows.push(...(await workload(ctx)));
+			}
+		} finally {
+			http.close();
+			await server.stop();
+		}
+	} catch (error) {
+		failure = error;
+	} finally {
+		await db.drop();
+	}
+	if (rows.length > 0) process.stdout.write(`\n${renderTable(rows)}\n\n`);
+	if (failure !== undefined) throw failure;
+	const missed = rows.filter((row) => row.passed === false).map((row) => row.workload);
+	process.stdout.write(missed.length === 0 ? "All measured goals met.\n" : `Missed: ${missed.join("; ")}\n`);
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(
+		`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
+	process.exit(1);
+});

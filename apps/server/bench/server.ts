@@ -1,0 +1,106 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+/** The real Roster server, running as a child process so it never shares a thread with the load generator. */
+export interface ServerProcess {
+	baseUrl: string;
+	pid: number;
+	/** Resident set size of the server process, from /proc/<pid>/status (VmRSS), in MiB. */
+	rssMb(): number;
+	stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.once("error", reject);
+		probe.listen(0, "127.0.0.1", () => {
+			const address = probe.address();
+			const port = typeof address === "object" && address ? address.port : 0;
+			probe.close(() => resolve(port));
+		});
+	});
+}
+
+function exited(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+	return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+async function waitUntilHealthy(baseUrl: string, child: ChildProcess, stderr: () => string): Promise<void> {
+	const deadline = Date.now() + READY_TIMEOUT_MS;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) throw new Error(`The server exited with ${child.exitCode}: ${stderr()}`);
+		try {
+			const res = await fetch(`${baseUrl}/healthz`);
+			if (res.ok) return;
+		} catch {}
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+	throw new Error(`The server did not answer /healthz within ${READY_TIMEOUT_MS / 1000} s: ${stderr()}`);
+}
+
+/**
+ * Starts `node --import tsx src/index.ts` on a free loopback port with production settings and waits
+ * for /healthz. With `cpuProfileDir`, V8 writes a .cpuprofile there when the server stops.
+ */
+export async function startServer(options: {
+	databaseUrl: string;
+	secret: string;
+	cpuProfileDir: string | undefined;
+}): Promise<ServerProcess> {
+	const port = await freePort();
+	const profiling = options.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir] : [];
+	const child = spawn(process.execPath, [...profiling, "--import", "tsx", "src/index.ts"], {
+		cwd: SERVER_DIR,
+		env: {
+			PATH: process.env.PATH,
+			HOME: process.env.HOME,
+			NODE_ENV: "production",
+			HOST: "127.0.0.1",
+			PORT: String(port),
+			DATABASE_URL: options.databaseUrl,
+			ROSTER_SECRET: options.secret,
+			LOG_LEVEL: "warn",
+		},
+		stdio: ["ignore", "inherit", "pipe"],
+	});
+	let stderr = "";
+	child.stderr?.on("data", (chunk: Buffer) => {
+		stderr = (stderr + chunk.toString("utf8")).slice(-4000);
+		process.stderr.write(chunk);
+	});
+	const pid = child.pid;
+	if (pid === undefined) throw new Error("Could not start the server process");
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const stop = async () => {
+		if (child.exitCode !== null || child.signalCode !== null) return;
+		child.kill("SIGTERM");
+		const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+		await exited(child);
+		clearTimeout(timer);
+	};
+	try {
+		await waitUntilHealthy(baseUrl, child, () => stderr);
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return {
+		baseUrl,
+		pid,
+		rssMb() {
+			const status = readFileSync(`/proc/${pid}/status`, "utf8");
+			const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+			if (kb === undefined) throw new Error(`No VmRSS in /proc/${pid}/status`);
+			return Number(kb) / 1024;
+		},
+		stop,
+	};
+}

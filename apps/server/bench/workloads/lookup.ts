@@ -1,0 +1,49 @@
+import { randomInt } from "node:crypto";
+import type { BenchContext } from "../context.ts";
+import { seededUserName } from "../database.ts";
+import { totalResults } from "../http.ts";
+import { percentile, warmThenRun } from "../load.ts";
+import { eqFilter } from "../scim-bodies.ts";
+import { loadRow, mark, type ResultRow } from "../table.ts";
+
+const GOAL_OPS_PER_SECOND = 7_000;
+const GOAL_P99_MS = 10;
+const GOAL_RSS_MB = 250;
+
+/**
+ * Entra's create-or-match lookup, `GET /Users?filter=userName eq "…"`, for random existing users among
+ * the seeded ones; then the server's RSS, read once it has served the lookups over the full table.
+ */
+export async function lookupWorkload(ctx: BenchContext): Promise<ResultRow[]> {
+	const { options, http } = ctx;
+	await ctx.ensureSeeded(options.lookupUsers);
+	const result = await warmThenRun({
+		clients: options.clients,
+		seconds: options.seconds,
+		maxOps: options.maxOps,
+		operation: async () => {
+			const userName = seededUserName(randomInt(options.lookupUsers));
+			const reply = await http.expect(200, "GET", `/Users?${eqFilter("userName", userName)}`);
+			if (totalResults(reply) !== 1) throw new Error(`lookup of ${userName} did not find exactly one user`);
+		},
+	});
+	const opsPerSecond = result.ops / result.seconds;
+	const p99 = percentile(result.latenciesMs, 0.99);
+	const passed = opsPerSecond >= GOAL_OPS_PER_SECOND && p99 < GOAL_P99_MS;
+	const rssMb = ctx.server.rssMb();
+	const rssPassed = rssMb < GOAL_RSS_MB;
+	const users = options.lookupUsers.toLocaleString("en-US");
+	return [
+		loadRow(
+			`userName eq lookup (${users} users)`,
+			result,
+			`goal ≥ ${GOAL_OPS_PER_SECOND.toLocaleString("en-US")}/s, p99 < ${GOAL_P99_MS} ms ${mark(passed)}`,
+			passed,
+		),
+		{
+			workload: `server RSS after lookups (${users} users)`,
+			verdict: `${rssMb.toFixed(0)} MB (goal < ${GOAL_RSS_MB} MB) ${mark(rssPassed)}`,
+			passed: rssPassed,
+		},
+	];
+}
