@@ -1,0 +1,91 @@
+import { IdpCheckFailure } from "./checks.ts";
+
+/** Any `fetch`-shaped function: `app.request` in vitest, global `fetch` against a listening server. */
+export type FetchLike = (url: string, init: RequestInit) => Response | Promise<Response>;
+
+export type JsonObject = Record<string, unknown>;
+
+/** One request and its answer, as the IdP's provisioning log would keep it. */
+export interface Exchange {
+	method: string;
+	/** Path and query relative to the SCIM base, exactly as sent. */
+	path: string;
+	requestHeaders: Record<string, string>;
+	requestBody: unknown;
+	status: number;
+	responseHeaders: Headers;
+	body: JsonObject | null;
+	text: string;
+	elapsedMs: number;
+}
+
+/** Both IdPs close the socket after 60 s. */
+export const IDP_TIMEOUT_MS = 60_000;
+
+export interface ScimHttpOptions {
+	/** Absolute SCIM base URL, e.g. `http://roster.test/scim/v2`. */
+	baseUrl: string;
+	token: string;
+	fetch: FetchLike;
+	/** Headers the IdP adds to every request besides `Authorization`. */
+	headers: (method: string, hasBody: boolean) => Record<string, string>;
+	/** A query string the IdP appends to every call (Entra's `aadOptscim062020` tenant URL). */
+	extraQuery?: string;
+}
+
+/** The wire of one IdP: builds requests with its headers, records every exchange and enforces the 60 s timeout. */
+export class ScimHttp {
+	readonly exchanges: Exchange[] = [];
+	readonly #options: ScimHttpOptions;
+
+	constructor(options: ScimHttpOptions) {
+		this.#options = options;
+	}
+
+	async send(method: string, path: string, body?: unknown): Promise<Exchange> {
+		const { baseUrl, token, fetch, headers, extraQuery } = this.#options;
+		const requestHeaders: Record<string, string> = {
+			Authorization: `Bearer ${token}`,
+			...headers(method, body !== undefined),
+		};
+		const withQuery = extraQuery ? `${path}${path.includes("?") ? "&" : "?"}${extraQuery}` : path;
+		const init: RequestInit = { method, headers: requestHeaders };
+		if (body !== undefined) init.body = JSON.stringify(body);
+		const started = performance.now();
+		const response = await fetch(`${baseUrl}${withQuery}`, init);
+		const text = await response.text();
+		const elapsedMs = performance.now() - started;
+		let parsed: JsonObject | null = null;
+		if (text) {
+			try {
+				const value: unknown = JSON.parse(text);
+				parsed =
+					typeof value === "object" && value !== null && !Array.isArray(value) ? (value as JsonObject) : null;
+			} catch {
+				parsed = null;
+			}
+		}
+		const exchange: Exchange = {
+			method,
+			path: withQuery,
+			requestHeaders,
+			requestBody: body,
+			status: response.status,
+			responseHeaders: response.headers,
+			body: parsed,
+			text,
+			elapsedMs,
+		};
+		this.exchanges.push(exchange);
+		if (elapsedMs > IDP_TIMEOUT_MS) throw new IdpCheckFailure("Timeout", "no answer within 60 s", exchange);
+		if (text && parsed === null) {
+			throw new IdpCheckFailure("InvalidResponseBody", "the answer is not a JSON object", exchange);
+		}
+		return exchange;
+	}
+}
+
+/** `filter=` as the IdPs put it on the wire: quotes encoded, spaces as `+` or `%20`. */
+export function encodeFilter(filter: string, space: "+" | "%20"): string {
+	return encodeURIComponent(filter).replaceAll("%20", space);
+}
