@@ -8,6 +8,19 @@ import { createScimToken } from "../src/services/tokens.ts";
 /** Throttling high enough that the rate limiter is checked on every request but never answers 429. */
 const UNTHROTTLED = { rateLimit: { requestsPerSecond: 100_000 } };
 
+/**
+ * How the server child reaches the database: the TCP URL, or with `socketDir` a host-less URL plus
+ * PGHOST/PGUSER, which postgres-js turns into a Unix-socket connection.
+ */
+export function serverConnection(
+	db: BenchDatabase,
+	socketDir: string | undefined,
+): { databaseUrl: string; env: Record<string, string> } {
+	if (socketDir === undefined) return { databaseUrl: db.url, env: {} };
+	const user = decodeURIComponent(new URL(db.url).username) || "postgres";
+	return { databaseUrl: `postgres:///${db.name}`, env: { PGHOST: socketDir, PGUSER: user } };
+}
+
 /** A throw-away, migrated PostgreSQL database with one SCIM token, owned by one benchmark run. */
 export interface BenchDatabase {
 	url: string;
@@ -32,11 +45,16 @@ function withDatabase(url: string, name: string): string {
  * migrations with the server's own migrator, and issues an unthrottled token on the default
  * organization, exactly as an operator would before pointing an IdP at Roster.
  */
-export async function createBenchDatabase(adminUrl: string, poolSize: number): Promise<BenchDatabase> {
+export async function createBenchDatabase(
+	adminUrl: string,
+	poolSize: number,
+	options: { logStatements: boolean } = { logStatements: false },
+): Promise<BenchDatabase> {
 	const name = `roster_bench_${Date.now()}`;
 	const url = withDatabase(adminUrl, name);
 	const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
 	await admin.unsafe(`CREATE DATABASE ${name}`);
+	if (options.logStatements) await admin.unsafe(`ALTER DATABASE ${name} SET log_statement = 'all'`);
 	const drop = async () => {
 		await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 		await admin.end({ timeout: 5 });

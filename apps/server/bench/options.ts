@@ -19,6 +19,10 @@ export interface BenchOptions {
 	syncGroups: number;
 	/** Directory for the server's V8 CPU profile (`--cpu-prof`), or undefined for none. */
 	cpuProfileDir: string | undefined;
+	/** PostgreSQL's Unix socket directory, to run the server over a socket instead of TCP (a comparison). */
+	serverSocketDir: string | undefined;
+	/** Sets `log_statement = all` on the bench database, to count the statements each request issues. */
+	logStatements: boolean;
 }
 
 const ALIASES: Record<string, WorkloadName> = { rss: "lookup", groups: "members" };
@@ -64,5 +68,7 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Be
 		syncUsers: positiveInt(env, "BENCH_SYNC_USERS", 10_000),
 		syncGroups: positiveInt(env, "BENCH_SYNC_GROUPS", 500),
 		cpuProfileDir: env.BENCH_CPU_PROF || undefined,
+		serverSocketDir: env.BENCH_SERVER_SOCKET || undefined,
+		logStatements: env.BENCH_LOG_STATEMENTS === "1",
 	};
 }

@@ -1,7 +1,7 @@
 import { cpus, totalmem } from "node:os";
 import type { BenchContext } from "./context.ts";
 import { createContext } from "./context.ts";
-import { createBenchDatabase } from "./database.ts";
+import { createBenchDatabase, serverConnection } from "./database.ts";
 import { ScimHttp } from "./http.ts";
 import { readOptions, type WorkloadName } from "./options.ts";
 import { startServer } from "./server.ts";
@@ -27,15 +27,19 @@ async function serverHasGroups(http: ScimHttp): Promise<boolean> {
 
 async function main(): Promise<void> {
 	const options = readOptions(process.argv.slice(2), process.env);
-	const db = await createBenchDatabase(options.adminDatabaseUrl, options.clients);
+	const db = await createBenchDatabase(options.adminDatabaseUrl, options.clients, {
+		logStatements: options.logStatements,
+	});
 	const rows: ResultRow[] = [];
 	let failure: unknown;
 	try {
 		const [setting] = await db.sql<
 			{ version: string }[]
 		>`select current_setting('server_version') as version`;
+		const connection = serverConnection(db, options.serverSocketDir);
 		const server = await startServer({
-			databaseUrl: db.url,
+			databaseUrl: connection.databaseUrl,
+			env: connection.env,
 			secret: db.secret,
 			cpuProfileDir: options.cpuProfileDir,
 		});
@@ -44,7 +48,8 @@ async function main(): Promise<void> {
 			const ctx = createContext({ options, db, server, http, hasGroups: await serverHasGroups(http) });
 			process.stderr.write(
 				`roster bench on ${db.name}: PostgreSQL ${setting?.version}, ${cpus().length} cores, ` +
-					`${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, /Groups ${ctx.hasGroups ? "present" : "absent"}\n`,
+					`${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, /Groups ${ctx.hasGroups ? "present" : "absent"}, ` +
+					`server→PostgreSQL over ${options.serverSocketDir ? "Unix socket" : "TCP"}\n`,
 			);
 			for (const [name, workload] of Object.entries(workloads)) {
 				if (!options.only.has(name as WorkloadName)) continue;

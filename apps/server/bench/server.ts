@@ -54,6 +54,8 @@ export async function startServer(options: {
 	databaseUrl: string;
 	secret: string;
 	cpuProfileDir: string | undefined;
+	/** Extra environment, e.g. PGHOST for a Unix-socket connection. */
+	env?: Record<string, string>;
 }): Promise<ServerProcess> {
 	const port = await freePort();
 	const profiling = options.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir] : [];
@@ -68,6 +70,7 @@ export async function startServer(options: {
 			DATABASE_URL: options.databaseUrl,
 			ROSTER_SECRET: options.secret,
 			LOG_LEVEL: "warn",
+			...options.env,
 		},
 		stdio: ["ignore", "inherit", "pipe"],
 	});
