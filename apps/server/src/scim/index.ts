@@ -5,6 +5,7 @@ import { ActivityRecorder } from "./activity.ts";
 import { scimAuth } from "./auth.ts";
 import { discoveryRoutes } from "./discovery.routes.ts";
 import type { ScimEnv } from "./env.ts";
+import { groupsRoutes } from "./groups.routes.ts";
 import { provisioningLog } from "./provisioning-log.ts";
 import { ScimRateLimits, scimRateLimit } from "./rate-limit.ts";
 import { usersRoutes } from "./users.routes.ts";
@@ -60,5 +61,6 @@ export function createScimApp(deps: AppDeps, runtime: ScimRuntime = createScimRu
 	scim.use("*", scimRateLimit(runtime.rateLimits));
 	scim.route("/", discoveryRoutes());
 	scim.route("/", usersRoutes({ db: deps.db.db, secret: deps.config.secret }));
+	scim.route("/", groupsRoutes({ db: deps.db.db, secret: deps.config.secret }));
 	return scim;
 }

@@ -1,0 +1,340 @@
+import { type Database, type Group, groups, type Transaction } from "@roster/db";
+import { diffFields } from "@roster/domain";
+import {
+	applyPatch,
+	compileFilter,
+	GROUP_SCHEMA,
+	groupResourceType,
+	type JsonObject,
+	type MemberOp,
+	memberIds,
+	normalizeResource,
+	type ProjectionOptions,
+	parsePatchRequest,
+	project,
+	ScimError,
+} from "@roster/scim";
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import { recordScimAudit } from "./audit.ts";
+import type { ScimContext } from "./context.ts";
+import { rethrowAsScimError, violatedUniqueConstraint } from "./db-errors.ts";
+import { groupFields } from "./group-fields.ts";
+import {
+	applyMemberOps,
+	assertMembersAreUsers,
+	type MembershipDelta,
+	membershipChanges,
+	membersOf,
+} from "./groups.members.ts";
+import { type ListQuery, orderBy } from "./lists.ts";
+import { assertIfMatch, assertOwnership, etag, isResourceId, notFound } from "./preconditions.ts";
+import { type ListResult, listPage } from "./users.service.ts";
+
+type Executor = Database | Transaction;
+
+/** A group write or read: the stored row and the SCIM resource (with `members` only when the view wants them). */
+export interface GroupResult {
+	group: Group;
+	resource: JsonObject;
+}
+
+interface GroupFields {
+	displayName: string;
+	externalId: string | null;
+}
+
+const MEMBERS_PROBE: JsonObject = {
+	schemas: [GROUP_SCHEMA],
+	id: "probe",
+	members: [{ value: "probe", display: "probe", $ref: "probe", type: "User" }],
+};
+
+/**
+ * Whether a response shaped by `attributes`/`excludedAttributes` shows `members` (judged by the projection
+ * itself, so every spelling the projection accepts counts). When it does not, group_members is not read.
+ */
+export function wantsMembers(view: ProjectionOptions): boolean {
+	return "members" in project(MEMBERS_PROBE, groupResourceType, view);
+}
+
+/** The SCIM Group for a row; `members` is left out entirely when not given. */
+export function groupResource(ctx: ScimContext, group: Group, members?: JsonObject[]): JsonObject {
+	return {
+		schemas: [GROUP_SCHEMA],
+		id: group.id,
+		...(group.externalId !== null ? { externalId: group.externalId } : {}),
+		displayName: group.displayName,
+		...(members ? { members } : {}),
+		meta: {
+			resourceType: "Group",
+			created: group.createdAt.toISOString(),
+			lastModified: group.updatedAt.toISOString(),
+			location: `${ctx.base}/Groups/${group.id}`,
+			version: etag(group.version),
+		},
+	};
+}
+
+/**
+ * Shapes a group for a response. An empty member list stays `"members": []` when members are wanted
+ * (Entra expects it in the POST answer), though the generic projection drops empty lists.
+ */
+export function projectGroup(view: ProjectionOptions, resource: JsonObject): JsonObject {
+	const projected = project(resource, groupResourceType, view);
+	const { members } = resource;
+	if (Array.isArray(members) && members.length === 0 && wantsMembers(view)) {
+		const { meta, ...rest } = projected;
+		return meta === undefined ? { ...rest, members: [] } : { ...rest, members: [], meta };
+	}
+	return projected;
+}
+
+async function render(db: Executor, ctx: ScimContext, rows: Group[], view: ProjectionOptions) {
+	const members = wantsMembers(view)
+		? await membersOf(
+				db,
+				ctx.base,
+				rows.map((group) => group.id),
+			)
+		: undefined;
+	return rows.map((group) => groupResource(ctx, group, members?.get(group.id)));
+}
+
+function fieldsOf(resource: JsonObject): GroupFields {
+	const { displayName, externalId } = resource;
+	if (typeof displayName !== "string" || displayName.trim() === "") {
+		throw new ScimError(400, "invalidValue", "displayName is required.");
+	}
+	return { displayName, externalId: typeof externalId === "string" ? externalId : null };
+}
+
+async function lockGroup(tx: Transaction, ctx: ScimContext, id: string): Promise<Group> {
+	if (!isResourceId(id)) throw notFound("Group", id);
+	const [group] = await tx
+		.select()
+		.from(groups)
+		.where(and(eq(groups.orgId, ctx.actor.organization.id), eq(groups.id, id)))
+		.for("update");
+	if (!group) throw notFound("Group", id);
+	return group;
+}
+
+/** Runs one SCIM group write, mapping displayName/externalId collisions to 409 uniqueness. */
+async function writeTransaction<T>(ctx: ScimContext, work: (tx: Transaction) => Promise<T>): Promise<T> {
+	try {
+		return await ctx.db.transaction(work);
+	} catch (error) {
+		if (error instanceof ScimError) throw error;
+		const constraint = violatedUniqueConstraint(error);
+		if (constraint === "groups_org_display_name_unique") {
+			throw new ScimError(
+				409,
+				"uniqueness",
+				"A group with this displayName already exists in the organization.",
+			);
+		}
+		if (constraint === "groups_org_external_id_unique") {
+			throw new ScimError(
+				409,
+				"uniqueness",
+				"A group with this externalId already exists in the organization.",
+			);
+		}
+		rethrowAsScimError(error);
+	}
+}
+
+/**
+ * Writes a group's new fields and member operations in the caller's transaction: members checked, then
+ * applied as row deltas, then ONE update of the group row (version, updated_at) and its audit event.
+ * Nothing changes and no version is spent when the request changed nothing.
+ */
+async function persistChange(
+	tx: Transaction,
+	ctx: ScimContext,
+	before: Group,
+	fields: GroupFields,
+	ops: MemberOp[],
+): Promise<Group> {
+	const orgId = ctx.actor.organization.id;
+	await assertMembersAreUsers(tx, orgId, ops);
+	const delta: MembershipDelta = await applyMemberOps(tx, orgId, before.id, ops);
+	const changes = {
+		...diffFields(
+			{ displayName: before.displayName, externalId: before.externalId },
+			{ displayName: fields.displayName, externalId: fields.externalId },
+		),
+		...membershipChanges(delta),
+	};
+	if (Object.keys(changes).length === 0 && before.connectionId !== null) return before;
+	const [group] = await tx
+		.update(groups)
+		.set({
+			...fields,
+			connectionId: before.connectionId ?? ctx.actor.connection.id,
+			version: sql`${groups.version} + 1`,
+			updatedAt: new Date(),
+		})
+		.where(eq(groups.id, before.id))
+		.returning();
+	if (!group) throw new Error("group update returned no row");
+	await recordScimAudit(tx, ctx, {
+		action: "SCIM_GROUP_SYNCED",
+		entityType: "Group",
+		entityId: group.id,
+		entityName: group.displayName,
+		changes,
+	});
+	return group;
+}
+
+/** POST /Groups: the group and the members named in the body (inserted as rows) in one transaction. */
+export async function createGroup(
+	ctx: ScimContext,
+	body: unknown,
+	view: ProjectionOptions,
+): Promise<GroupResult> {
+	const { resource } = normalizeResource(body, groupResourceType);
+	const fields = fieldsOf(resource);
+	const ids = memberIds(resource.members, "members");
+	const orgId = ctx.actor.organization.id;
+	return writeTransaction(ctx, async (tx) => {
+		const ops: MemberOp[] = ids.length > 0 ? [{ op: "add", ids }] : [];
+		await assertMembersAreUsers(tx, orgId, ops);
+		const [group] = await tx
+			.insert(groups)
+			.values({ ...fields, orgId, connectionId: ctx.actor.connection.id })
+			.returning();
+		if (!group) throw new Error("group insert returned no row");
+		const delta = await applyMemberOps(tx, orgId, group.id, ops);
+		await recordScimAudit(tx, ctx, {
+			action: "SCIM_GROUP_PROVISIONED",
+			entityType: "Group",
+			entityId: group.id,
+			entityName: group.displayName,
+			changes: { ...diffFields({}, { ...fields }), ...membershipChanges(delta) },
+		});
+		const [rendered] = await render(tx, ctx, [group], view);
+		return { group, resource: rendered ?? groupResource(ctx, group) };
+	});
+}
+
+/**
+ * PUT /Groups/{id}: replaces displayName, externalId and the member set. The set is applied as a delta
+ * in SQL (rows outside it deleted, missing ones inserted); `members` left out empties the group (RFC 7644
+ * §3.5.1, docs/decisions/0051).
+ */
+export async function replaceGroup(
+	ctx: ScimContext,
+	id: string,
+	body: unknown,
+	ifMatch: string | undefined,
+	view: ProjectionOptions,
+): Promise<GroupResult> {
+	const { resource } = normalizeResource(body, groupResourceType);
+	const fields = fieldsOf(resource);
+	const ids = memberIds(resource.members, "members");
+	return writeTransaction(ctx, async (tx) => {
+		const before = await lockGroup(tx, ctx, id);
+		assertOwnership(ctx, before, "group");
+		assertIfMatch(ifMatch, before.version);
+		const group = await persistChange(tx, ctx, before, fields, [{ op: "replace", ids }]);
+		const [rendered] = await render(tx, ctx, [group], view);
+		return { group, resource: rendered ?? groupResource(ctx, group) };
+	});
+}
+
+/**
+ * PATCH /Groups/{id}: displayName/externalId are patched on the member-less resource by the engine; the
+ * `members` operations come back as deltas and run as SQL in request order, all in one transaction. A bad
+ * operation anywhere (including an unknown member) leaves the group untouched. Members are read for the
+ * answer only when `view` asks for them; without a view (a 204 answer) they are never read.
+ */
+export async function patchGroup(
+	ctx: ScimContext,
+	id: string,
+	body: unknown,
+	ifMatch: string | undefined,
+	view?: ProjectionOptions,
+): Promise<GroupResult> {
+	const operations = parsePatchRequest(body);
+	return writeTransaction(ctx, async (tx) => {
+		const before = await lockGroup(tx, ctx, id);
+		assertOwnership(ctx, before, "group");
+		assertIfMatch(ifMatch, before.version);
+		const { meta: _meta, ...current } = groupResource(ctx, before);
+		const patched = applyPatch(current, operations, groupResourceType, { deltaAttributes: ["members"] });
+		const fields = fieldsOf(patched.resource);
+		const group = await persistChange(tx, ctx, before, fields, patched.deltas.members ?? []);
+		if (!view) return { group, resource: groupResource(ctx, group) };
+		const [rendered] = await render(tx, ctx, [group], view);
+		return { group, resource: rendered ?? groupResource(ctx, group) };
+	});
+}
+
+/** DELETE /Groups/{id}: the membership rows and the group go together; the audit event counts the members. */
+export async function deleteGroup(ctx: ScimContext, id: string, ifMatch: string | undefined): Promise<void> {
+	await writeTransaction(ctx, async (tx) => {
+		const before = await lockGroup(tx, ctx, id);
+		assertOwnership(ctx, before, "group");
+		assertIfMatch(ifMatch, before.version);
+		const delta = await applyMemberOps(tx, ctx.actor.organization.id, before.id, [{ op: "removeAll" }]);
+		await tx.delete(groups).where(eq(groups.id, before.id));
+		await recordScimAudit(tx, ctx, {
+			action: "SCIM_GROUP_DELETED",
+			entityType: "Group",
+			entityId: before.id,
+			entityName: before.displayName,
+			changes: {
+				...diffFields({ displayName: before.displayName, externalId: before.externalId }, {}),
+				...membershipChanges(delta),
+			},
+		});
+	});
+}
+
+/** GET /Groups/{id}. */
+export async function getGroup(ctx: ScimContext, id: string, view: ProjectionOptions): Promise<GroupResult> {
+	if (!isResourceId(id)) throw notFound("Group", id);
+	const [group] = await ctx.db
+		.select()
+		.from(groups)
+		.where(and(eq(groups.orgId, ctx.actor.organization.id), eq(groups.id, id)));
+	if (!group) throw notFound("Group", id);
+	const [rendered] = await render(ctx.db, ctx, [group], view);
+	return { group, resource: rendered ?? groupResource(ctx, group) };
+}
+
+/** GET /Groups and POST /Groups/.search: filter, count and order in SQL; members in one query per page. */
+export async function listGroups(ctx: ScimContext, query: ListQuery): Promise<ListResult> {
+	const conditions: SQL[] = [sql`${groups.orgId} = ${ctx.actor.organization.id}`];
+	if (query.filter) conditions.push(compileFilter(query.filter, groupResourceType, groupFields));
+	const where = sql.join(conditions, sql` and `);
+	const view = { attributes: query.attributes, excludedAttributes: query.excludedAttributes };
+	return listPage(query, ctx.secret, {
+		count: async () => {
+			const [row] = await ctx.db
+				.select({ n: sql<number>`count(*)`.mapWith(Number) })
+				.from(groups)
+				.where(where);
+			return row?.n ?? 0;
+		},
+		page: async (limit, offset) => {
+			const found = await ctx.db
+				.select({ group: groups, total: sql<number>`count(*) over ()`.mapWith(Number) })
+				.from(groups)
+				.where(where)
+				.orderBy(
+					orderBy(query, groupResourceType, groupFields, {
+						createdAt: sql`${groups.createdAt}`,
+						id: sql`${groups.id}`,
+					}),
+				)
+				.limit(limit)
+				.offset(offset);
+			return { rows: found.map((row) => row.group), total: found[0]?.total };
+		},
+		render: async (rows) =>
+			(await render(ctx.db, ctx, rows, view)).map((resource) => projectGroup(view, resource)),
+	});
+}
