@@ -54,6 +54,8 @@ export class Directory {
 	readonly groups = new Map<string, DirectoryGroup>();
 	readonly assignedUsers = new Set<string>();
 	readonly assignedGroups = new Set<string>();
+	/** Okta's "Push Groups" list: pushing a group does not assign its members to the app. */
+	readonly pushedGroups = new Set<string>();
 	readonly #clock: FakeClock;
 	readonly #domain: string;
 
@@ -141,11 +143,12 @@ export class Directory {
 	createGroup(
 		displayName: string,
 		memberIds: string[] = [],
-		options: { assign?: boolean } = {},
+		options: { assign?: boolean; push?: boolean } = {},
 	): DirectoryGroup {
 		const group: DirectoryGroup = { id: randomUUID(), displayName, members: new Set(memberIds) };
 		this.groups.set(group.id, group);
 		if (options.assign ?? true) this.assignedGroups.add(group.id);
+		if (options.push ?? true) this.pushedGroups.add(group.id);
 		return group;
 	}
 
@@ -166,10 +169,16 @@ export class Directory {
 	deleteGroup(groupId: string): void {
 		this.groups.delete(groupId);
 		this.assignedGroups.delete(groupId);
+		this.pushedGroups.delete(groupId);
 	}
 
 	unassignGroup(groupId: string): void {
 		this.assignedGroups.delete(groupId);
+	}
+
+	/** Okta: unlinks a pushed group (the tenant deletes it in the app when configured to). */
+	stopPushing(groupId: string): void {
+		this.pushedGroups.delete(groupId);
 	}
 
 	/** Entra's "Sync only assigned users and groups": assigned directly or through an assigned group. */

@@ -132,11 +132,11 @@ export class OktaTenant {
 			}
 		}
 		for (const [directoryId, link] of [...this.groupLinks]) {
-			if (!directory.assignedGroups.has(directoryId) || !directory.groups.has(directoryId)) {
+			if (!directory.pushedGroups.has(directoryId) || !directory.groups.has(directoryId)) {
 				await this.#task("unlink group", directoryId, () => this.#unlinkGroup(directoryId, link));
 			}
 		}
-		for (const directoryId of directory.assignedGroups) {
+		for (const directoryId of directory.pushedGroups) {
 			await this.#task("group push", directoryId, () => this.#pushGroup(directoryId));
 		}
 		return this.failedTasks.slice(first);
