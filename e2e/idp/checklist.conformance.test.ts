@@ -42,6 +42,12 @@ async function newGroup(displayName: string, members: string[] = []): Promise<st
 	return res.body?.id as string;
 }
 
+/** The JSON body of an answer that must have one. */
+function bodyOf(reply: { body: JsonObject | null; text: string }): JsonObject {
+	expect(reply.body, reply.text).not.toBeNull();
+	return reply.body as JsonObject;
+}
+
 function patch(...Operations: JsonObject[]) {
 	return { schemas: [PATCH], Operations };
 }
@@ -109,7 +115,7 @@ describe("README §4 checklist items not driven by the lifecycles", () => {
 		const filter = encodeURIComponent(`${ENTERPRISE}:manager.value eq "${boss.id}"`);
 		const found = await scim("GET", `/Users?filter=${filter}&attributes=${ENTERPRISE}:manager`);
 		expect(found.body?.totalResults).toBe(3);
-		for (const resource of found.body?.Resources as JsonObject[]) {
+		for (const resource of bodyOf(found).Resources as JsonObject[]) {
 			expect((resource[ENTERPRISE] as JsonObject).manager).toMatchObject({ value: boss.id });
 			expect(resource).not.toHaveProperty("userName");
 		}
@@ -187,9 +193,9 @@ describe("README §4 checklist items not driven by the lifecycles", () => {
 		const seen: string[] = [];
 		for (let start = 1; start <= total; start += 2) {
 			const page = await scim("GET", `/Users?startIndex=${start}&count=2`);
-			seen.push(...(page.body?.Resources as JsonObject[]).map((resource) => resource.id as string));
+			seen.push(...(bodyOf(page).Resources as JsonObject[]).map((resource) => resource.id as string));
 		}
-		expect(seen).toEqual((all.body?.Resources as JsonObject[]).map((resource) => resource.id));
+		expect(seen).toEqual((bodyOf(all).Resources as JsonObject[]).map((resource) => resource.id));
 	});
 
 	it("#21 #22 unknown id → 404 SCIM error; duplicate userName → 409 uniqueness", async () => {
@@ -218,7 +224,7 @@ describe("README §4 checklist items not driven by the lifecycles", () => {
 		});
 		expect(res.status).toBe(201);
 		expect(res.headers.get("content-type")).toMatch(/^application\/scim\+json/);
-		expect(res.headers.get("location")).toBe((res.body?.meta as JsonObject).location);
+		expect(res.headers.get("location")).toBe((bodyOf(res).meta as JsonObject).location);
 	});
 
 	it("#26 password, groups, meta, id, unknown schemas, nulls, unmarked extensions and the malformed enterprise URN are ignored", async () => {
@@ -268,9 +274,9 @@ describe("README §4 checklist items not driven by the lifecycles", () => {
 			}),
 		);
 		expect(entra.status, entra.text).toBe(200);
-		for (const role of entra.body?.roles as unknown[]) expect(typeof role).toBe("object");
+		for (const role of bodyOf(entra).roles as unknown[]) expect(typeof role).toBe("object");
 		const okta = await scim("GET", `/Users/${user.id}`, undefined, { "User-Agent": OKTA_USER_AGENT });
-		for (const role of okta.body?.roles as unknown[]) expect(typeof role).toBe("string");
+		for (const role of bodyOf(okta).roles as unknown[]) expect(typeof role).toBe("string");
 		expect(okta.body?.roles).toContain("urn:roster:role:organization:*:admin");
 	});
 
@@ -322,7 +328,7 @@ describe("README §4 checklist: groups", () => {
 		);
 		expect(await members(id)).toEqual([a.id, b.id, c.id].sort());
 		const read = await scim("GET", `/Groups/${id}`);
-		expect((read.body?.members as JsonObject[])[0]).toHaveProperty("display");
+		expect((bodyOf(read).members as JsonObject[])[0]).toHaveProperty("display");
 		await scim("PATCH", `/Groups/${id}`, patch({ op: "Remove", path: "members", value: [{ value: b.id }] }));
 		expect(await members(id)).toEqual([a.id, c.id].sort());
 		await scim("PATCH", `/Groups/${id}`, patch({ op: "Remove", path: "members" }));
@@ -347,7 +353,7 @@ describe("README §4 checklist: groups", () => {
 			"members",
 		);
 		const list = await scim("GET", "/Groups?excludedAttributes=members");
-		for (const group of list.body?.Resources as JsonObject[]) expect(group).not.toHaveProperty("members");
+		for (const group of bodyOf(list).Resources as JsonObject[]) expect(group).not.toHaveProperty("members");
 	});
 
 	it("#22 #30 duplicate displayName → 409 uniqueness; deleting a user drops its memberships", async () => {
