@@ -557,6 +557,23 @@ describe("DELETE /Groups/{id}, ownership, ETags", () => {
 		});
 	});
 
+	it("PATCH, PUT and DELETE of an unknown group are 404; a malformed PATCH body is a SCIM 400", async () => {
+		for (const missing of [randomUUID(), "nope"]) {
+			expect(
+				(await h.scim("PATCH", `/Groups/${missing}`, patchOf({ op: "remove", path: "members" }))).status,
+			).toBe(404);
+			expect((await h.scim("PUT", `/Groups/${missing}`, { displayName: "x" })).status).toBe(404);
+			expect((await h.scim("DELETE", `/Groups/${missing}`)).status).toBe(404);
+		}
+		const id = await newGroup("Malformed");
+		for (const body of [{ Operations: "x" }, patchOf({ op: "explode", path: "members" }), "{"]) {
+			const res = await h.scim("PATCH", `/Groups/${id}`, body);
+			expect(res.status).toBe(400);
+			expect(res.body?.schemas).toEqual(["urn:ietf:params:scim:api:messages:2.0:Error"]);
+		}
+		expect((await h.scim("GET", `/Groups/${id}`)).headers.get("etag")).toBe('W/"1"');
+	});
+
 	it("a stale If-Match on PATCH is 412 and nothing is applied; a current one succeeds", async () => {
 		const a = await newUser("etag-a");
 		const id = await newGroup("ETags");
