@@ -262,6 +262,10 @@ describe.each([
 		expect(await memberIdsOf(admin, tenant.rosterGroupId(sales) as string)).toEqual(
 			staff.slice(7, 16).map(rosterId).sort(),
 		);
+		for (const group of [engineering, sales]) {
+			const events = await roster.auditActions(profile, tenant.rosterGroupId(group));
+			expect(events.map((event) => event.action)).toContain("SCIM_GROUP_SYNCED");
+		}
 	});
 
 	it("deactivation (sign-in blocked, unassigned, soft-deleted) PATCHes active False/false; users stay readable; one SCIM_USER_DEPROVISIONED each", async () => {
