@@ -6,6 +6,8 @@ export interface LoadResult {
 	ops: number;
 	seconds: number;
 	latenciesMs: number[];
+	/** Server CPU time per measured operation, when the caller passed a way to read the server's CPU. */
+	serverCpuMsPerOp?: number;
 }
 
 /** One operation of a workload; `worker` and `sequence` let it build unique inputs without shared state. */
@@ -60,6 +62,8 @@ export async function warmThenRun(options: {
 	seconds: number;
 	maxOps: number;
 	operation: Operation;
+	/** Reads the server's CPU seconds so far; with it the result carries the server's CPU per operation. */
+	serverCpuSeconds?: () => number;
 }): Promise<LoadResult> {
 	const offset = 1_000_000_000;
 	await runLoad({
@@ -68,7 +72,10 @@ export async function warmThenRun(options: {
 		maxOps: Math.min(options.maxOps, 5_000),
 		operation: (worker, sequence) => options.operation(worker, offset + sequence),
 	});
-	return runLoad(options);
+	const cpuBefore = options.serverCpuSeconds?.();
+	const result = await runLoad(options);
+	if (cpuBefore === undefined || !options.serverCpuSeconds || result.ops === 0) return result;
+	return { ...result, serverCpuMsPerOp: ((options.serverCpuSeconds() - cpuBefore) * 1000) / result.ops };
 }
 
 /** The `fraction` quantile (nearest rank) of a set of latencies, in ms. */

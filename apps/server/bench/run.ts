@@ -66,6 +66,12 @@ async function main(): Promise<void> {
 		await db.drop();
 	}
 	if (rows.length > 0) process.stdout.write(`\n${renderTable(rows)}\n\n`);
+	const cpuNotes = rows.flatMap((row) =>
+		row.serverCpuMsPerOp === undefined || row.clients === undefined
+			? []
+			: [`${row.workload} @${row.clients}: ${row.serverCpuMsPerOp.toFixed(2)} ms server CPU per op`],
+	);
+	if (cpuNotes.length > 0) process.stdout.write(`${cpuNotes.join("\n")}\n\n`);
 	if (failure !== undefined) throw failure;
 	const missed = rows.filter((row) => row.passed === false).map((row) => row.workload);
 	process.stdout.write(missed.length === 0 ? "All measured goals met.\n" : `Missed: ${missed.join("; ")}\n`);

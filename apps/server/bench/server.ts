@@ -13,8 +13,13 @@ export interface ServerProcess {
 	pid: number;
 	/** Resident set size of the server process, from /proc/<pid>/status (VmRSS), in MiB. */
 	rssMb(): number;
+	/** User + system CPU seconds the server has used so far, from /proc/<pid>/stat. */
+	cpuSeconds(): number;
 	stop(): Promise<void>;
 }
+
+/** Linux reports CPU times in clock ticks of 1/100 s on every architecture Node runs on here. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
@@ -103,6 +108,11 @@ export async function startServer(options: {
 			const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
 			if (kb === undefined) throw new Error(`No VmRSS in /proc/${pid}/status`);
 			return Number(kb) / 1024;
+		},
+		cpuSeconds() {
+			const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+			const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+			return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 		},
 		stop,
 	};

@@ -12,6 +12,8 @@ export interface ResultRow {
 	verdict: string;
 	/** false for a missed goal, true for a met one, undefined when the row has no goal. */
 	passed?: boolean;
+	/** Server CPU per operation, printed under the table to show where a throughput goal is lost. */
+	serverCpuMsPerOp?: number;
 }
 
 /** Turns a load run into a row: ops/s over the measured wall time, nearest-rank p50 and p99. */
@@ -25,6 +27,7 @@ export function loadRow(workload: string, result: LoadResult, verdict = "", pass
 		p99Ms: percentile(result.latenciesMs, 0.99),
 		verdict,
 		...(passed === undefined ? {} : { passed }),
+		...(result.serverCpuMsPerOp === undefined ? {} : { serverCpuMsPerOp: result.serverCpuMsPerOp }),
 	};
 }
 

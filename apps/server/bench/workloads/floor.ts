@@ -14,7 +14,7 @@ export function floorKey(clients: number): string {
 export async function floorWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 	const { db, options } = ctx;
 	const rows: ResultRow[] = [];
-	for (const clients of [1, options.clients]) {
+	for (const clients of new Set([1, options.clients])) {
 		const result = await warmThenRun({
 			clients,
 			seconds: options.seconds,

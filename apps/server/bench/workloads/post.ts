@@ -10,11 +10,12 @@ const GOAL_AT_FULL_CONCURRENCY = 0.18;
 export async function postWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 	const { options, http } = ctx;
 	const rows: ResultRow[] = [];
-	for (const clients of [1, options.clients]) {
+	for (const clients of new Set([1, options.clients])) {
 		const result = await warmThenRun({
 			clients,
 			seconds: options.seconds,
 			maxOps: options.maxOps,
+			serverCpuSeconds: () => ctx.server.cpuSeconds(),
 			operation: async (worker, sequence) => {
 				const userName = `post-${clients}-${worker}-${sequence}@bench.example`;
 				await http.expect(201, "POST", "/Users", entraUser(userName, sequence));
