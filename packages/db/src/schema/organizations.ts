@@ -21,6 +21,8 @@ export const organizations = pgTable(
 		autoCreateProjects: boolean().notNull().default(false),
 		projectRoles: text().array().notNull().default(sql`'{admin,write,read}'::text[]`),
 		provisioningLogRetentionDays: integer().notNull().default(30),
+		/** Bumped by every change to role mappings, projects or settings that feed role resolution, so cached inputs can be checked cheaply. */
+		accessVersion: integer().notNull().default(1),
 		createdAt: createdAt(),
 		updatedAt: updatedAt(),
 	},

@@ -26,6 +26,9 @@ export const users = pgTable(
 		isDeleted: boolean().notNull().default(false),
 		accessTier: accessTier().notNull().default("NONE"),
 		accessTierSource: text(),
+		/** Why the user has their tier and project roles, as decided by role resolution; read, never recomputed on reads. */
+		accessExplanation: jsonb().$type<Record<string, unknown>>(),
+		accessComputedAt: timestamptz(),
 		authMethod: authMethod().notNull().default("SCIM"),
 		passwordHash: text(),
 		connectionId: uuid().references(() => scimConnections.id, { onDelete: "set null" }),
