@@ -40,6 +40,7 @@ export async function recordScimAudit(
 		changes: event.changes,
 		metadata: {
 			requestId: ctx.request.requestId,
+			receivedAt: ctx.notes.receivedAt.toISOString(),
 			ip: ctx.request.ip ?? null,
 			userAgent: ctx.request.userAgent ?? null,
 			tokenPrefix: ctx.actor.token.prefix,

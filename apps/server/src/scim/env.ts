@@ -15,6 +15,8 @@ export interface ScimLogNotes {
 	requestBody?: unknown;
 	responseBody?: unknown;
 	quirks: string[];
+	/** When the request reached Roster: offboarding evidence compares it with when access ended. */
+	receivedAt: Date;
 }
 
 /** Variables of the SCIM sub-app on top of the app-wide ones. */

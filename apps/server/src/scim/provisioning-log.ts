@@ -22,7 +22,7 @@ export function redactBody(body: unknown): unknown {
 export function provisioningLog(activity: ActivityRecorder): MiddlewareHandler<ScimEnv> {
 	return async function logScimRequest(c, next) {
 		const started = performance.now();
-		c.set("scimLog", { quirks: [] });
+		c.set("scimLog", { quirks: [], receivedAt: new Date() });
 		await next();
 		const actor = c.get("scim");
 		if (!actor) return;
