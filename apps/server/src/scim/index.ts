@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import type { AppDeps } from "../app-env.ts";
 import { ActivityRecorder } from "./activity.ts";
 import { scimAuth } from "./auth.ts";
+import { bulkRoutes } from "./bulk.routes.ts";
 import { discoveryRoutes } from "./discovery.routes.ts";
 import type { ScimEnv } from "./env.ts";
 import { groupsRoutes } from "./groups.routes.ts";
@@ -62,5 +63,6 @@ export function createScimApp(deps: AppDeps, runtime: ScimRuntime = createScimRu
 	scim.route("/", discoveryRoutes());
 	scim.route("/", usersRoutes({ db: deps.db.db, secret: deps.config.secret }));
 	scim.route("/", groupsRoutes({ db: deps.db.db, secret: deps.config.secret }));
+	scim.route("/", bulkRoutes({ db: deps.db.db, secret: deps.config.secret, logger: deps.logger }));
 	return scim;
 }

@@ -1,0 +1,54 @@
+import type { Database } from "@roster/db";
+import { Hono } from "hono";
+import type { Logger } from "../logger.ts";
+import { readScimBody } from "./body.ts";
+import { type BulkResourceHandlers, runBulk } from "./bulk.service.ts";
+import { scimContext } from "./context.ts";
+import type { ScimEnv } from "./env.ts";
+import { createGroup, deleteGroup, patchGroup, replaceGroup } from "./groups.service.ts";
+import { SCIM_LIMITS } from "./limits.ts";
+import { scimResponse } from "./respond.ts";
+import { createUser, deleteUser, patchUser, replaceUser } from "./users.service.ts";
+
+const usersHandlers: BulkResourceHandlers = {
+	create: async (ctx, data) => {
+		const { user } = await createUser(ctx, data);
+		return { id: user.id, version: user.version };
+	},
+	replace: async (ctx, id, data, ifMatch) => ({
+		version: (await replaceUser(ctx, id, data, ifMatch)).user.version,
+	}),
+	patch: async (ctx, id, data, ifMatch) => ({
+		version: (await patchUser(ctx, id, data, ifMatch)).user.version,
+	}),
+	remove: (ctx, id, ifMatch) => deleteUser(ctx, id, ifMatch),
+};
+
+/** Bulk answers carry no resource bodies, so group writes never read their member lists back. */
+const WITHOUT_MEMBERS = { excludedAttributes: "members" };
+
+const groupsHandlers: BulkResourceHandlers = {
+	create: async (ctx, data) => {
+		const { group } = await createGroup(ctx, data, WITHOUT_MEMBERS);
+		return { id: group.id, version: group.version };
+	},
+	replace: async (ctx, id, data, ifMatch) => ({
+		version: (await replaceGroup(ctx, id, data, ifMatch, WITHOUT_MEMBERS)).group.version,
+	}),
+	patch: async (ctx, id, data, ifMatch) => ({
+		version: (await patchGroup(ctx, id, data, ifMatch)).group.version,
+	}),
+	remove: (ctx, id, ifMatch) => deleteGroup(ctx, id, ifMatch),
+};
+
+/** `POST /Bulk` (RFC 7644 §3.7) over the same services as the resource routes. */
+export function bulkRoutes(deps: { db: Database; secret: string; logger: Logger }): Hono<ScimEnv> {
+	const routes = new Hono<ScimEnv>();
+	const handlers: Record<string, BulkResourceHandlers> = { Users: usersHandlers, Groups: groupsHandlers };
+	routes.post("/Bulk", async (c) => {
+		const body = await readScimBody(c, SCIM_LIMITS.bulkMaxPayloadSize);
+		c.get("scimLog").requestBody = body;
+		return scimResponse(c, 200, await runBulk(scimContext(c, deps), body, handlers, deps.logger));
+	});
+	return routes;
+}
