@@ -9,6 +9,7 @@ import type { ScimEnv } from "./env.ts";
 import { groupsRoutes } from "./groups.routes.ts";
 import { provisioningLog } from "./provisioning-log.ts";
 import { ScimRateLimits, scimRateLimit } from "./rate-limit.ts";
+import { searchRoutes } from "./search.routes.ts";
 import { usersRoutes } from "./users.routes.ts";
 
 const MOUNT = "/scim/v2";
@@ -63,6 +64,7 @@ export function createScimApp(deps: AppDeps, runtime: ScimRuntime = createScimRu
 	scim.route("/", discoveryRoutes());
 	scim.route("/", usersRoutes({ db: deps.db.db, secret: deps.config.secret }));
 	scim.route("/", groupsRoutes({ db: deps.db.db, secret: deps.config.secret }));
+	scim.route("/", searchRoutes({ db: deps.db.db, secret: deps.config.secret }));
 	scim.route("/", bulkRoutes({ db: deps.db.db, secret: deps.config.secret, logger: deps.logger }));
 	return scim;
 }
