@@ -25,6 +25,10 @@ function search(body: Record<string, unknown>) {
 	return h.scim("POST", "/.search", { schemas: [SEARCH], ...body });
 }
 
+function ids(resources: unknown): string[] {
+	return (resources as { id: string }[]).map((r) => r.id);
+}
+
 function kinds(resources: unknown): string[] {
 	return (resources as { schemas: string[] }[]).map((r) => (r.schemas.includes(USER) ? "User" : "Group"));
 }
@@ -43,10 +47,10 @@ describe("POST /.search at the service root", () => {
 			const res = await search({ startIndex, count: 2 });
 			expect(res.body?.totalResults).toBe(5);
 			expect(res.body?.startIndex).toBe(startIndex);
-			for (const r of res.body?.Resources as { id: string }[]) seen.push(r.id);
+			seen.push(...ids(res.body?.Resources));
 		}
 		const all = await search({ count: 10 });
-		expect(seen).toEqual((all.body?.Resources as { id: string }[]).map((r) => r.id));
+		expect(seen).toEqual(ids(all.body?.Resources));
 		const middle = await search({ startIndex: 3, count: 2 });
 		expect(kinds(middle.body?.Resources)).toEqual(["User", "Group"]);
 	});
