@@ -4,6 +4,7 @@ export * from "./patch/apply.ts";
 export * from "./patch/member-delta.ts";
 export * from "./patch/path.ts";
 export * from "./patch/request.ts";
+export * from "./quirks.ts";
 export * from "./resource/json.ts";
 export * from "./resource/normalize.ts";
 export * from "./resource/projection.ts";

@@ -14,7 +14,6 @@ export interface ScimActor {
 export interface ScimLogNotes {
 	requestBody?: unknown;
 	responseBody?: unknown;
-	quirks: string[];
 	/** When the request reached Roster: offboarding evidence compares it with when access ended. */
 	receivedAt: Date;
 }

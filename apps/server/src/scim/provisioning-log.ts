@@ -1,4 +1,4 @@
-import { ScimError } from "@roster/scim";
+import { detectQuirks, ScimError } from "@roster/scim";
 import type { MiddlewareHandler } from "hono";
 import type { ActivityRecorder } from "./activity.ts";
 import type { ScimEnv } from "./env.ts";
@@ -22,7 +22,7 @@ export function redactBody(body: unknown): unknown {
 export function provisioningLog(activity: ActivityRecorder): MiddlewareHandler<ScimEnv> {
 	return async function logScimRequest(c, next) {
 		const started = performance.now();
-		c.set("scimLog", { quirks: [], receivedAt: new Date() });
+		c.set("scimLog", { receivedAt: new Date() });
 		await next();
 		const actor = c.get("scim");
 		if (!actor) return;
@@ -37,7 +37,7 @@ export function provisioningLog(activity: ActivityRecorder): MiddlewareHandler<S
 			durationMs: Math.round(performance.now() - started),
 			scimType: error?.scimType ?? null,
 			requestId: c.get("requestId"),
-			quirks: notes.quirks,
+			quirks: detectQuirks(notes.requestBody),
 			requestBody: redactBody(notes.requestBody),
 			responseBody: error ? error.toJSON() : redactBody(notes.responseBody),
 		});

@@ -92,4 +92,27 @@ describe("provisioning log", () => {
 		);
 		expect(logged).toEqual([{ status: 404, path: "/scim/v2/Schemas/urn:missing" }]);
 	});
+
+	it("names the IdP quirks a request relied on, and redacts secrets from the logged body", async () => {
+		const created = await h.scim("POST", "/Users", {
+			schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+			userName: "quirky@example.com",
+			password: "never-logged",
+		});
+		const id = String(created.body?.id);
+		await h.scim("PATCH", `/Users/${id}`, {
+			schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+			Operations: [{ op: "Replace", path: "active", value: "False" }],
+		});
+		await h.runtime.activity.flush();
+		const logged = await rows<{ method: string; quirks: string[]; request_body: unknown }>(
+			h.db.db,
+			sql`select method, quirks, request_body from provisioning_log where path like ${`%${id}`} or (method = 'POST' and path like '%/Users') order by id`,
+		);
+		expect(logged.map((row) => [row.method, row.quirks])).toEqual([
+			["POST", []],
+			["PATCH", ["patch-op-not-lowercase", "string-boolean"]],
+		]);
+		expect(JSON.stringify(logged[0]?.request_body)).not.toContain("never-logged");
+	});
 });
