@@ -1,0 +1,82 @@
+import { auditEvents, type Organization, type ScimConnection, scimConnections } from "@roster/db";
+import { diffFields } from "@roster/domain";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { readConnectionSettings } from "../scim/connection-settings.ts";
+import { ServiceError } from "./errors.ts";
+import type { Executor } from "./executor.ts";
+
+/** What an operator may change on a connection; stricter than reading, which falls back to defaults. */
+const settingsChange = z
+	.object({
+		compatibility: z.enum(["auto", "entra", "okta", "strict"]),
+		userPatchResponse: z.enum(["200", "204"]),
+		requestsPerSecond: z.coerce.number().int().min(25).max(100_000),
+	})
+	.partial();
+
+export type ConnectionSettingsChange = z.input<typeof settingsChange>;
+
+/**
+ * Changes a SCIM connection's compatibility profile, PATCH answer and per-token rate limit. Takes effect on
+ * the connection's next request (settings are read with its token) and is recorded in the audit log.
+ */
+export async function configureConnection(
+	db: Executor,
+	input: {
+		organization: Organization;
+		connectionName: string;
+		change: ConnectionSettingsChange;
+		actor: string;
+	},
+): Promise<ScimConnection> {
+	const parsed = settingsChange.safeParse(input.change);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		throw new ServiceError(
+			"invalid",
+			`Invalid ${String(issue?.path[0] ?? "setting")}: ${issue?.message ?? ""}`,
+		);
+	}
+	const change = parsed.data;
+	if (Object.keys(change).length === 0) throw new ServiceError("invalid", "Nothing to change");
+	const [connection] = await db
+		.select()
+		.from(scimConnections)
+		.where(
+			and(eq(scimConnections.orgId, input.organization.id), eq(scimConnections.name, input.connectionName)),
+		)
+		.for("update");
+	if (!connection) {
+		throw new ServiceError(
+			"not_found",
+			`Unknown connection "${input.connectionName}" in organization "${input.organization.slug}"`,
+		);
+	}
+	const before = readConnectionSettings(connection.settings);
+	const after = {
+		compatibility: change.compatibility ?? before.compatibility,
+		userPatchResponse: change.userPatchResponse ?? before.userPatchResponse,
+		rateLimit: { requestsPerSecond: change.requestsPerSecond ?? before.rateLimit.requestsPerSecond },
+	};
+	const [updated] = await db
+		.update(scimConnections)
+		.set({ settings: after })
+		.where(eq(scimConnections.id, connection.id))
+		.returning();
+	if (!updated) throw new Error("connection update returned no row");
+	await db.insert(auditEvents).values({
+		orgId: input.organization.id,
+		actorType: "system",
+		actorName: input.actor,
+		action: "SCIM_CONNECTION_UPDATED",
+		entityType: "ScimConnection",
+		entityId: connection.id,
+		entityName: connection.name,
+		changes: diffFields(
+			{ ...before, rateLimit: before.rateLimit.requestsPerSecond },
+			{ ...after, rateLimit: after.rateLimit.requestsPerSecond },
+		),
+	});
+	return updated;
+}
