@@ -72,7 +72,12 @@ export interface ExplainedGrant {
 	/** The tier or project role granted. */
 	value: string;
 	origin: GrantOrigin;
-	/** Why it lost, for overruled grants: e.g. "a higher tier from …", "exact id beats slug". */
+	/** The origin as a `source` string (`mapping:<id>`, `user-role:<value>`, …), the form reasons refer to. */
+	source?: string;
+	/**
+	 * Why it lost, for overruled grants: e.g. "a higher tier from …", "exact id beats slug". On a granted
+	 * tier implied by a project role, why it was implied.
+	 */
 	reason?: string;
 }
 
@@ -81,6 +86,10 @@ export interface IgnoredValue {
 	origin: GrantOrigin;
 	/** e.g. "malformed URN", "unknown project role", "other organization", "unknown project". */
 	reason: string;
+	/** The value's origin as a `source` string, as on grants. */
+	source?: string;
+	/** The specifics behind `reason`, for people: which segment is malformed, which roles exist, … */
+	detail?: string;
 }
 
 export interface ProjectRoleGrant {
