@@ -1,0 +1,150 @@
+import { type AccessTier, type Session, sessions, users } from "@roster/db";
+import { and, eq, not, sql } from "drizzle-orm";
+import { hashSecret, issueSecret, secretsEqual } from "../security/tokens.ts";
+import { ServiceError } from "./errors.ts";
+import type { Executor } from "./executor.ts";
+
+/** How long a session lives when the caller does not say: one working day. */
+export const DEFAULT_SESSION_TTL_SECONDS = 12 * 60 * 60;
+
+const SESSION_PREFIX = "rst_sess_";
+const MAX_TOKEN_LENGTH = 256;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A session just created: `token` is the only copy of the secret and goes to the client once. */
+export interface CreatedSession {
+	token: string;
+	session: Session;
+}
+
+/** The user a live session belongs to, as far as callers need to decide what it may do. */
+export interface SessionUser {
+	id: string;
+	orgId: string;
+	userName: string;
+	active: boolean;
+	tier: AccessTier;
+}
+
+/** A session that checked out: live, and its user active and not deleted. */
+export interface ResolvedSession {
+	session: { id: string; expiresAt: Date };
+	user: SessionUser;
+}
+
+/**
+ * Signs a user in: stores only the HMAC of a fresh `rst_sess_` token. The user row is locked (shared)
+ * while the session is inserted, so a deactivation running at the same time either kills this session
+ * too or makes this call fail; an inactive, deleted or unknown user gets a `ServiceError`.
+ */
+export async function createSession(
+	db: Executor,
+	input: {
+		userId: string;
+		secret: string;
+		ttlSeconds?: number;
+		ip?: string;
+		userAgent?: string;
+		now?: Date;
+	},
+): Promise<CreatedSession> {
+	const ttlSeconds = input.ttlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
+	if (!(Number.isInteger(ttlSeconds) && ttlSeconds > 0)) {
+		throw new ServiceError("invalid", "A session lifetime must be a whole number of seconds greater than 0");
+	}
+	const unknownUser = new ServiceError("not_found", "No active user with that id");
+	if (!UUID.test(input.userId)) throw unknownUser;
+	const now = input.now ?? new Date();
+	return db.transaction(async (tx) => {
+		const [user] = await tx
+			.select({ id: users.id })
+			.from(users)
+			.where(and(eq(users.id, input.userId), eq(users.isActive, true), not(users.isDeleted)))
+			.for("share");
+		if (!user) throw unknownUser;
+		const issued = issueSecret("session", input.secret);
+		const [session] = await tx
+			.insert(sessions)
+			.values({
+				userId: user.id,
+				tokenHash: issued.hash,
+				expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
+				ip: input.ip,
+				userAgent: input.userAgent,
+			})
+			.returning();
+		if (!session) throw new Error("insert returned no session");
+		return { token: issued.token, session };
+	});
+}
+
+function selectSessionByHash(db: Executor) {
+	return db
+		.select({
+			id: sessions.id,
+			tokenHash: sessions.tokenHash,
+			expiresAt: sessions.expiresAt,
+			userId: users.id,
+			orgId: users.orgId,
+			userName: users.userName,
+			isActive: users.isActive,
+			isDeleted: users.isDeleted,
+			tier: users.accessTier,
+		})
+		.from(sessions)
+		.innerJoin(users, eq(users.id, sessions.userId))
+		.where(eq(sessions.tokenHash, sql.placeholder("hash")))
+		.limit(1)
+		.prepare("roster_session_by_hash");
+}
+
+const sessionByHash = new WeakMap<Executor, ReturnType<typeof selectSessionByHash>>();
+
+/** True when `token` has the shape of a session token, so other bearer secrets are refused without a query. */
+export function looksLikeSessionToken(token: string): boolean {
+	return token.startsWith(SESSION_PREFIX) && token.length <= MAX_TOKEN_LENGTH;
+}
+
+/**
+ * Checks a session token on every session-authenticated request with one indexed query (session by
+ * token hash, joined to its user). Unknown, expired, or belonging to an inactive or deleted user → null,
+ * all alike. Nothing is cached, so a session deleted by deprovisioning fails on the very next request.
+ */
+export async function resolveSession(
+	db: Executor,
+	token: string,
+	secret: string,
+	now: Date = new Date(),
+): Promise<ResolvedSession | null> {
+	if (!looksLikeSessionToken(token)) return null;
+	const hash = hashSecret(token, secret);
+	let query = sessionByHash.get(db);
+	if (!query) {
+		query = selectSessionByHash(db);
+		sessionByHash.set(db, query);
+	}
+	const [found] = await query.execute({ hash });
+	if (!found || !secretsEqual(found.tokenHash, hash)) return null;
+	if (found.expiresAt.getTime() <= now.getTime()) return null;
+	if (!found.isActive || found.isDeleted) return null;
+	return {
+		session: { id: found.id, expiresAt: found.expiresAt },
+		user: {
+			id: found.userId,
+			orgId: found.orgId,
+			userName: found.userName,
+			active: found.isActive,
+			tier: found.tier,
+		},
+	};
+}
+
+/** Signs a session out by its token; returns whether a session was deleted. */
+export async function revokeSession(db: Executor, token: string, secret: string): Promise<boolean> {
+	if (!looksLikeSessionToken(token)) return false;
+	const deleted = await db
+		.delete(sessions)
+		.where(eq(sessions.tokenHash, hashSecret(token, secret)))
+		.returning({ id: sessions.id });
+	return deleted.length > 0;
+}
