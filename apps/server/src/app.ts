@@ -1,12 +1,14 @@
 import { fileURLToPath } from "node:url";
 import { trpcServer } from "@hono/trpc-server";
 import { Hono } from "hono";
+import { createApiApp } from "./api/index.ts";
 import type { AppDeps, AppEnv } from "./app-env.ts";
 import { mountConsole } from "./http/console.ts";
 import { handleError, handleNotFound } from "./http/errors.ts";
 import { requestId } from "./http/request-id.ts";
 import { requestLog } from "./http/request-log.ts";
 import { createScimApp } from "./scim/index.ts";
+import { createTrpcContext } from "./trpc/context.ts";
 import { appRouter } from "./trpc/root.ts";
 import type { TrpcContext } from "./trpc/trpc.ts";
 
@@ -42,15 +44,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 		trpcServer({
 			endpoint: "/trpc",
 			router: appRouter,
-			createContext: (_opts, c): TrpcContext => ({
-				db: deps.db.db,
-				config: deps.config,
-				logger: c.get("logger"),
-				requestId: c.get("requestId"),
-				session: null,
-			}),
+			createContext: (_opts, c): Promise<TrpcContext> => createTrpcContext(deps, c),
 		}),
 	);
+
+	app.route("/api/v1", createApiApp(deps));
 
 	if (deps.config.scimEnabled) {
 		const scim = createScimApp(deps, deps.scim);

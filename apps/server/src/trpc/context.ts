@@ -1,0 +1,52 @@
+import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
+import type { AppDeps, AppEnv } from "../app-env.ts";
+import { resolveSession } from "../services/sessions.ts";
+import type { ConsoleSession, TrpcContext } from "./trpc.ts";
+
+/** The cookie the console keeps its session token in. */
+export const SESSION_COOKIE = "roster_session";
+
+const BEARER = /^Bearer[ \t]+(\S{1,512})[ \t]*$/i;
+
+/**
+ * The session token a request presents: `Authorization: Bearer rst_sess_…` when the header is sent
+ * (an unusable header is not silently replaced by the cookie), else the `roster_session` cookie.
+ */
+function presentedToken(c: Context<AppEnv>): string | undefined {
+	const header = c.req.header("authorization");
+	if (header !== undefined) return BEARER.exec(header)?.[1] ?? "";
+	return getCookie(c, SESSION_COOKIE);
+}
+
+/**
+ * Builds a tRPC request's context, checking the presented session against its row (one indexed
+ * query, no cache), so a session deleted by deprovisioning is refused on the very next request.
+ */
+export async function createTrpcContext(
+	deps: Pick<AppDeps, "db" | "config">,
+	c: Context<AppEnv>,
+): Promise<TrpcContext> {
+	const token = presentedToken(c);
+	let session: ConsoleSession | null = null;
+	if (token) {
+		const resolved = await resolveSession(deps.db.db, token, deps.config.secret);
+		if (resolved) {
+			session = {
+				sessionId: resolved.session.id,
+				userId: resolved.user.id,
+				organizationId: resolved.user.orgId,
+				userName: resolved.user.userName,
+				tier: resolved.user.tier,
+				expiresAt: resolved.session.expiresAt,
+			};
+		}
+	}
+	return {
+		db: deps.db.db,
+		config: deps.config,
+		logger: c.get("logger"),
+		requestId: c.get("requestId"),
+		session,
+	};
+}
