@@ -3,6 +3,7 @@ import { createDatabase, type DatabaseHandle, type IdpKind, idpKinds, migrate } 
 import { loadConfig } from "./env.ts";
 import { describeFailure } from "./failure.ts";
 import { createAdmin } from "./services/admins.ts";
+import { createAppKey, revokeAppKeys } from "./services/app-keys.ts";
 import { ServiceError } from "./services/errors.ts";
 import { createOrganization, requireOrganization } from "./services/organizations.ts";
 import { createScimToken, revokeConnectionTokens } from "./services/tokens.ts";
@@ -15,6 +16,8 @@ Commands:
   token revoke --org SLUG --name LABEL
   admin create --email EMAIL --password PASSWORD [--org SLUG]
   db migrate
+  app-key create --org SLUG --name NAME
+  app-key revoke --org SLUG --name NAME
 
 Every command accepts --database-url URL (default: DATABASE_URL, else pglite://./.roster/data).
 `;
@@ -98,6 +101,30 @@ const COMMANDS: Record<string, Command> = {
 				});
 			});
 			out(`Created administrator ${admin.userName}`);
+		},
+	},
+	"app-key create": {
+		options: { org: { type: "string" }, name: { type: "string" } },
+		required: ["org", "name"],
+		async run({ handle, values, secret, out }) {
+			const created = await handle.db.transaction(async (tx) => {
+				const organization = await requireOrganization(tx, need(values, "org"));
+				return createAppKey(tx, { organization, name: need(values, "name"), secret, actor: "cli" });
+			});
+			out(`Created application key ${created.row.name} (prefix ${created.row.prefix}) for /api/v1`);
+			out("Copy the key now; it is stored only as a hash and cannot be shown again:");
+			out(created.key);
+		},
+	},
+	"app-key revoke": {
+		options: { org: { type: "string" }, name: { type: "string" } },
+		required: ["org", "name"],
+		async run({ handle, values, out }) {
+			const count = await handle.db.transaction(async (tx) => {
+				const organization = await requireOrganization(tx, need(values, "org"));
+				return revokeAppKeys(tx, { organization, name: need(values, "name"), actor: "cli" });
+			});
+			out(`Revoked ${count} application key${count === 1 ? "" : "s"} named ${need(values, "name")}`);
 		},
 	},
 	"db migrate": {

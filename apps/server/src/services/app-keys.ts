@@ -1,0 +1,159 @@
+import { type AppKey, appKeys, auditEvents, type Organization, organizations } from "@roster/db";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { hashSecret, issueSecret, secretsEqual } from "../security/tokens.ts";
+import { ServiceError } from "./errors.ts";
+import type { Executor } from "./executor.ts";
+
+const APP_KEY_PREFIX = "rst_app_";
+const MAX_KEY_LENGTH = 256;
+const MAX_NAME_LENGTH = 200;
+
+/** Last use is written at most this often per key, so busy host applications do not write on every call. */
+export const APP_KEY_USE_RESOLUTION_MS = 60_000;
+
+/** A key just issued: `key` is the only copy of the secret and must be shown once. */
+export interface CreatedAppKey {
+	key: string;
+	row: AppKey;
+}
+
+/** Who an `/api/v1` request acts for, once its application key checks out. */
+export interface ResolvedAppKey {
+	key: Pick<AppKey, "id" | "orgId" | "name" | "prefix" | "lastUsedAt">;
+	organization: Pick<Organization, "id" | "slug">;
+}
+
+/**
+ * Issues a host-application key for `/api/v1` in `organization`. Only its HMAC is stored; the creation
+ * is audited in the caller's transaction. Several keys may share a name, so a key can be rotated by
+ * creating the new one before revoking the old ones.
+ */
+export async function createAppKey(
+	db: Executor,
+	input: { organization: Organization; name: string; secret: string; actor: string },
+): Promise<CreatedAppKey> {
+	const name = input.name.trim();
+	if (name === "" || name.length > MAX_NAME_LENGTH) {
+		throw new ServiceError("invalid", `The key name must be 1-${MAX_NAME_LENGTH} characters`);
+	}
+	const issued = issueSecret("appkey", input.secret);
+	const [row] = await db
+		.insert(appKeys)
+		.values({ orgId: input.organization.id, name, prefix: issued.prefix, keyHash: issued.hash })
+		.returning();
+	if (!row) throw new Error("insert returned no app key");
+	await db.insert(auditEvents).values({
+		orgId: input.organization.id,
+		actorType: "system",
+		actorName: input.actor,
+		action: "APP_KEY_CREATED",
+		entityType: "AppKey",
+		entityId: row.id,
+		entityName: name,
+		metadata: { prefix: row.prefix },
+	});
+	return { key: issued.token, row };
+}
+
+/** Revokes every live key named `name` at once (audited); returns how many were revoked. */
+export async function revokeAppKeys(
+	db: Executor,
+	input: { organization: Organization; name: string; actor: string },
+): Promise<number> {
+	const revoked = await db
+		.update(appKeys)
+		.set({ revokedAt: new Date() })
+		.where(
+			and(eq(appKeys.orgId, input.organization.id), eq(appKeys.name, input.name), isNull(appKeys.revokedAt)),
+		)
+		.returning({ id: appKeys.id, prefix: appKeys.prefix });
+	if (revoked.length === 0) {
+		throw new ServiceError(
+			"not_found",
+			`No live application key "${input.name}" in organization "${input.organization.slug}"`,
+		);
+	}
+	await db.insert(auditEvents).values(
+		revoked.map((key) => ({
+			orgId: input.organization.id,
+			actorType: "system" as const,
+			actorName: input.actor,
+			action: "APP_KEY_REVOKED",
+			entityType: "AppKey",
+			entityId: key.id,
+			entityName: input.name,
+			metadata: { prefix: key.prefix },
+		})),
+	);
+	return revoked.length;
+}
+
+function selectKeyByHash(db: Executor) {
+	return db
+		.select({
+			id: appKeys.id,
+			orgId: appKeys.orgId,
+			name: appKeys.name,
+			prefix: appKeys.prefix,
+			keyHash: appKeys.keyHash,
+			lastUsedAt: appKeys.lastUsedAt,
+			revokedAt: appKeys.revokedAt,
+			slug: organizations.slug,
+		})
+		.from(appKeys)
+		.innerJoin(organizations, eq(organizations.id, appKeys.orgId))
+		.where(eq(appKeys.keyHash, sql.placeholder("hash")))
+		.limit(1)
+		.prepare("roster_app_key_by_hash");
+}
+
+const keyByHash = new WeakMap<Executor, ReturnType<typeof selectKeyByHash>>();
+
+/**
+ * Finds the key and organization behind an application key with one indexed query; `null` for
+ * anything that is not a live `rst_app_` key (a SCIM or session token included), so callers answer
+ * 401 without saying why. Nothing is cached: a revocation applies to the very next request.
+ */
+export async function resolveAppKey(
+	db: Executor,
+	key: string,
+	secret: string,
+): Promise<ResolvedAppKey | null> {
+	if (!key.startsWith(APP_KEY_PREFIX) || key.length > MAX_KEY_LENGTH) return null;
+	const hash = hashSecret(key, secret);
+	let query = keyByHash.get(db);
+	if (!query) {
+		query = selectKeyByHash(db);
+		keyByHash.set(db, query);
+	}
+	const [found] = await query.execute({ hash });
+	if (!found || !secretsEqual(found.keyHash, hash)) return null;
+	if (found.revokedAt !== null) return null;
+	return {
+		key: {
+			id: found.id,
+			orgId: found.orgId,
+			name: found.name,
+			prefix: found.prefix,
+			lastUsedAt: found.lastUsedAt,
+		},
+		organization: { id: found.orgId, slug: found.slug },
+	};
+}
+
+/**
+ * Records that a key was used, at most once per `APP_KEY_USE_RESOLUTION_MS`: a key whose stored last use
+ * is recent costs no write, and the conditional update keeps concurrent requests from writing twice.
+ */
+export async function noteAppKeyUse(
+	db: Executor,
+	key: ResolvedAppKey["key"],
+	now: Date = new Date(),
+): Promise<void> {
+	const staleBefore = new Date(now.getTime() - APP_KEY_USE_RESOLUTION_MS);
+	if (key.lastUsedAt !== null && key.lastUsedAt.getTime() > staleBefore.getTime()) return;
+	await db
+		.update(appKeys)
+		.set({ lastUsedAt: now })
+		.where(and(eq(appKeys.id, key.id), or(isNull(appKeys.lastUsedAt), lt(appKeys.lastUsedAt, staleBefore))));
+}
