@@ -25,6 +25,7 @@ const envSchema = z.object({
 	LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 	NODE_ENV: z.string().default("development"),
 	REDIS_URL: z.url().optional(),
+	AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
 });
 
 type EnvName = keyof z.input<typeof envSchema>;
@@ -44,6 +45,8 @@ export interface Config {
 	logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
 	nodeEnv: string;
 	redisUrl: string | undefined;
+	/** How often the audit sealer links new events into the hash chain; 0 turns it off. */
+	auditSealIntervalMs: number;
 }
 
 /**
@@ -81,6 +84,7 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir: st
 		logLevel: env.LOG_LEVEL,
 		nodeEnv: env.NODE_ENV,
 		redisUrl: env.REDIS_URL,
+		auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
 	};
 }
 

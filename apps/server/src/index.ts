@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createDatabase, type DatabaseHandle, migrate } from "@roster/db";
 import { createApp } from "./app.ts";
+import { type AuditSealer, startAuditSealer } from "./audit/sealer.ts";
 import { loadConfig } from "./env.ts";
 import { describeFailure } from "./failure.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -26,6 +27,10 @@ async function main(): Promise<void> {
 		throw error;
 	}
 	const scim = config.scimEnabled ? createScimRuntime({ db, logger, redisUrl: config.redisUrl }) : undefined;
+	const sealer =
+		config.auditSealIntervalMs > 0
+			? startAuditSealer({ db: db.db, intervalMs: config.auditSealIntervalMs, logger })
+			: undefined;
 	const app = createApp({ db, config, logger, scim });
 	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
 	server.once("error", (error) => {
@@ -36,19 +41,25 @@ async function main(): Promise<void> {
 		const { port } = server.address() as AddressInfo;
 		logger.info({ url: `http://${config.host}:${port}`, database: db.url }, "Roster is listening");
 	});
-	const stop = (signal: NodeJS.Signals) => void shutdown(signal, server, { db, scim, logger });
+	const stop = (signal: NodeJS.Signals) => void shutdown(signal, server, { db, scim, sealer, logger });
 	process.once("SIGTERM", stop);
 	process.once("SIGINT", stop);
 }
 
 /**
  * Stops accepting connections, lets in-flight requests finish for up to 10 s, flushes buffered SCIM
- * activity, then closes the database so a PGlite directory is released cleanly before exiting 0.
+ * activity, seals the audit events those requests wrote, then closes the database so a PGlite directory
+ * is released cleanly before exiting 0.
  */
 async function shutdown(
 	signal: NodeJS.Signals,
 	server: ReturnType<typeof serve>,
-	{ db, scim, logger }: { db: DatabaseHandle; scim: ScimRuntime | undefined; logger: Logger },
+	{
+		db,
+		scim,
+		sealer,
+		logger,
+	}: { db: DatabaseHandle; scim: ScimRuntime | undefined; sealer: AuditSealer | undefined; logger: Logger },
 ): Promise<void> {
 	logger.info({ signal }, "shutting down");
 	const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -62,6 +73,7 @@ async function shutdown(
 	clearTimeout(deadline);
 	try {
 		await scim?.close();
+		await sealer?.stop();
 		await db.close();
 	} catch (error) {
 		logger.error({ err: error }, "flushing SCIM activity or closing the database failed");

@@ -1,0 +1,137 @@
+import { type Database, rows, type Transaction } from "@roster/db";
+import { AUDIT_GENESIS_HASH, auditEventHash } from "@roster/domain";
+import { sql } from "drizzle-orm";
+import type { Logger } from "../logger.ts";
+import { selectAuditEvents } from "./events.ts";
+import { type HorizonMark, markHorizon, markStillOpen } from "./horizon.ts";
+
+/** One key for every replica: whoever holds it is the only sealer for the length of one batch. */
+const SEALER_LOCK = sql`pg_try_advisory_xact_lock(7305126837)`;
+const BATCH_SIZE = 1000;
+const POLL_MS = 20;
+
+/**
+ * Links every unsealed event with an id up to `horizon` into its organization's chain, in id order, a
+ * batch per transaction. Skips the work when another sealer holds the lock (it will get there). Events are
+ * sealed strictly in id order, so sealed ids always form a prefix and the resume point is the highest
+ * sealed id. Returns how many events it sealed.
+ */
+export async function sealUpTo(db: Database, horizon: string): Promise<number> {
+	let sealed = 0;
+	for (;;) {
+		const batch = await db.transaction((tx) => sealBatch(tx, horizon));
+		if (batch === undefined) return sealed;
+		sealed += batch;
+		if (batch < BATCH_SIZE) return sealed;
+	}
+}
+
+async function sealBatch(tx: Transaction, horizon: string): Promise<number | undefined> {
+	const [lock] = await rows<{ locked: boolean }>(tx, sql`select ${SEALER_LOCK} as locked`);
+	if (lock?.locked !== true) return undefined;
+	const [resume] = await rows<{ id: string }>(
+		tx,
+		sql`select id::text as id from audit_events where hash is not null order by id desc limit 1`,
+	);
+	const after = resume?.id ?? "0";
+	const events = await selectAuditEvents(
+		tx,
+		sql`id > ${after}::bigint and id <= ${horizon}::bigint`,
+		BATCH_SIZE,
+	);
+	if (events.length === 0) return 0;
+	const heads = new Map<string, string>();
+	const links: { id: string; prev_hash: string; hash: string }[] = [];
+	for (const event of events) {
+		const prevHash = heads.get(event.orgId) ?? (await chainHead(tx, event.orgId, after));
+		const hash = auditEventHash(prevHash, event);
+		links.push({ id: event.id, prev_hash: prevHash, hash });
+		heads.set(event.orgId, hash);
+	}
+	await tx.execute(sql`update audit_events e set prev_hash = l.prev_hash, hash = l.hash
+		from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as l(id bigint, prev_hash text, hash text)
+		where e.id = l.id and e.hash is null`);
+	return events.length;
+}
+
+async function chainHead(tx: Transaction, orgId: string, atOrBefore: string): Promise<string> {
+	const [head] = await rows<{ hash: string }>(
+		tx,
+		sql`select hash from audit_events
+			where org_id = ${orgId} and id <= ${atOrBefore}::bigint and hash is not null
+			order by id desc limit 1`,
+	);
+	return head?.hash ?? AUDIT_GENESIS_HASH;
+}
+
+/**
+ * Seals everything committed before the call: takes a horizon, waits (up to `waitMs`) for the
+ * transactions that might still commit an event below it, then seals up to it. For the CLI, tests and
+ * shutdown; the server's periodic sealer never waits. Returns the number of events sealed, 0 when the
+ * wait ran out.
+ */
+export async function sealAuditEvents(db: Database, options: { waitMs?: number } = {}): Promise<number> {
+	const mark = await markHorizon(db);
+	const deadline = Date.now() + (options.waitMs ?? 5000);
+	while (await markStillOpen(db, mark)) {
+		if (Date.now() >= deadline) return 0;
+		await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+	}
+	return sealUpTo(db, mark.lastId);
+}
+
+/** The server's background sealer. */
+export interface AuditSealer {
+	/** Stops the timer, lets a running tick finish, then attempts one last seal (bounded wait). */
+	stop(): Promise<void>;
+}
+
+/**
+ * Seals every `intervalMs` without ever making a SCIM write wait: each tick checks whether the horizon
+ * taken on an earlier tick has become final (its in-flight transactions have ended), seals up to it, and
+ * takes the next one. A horizon with nothing in flight is final at once. The timer is unref'd so it
+ * never keeps the process alive; failures are logged and the next tick tries again.
+ */
+export function startAuditSealer(options: { db: Database; intervalMs: number; logger: Logger }): AuditSealer {
+	const { db, intervalMs, logger } = options;
+	let pending: HorizonMark | undefined;
+	let timer: NodeJS.Timeout | undefined;
+	let running: Promise<void> = Promise.resolve();
+	let stopped = false;
+
+	async function tick(): Promise<void> {
+		let horizon: string | undefined;
+		if (pending && !(await markStillOpen(db, pending))) {
+			horizon = pending.lastId;
+			pending = undefined;
+		}
+		if (!pending) {
+			const mark = await markHorizon(db);
+			if (mark.inFlight.length === 0) horizon = mark.lastId;
+			else pending = mark;
+		}
+		if (horizon !== undefined) await sealUpTo(db, horizon);
+	}
+
+	function schedule(): void {
+		if (stopped) return;
+		timer = setTimeout(() => {
+			running = tick()
+				.catch((error: unknown) => logger.warn({ err: error }, "audit sealing failed; retrying"))
+				.finally(schedule);
+		}, intervalMs);
+		timer.unref();
+	}
+
+	schedule();
+	return {
+		async stop() {
+			stopped = true;
+			clearTimeout(timer);
+			await running;
+			await sealAuditEvents(db, { waitMs: 2000 }).catch((error: unknown) =>
+				logger.warn({ err: error }, "final audit seal failed; the next start will seal the rest"),
+			);
+		},
+	};
+}

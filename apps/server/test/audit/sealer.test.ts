@@ -1,0 +1,145 @@
+import { rows } from "@roster/db";
+import { AUDIT_GENESIS_HASH, auditEventHash } from "@roster/domain";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { selectAuditEvents } from "../../src/audit/events.ts";
+import { markHorizon, markStillOpen } from "../../src/audit/horizon.ts";
+import { sealAuditEvents, startAuditSealer } from "../../src/audit/sealer.ts";
+import { verifyAuditChain } from "../../src/audit/verify.ts";
+import { createLogger } from "../../src/logger.ts";
+import { createScimHarness, type ScimHarness } from "../scim/harness.ts";
+import { chainOf, freshTenant, provision, within } from "./fixtures.ts";
+
+let h: ScimHarness;
+beforeAll(async () => {
+	h = await createScimHarness();
+});
+afterAll(async () => {
+	await h?.close();
+});
+
+describe("the background sealer", () => {
+	it("chains events written by SCIM requests within a second, and verify then passes", async () => {
+		const { organization, scim } = await freshTenant(h, "sealed-live");
+		const sealer = startAuditSealer({
+			db: h.db.db,
+			intervalMs: 250,
+			logger: createLogger({ level: "silent" }),
+		});
+		try {
+			await provision(scim, ["ada@example.com", "grace@example.com", "linus@example.com"]);
+			const took = await within(1000, "sealing", async () =>
+				(await chainOf(h.db, organization.id)).every((event) => event.hash !== null),
+			);
+			expect(took).toBeLessThan(1000);
+		} finally {
+			await sealer.stop();
+		}
+		const chain = await chainOf(h.db, organization.id);
+		expect(chain).toHaveLength(3);
+		expect(chain[0]?.prev_hash).toBe(AUDIT_GENESIS_HASH);
+		expect(chain[1]?.prev_hash).toBe(chain[0]?.hash);
+		expect(chain[2]?.prev_hash).toBe(chain[1]?.hash);
+		expect(await verifyAuditChain(h.db.db, organization.id)).toMatchObject({
+			verified: 3,
+			unsealed: 0,
+			head: chain[2]?.hash,
+			broken: undefined,
+		});
+	});
+
+	it("seals what was written before it stopped", async () => {
+		const { organization, scim } = await freshTenant(h, "sealed-at-stop");
+		const sealer = startAuditSealer({
+			db: h.db.db,
+			intervalMs: 60_000,
+			logger: createLogger({ level: "silent" }),
+		});
+		await provision(scim, ["stop@example.com"]);
+		expect((await chainOf(h.db, organization.id))[0]?.hash).toBeNull();
+		await sealer.stop();
+		expect((await chainOf(h.db, organization.id))[0]?.hash).toMatch(/^[0-9a-f]{64}$/);
+	});
+});
+
+describe("sealAuditEvents", () => {
+	it("keeps one chain per organization, each starting at the genesis hash, interleaved in id order", async () => {
+		const red = await freshTenant(h, "chain-red");
+		const blue = await freshTenant(h, "chain-blue");
+		await provision(red.scim, ["r1@example.com"]);
+		await provision(blue.scim, ["b1@example.com"]);
+		await provision(red.scim, ["r2@example.com"]);
+		await sealAuditEvents(h.db.db);
+		const reds = await chainOf(h.db, red.organization.id);
+		const blues = await chainOf(h.db, blue.organization.id);
+		expect(reds.map((event) => event.prev_hash)).toEqual([AUDIT_GENESIS_HASH, reds[0]?.hash]);
+		expect(blues.map((event) => event.prev_hash)).toEqual([AUDIT_GENESIS_HASH]);
+		const [first] = await selectAuditEvents(h.db.db, sql`id = ${reds[0]?.id}::bigint`, 1);
+		if (!first) throw new Error("event missing");
+		expect(reds[0]?.hash).toBe(auditEventHash(AUDIT_GENESIS_HASH, first));
+	});
+
+	it("leaves sealed events alone and continues the chain from its head", async () => {
+		const { organization, scim } = await freshTenant(h, "chain-continues");
+		await provision(scim, ["one@example.com"]);
+		await sealAuditEvents(h.db.db);
+		const [before] = await chainOf(h.db, organization.id);
+		await provision(scim, ["two@example.com"]);
+		expect(await sealAuditEvents(h.db.db)).toBeGreaterThanOrEqual(1);
+		const after = await chainOf(h.db, organization.id);
+		expect(after[0]).toEqual(before);
+		expect(after[1]?.prev_hash).toBe(before?.hash);
+		expect(await sealAuditEvents(h.db.db)).toBe(0);
+	});
+});
+
+describe(`out-of-order commits on ${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"}`, () => {
+	it("chains a lower id that commits after a higher one in id order", async () => {
+		const { organization } = await freshTenant(h, "late-commit");
+		const insert = (action: string) =>
+			sql`insert into audit_events (org_id, actor_type, action) values (${organization.id}, 'system', ${action})
+				returning id::text as id`;
+		let release = () => {};
+		const gate = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		let lowId = "";
+		let inserted = () => {};
+		const lowInserted = new Promise<void>((resolve) => {
+			inserted = resolve;
+		});
+		const slow = h.db.db.transaction(async (tx) => {
+			const [low] = await rows<{ id: string }>(tx, insert("LOW"));
+			lowId = low?.id ?? "";
+			inserted();
+			await gate;
+		});
+		await lowInserted;
+		if (h.db.kind === "postgres") {
+			await h.db.db.execute(insert("HIGH"));
+			const mark = await markHorizon(h.db.db);
+			expect(mark.inFlight.length).toBeGreaterThan(0);
+			expect(await markStillOpen(h.db.db, mark)).toBe(true);
+			expect(await sealAuditEvents(h.db.db, { waitMs: 0 })).toBe(0);
+			expect((await chainOf(h.db, organization.id)).every((event) => event.hash === null)).toBe(true);
+			release();
+			await slow;
+			expect(await markStillOpen(h.db.db, mark)).toBe(false);
+		} else {
+			const marking = markHorizon(h.db.db);
+			release();
+			await slow;
+			const mark = await marking;
+			expect(mark.inFlight).toEqual([]);
+			expect(BigInt(mark.lastId)).toBeGreaterThanOrEqual(BigInt(lowId));
+			await h.db.db.execute(insert("HIGH"));
+		}
+		await sealAuditEvents(h.db.db);
+		const chain = await chainOf(h.db, organization.id);
+		expect(chain.map((event) => event.action)).toEqual(["LOW", "HIGH"]);
+		expect(chain[0]?.id).toBe(lowId);
+		expect(chain[0]?.prev_hash).toBe(AUDIT_GENESIS_HASH);
+		expect(chain[1]?.prev_hash).toBe(chain[0]?.hash);
+		expect((await verifyAuditChain(h.db.db, organization.id)).broken).toBeUndefined();
+	});
+});
