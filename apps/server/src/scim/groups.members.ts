@@ -8,10 +8,14 @@ type Executor = Database | Transaction;
 /** How many member ids one audit event keeps per direction; the counts stay exact. */
 export const AUDITED_MEMBER_IDS = 100;
 
-/** Rows one membership step inserted or deleted: the exact count and the first ids, for the audit log. */
+/**
+ * Rows one membership step inserted or deleted: the exact count, the first ids (for the audit log) and
+ * every id (whose access is recomputed).
+ */
 export interface MemberChange {
 	count: number;
 	ids: string[];
+	userIds: string[];
 }
 
 export interface MembershipDelta {
@@ -19,7 +23,7 @@ export interface MembershipDelta {
 	removed: MemberChange;
 }
 
-const NONE: MemberChange = { count: 0, ids: [] };
+const NONE: MemberChange = { count: 0, ids: [], userIds: [] };
 
 /** Validated UUIDs as ONE array parameter, so the statement text and its plan never depend on the list size. */
 function idArray(ids: string[]): SQL {
@@ -27,19 +31,24 @@ function idArray(ids: string[]): SQL {
 }
 
 function merge(a: MemberChange, b: MemberChange): MemberChange {
-	return { count: a.count + b.count, ids: [...a.ids, ...b.ids].slice(0, AUDITED_MEMBER_IDS) };
+	if (b.count === 0) return a;
+	if (a.count === 0) return b;
+	return {
+		count: a.count + b.count,
+		ids: [...a.ids, ...b.ids].slice(0, AUDITED_MEMBER_IDS),
+		userIds: [...a.userIds, ...b.userIds],
+	};
 }
 
 async function counted(tx: Transaction, statement: SQL): Promise<MemberChange> {
 	const [row] = await rows<{ n: number | string; ids: string | null }>(
 		tx,
 		sql`with changed as (${statement} returning user_id)
-			select count(*)::int as n,
-				array_to_string((array_agg(user_id::text))[1:${sql.raw(String(AUDITED_MEMBER_IDS))}], ',') as ids
-			from changed`,
+			select count(*)::int as n, string_agg(user_id::text, ',') as ids from changed`,
 	);
 	const count = Number(row?.n ?? 0);
-	return { count, ids: count > 0 && row?.ids ? row.ids.split(",") : [] };
+	const userIds = count > 0 && row?.ids ? row.ids.split(",") : [];
+	return { count, ids: userIds.slice(0, AUDITED_MEMBER_IDS), userIds };
 }
 
 function insertMembers(
@@ -158,11 +167,12 @@ export async function assertMembersAreUsers(tx: Transaction, orgId: string, ops:
 	);
 }
 
-/** The audit `changes` entries of a membership delta; empty when no row changed. */
+/** The audit `changes` entries of a membership delta (counts and the first ids); empty when no row changed. */
 export function membershipChanges(delta: MembershipDelta): AuditChanges {
+	const audited = (change: MemberChange) => ({ count: change.count, ids: change.ids });
 	const changes: AuditChanges = {};
-	if (delta.added.count > 0) changes.membersAdded = { old: null, new: delta.added };
-	if (delta.removed.count > 0) changes.membersRemoved = { old: delta.removed, new: null };
+	if (delta.added.count > 0) changes.membersAdded = { old: null, new: audited(delta.added) };
+	if (delta.removed.count > 0) changes.membersRemoved = { old: audited(delta.removed), new: null };
 	return changes;
 }
 

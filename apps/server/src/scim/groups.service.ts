@@ -15,7 +15,10 @@ import {
 	ScimError,
 } from "@roster/scim";
 import { and, eq, type SQL, sql } from "drizzle-orm";
-import { recordScimAudit } from "./audit.ts";
+import { type RecomputeSummary, recomputeAccess } from "../access/recompute.ts";
+import { type GroupForRelevance, groupAffectsAccess } from "../access/relevance.ts";
+import { loadAccessStatics } from "../access/statics.ts";
+import { accessMetadata, recordScimAudit } from "./audit.ts";
 import type { ScimContext } from "./context.ts";
 import { rethrowAsScimError, violatedUniqueConstraint } from "./db-errors.ts";
 import { groupFields } from "./group-fields.ts";
@@ -145,9 +148,40 @@ async function writeTransaction<T>(ctx: ScimContext, work: (tx: Transaction) => 
 }
 
 /**
+ * Recomputes the access of the users a group write affects, when the group can affect access at all
+ * (before or after the write): every current member when the group's name or externalId changed, else
+ * the members added; and the members removed. Undefined when nothing was recomputed.
+ */
+async function recomputeMembers(
+	tx: Transaction,
+	ctx: ScimContext,
+	group: { id: string; versions: GroupForRelevance[]; renamed: boolean },
+	delta: MembershipDelta,
+): Promise<RecomputeSummary | undefined> {
+	const organization = ctx.actor.organization;
+	const statics = await loadAccessStatics(tx, organization);
+	if (!group.versions.some((version) => groupAffectsAccess(statics, version))) return undefined;
+	const summaries: RecomputeSummary[] = [];
+	if (group.renamed) summaries.push(await recomputeAccess(tx, organization, { groupIds: [group.id] }));
+	else if (delta.added.count > 0) {
+		summaries.push(await recomputeAccess(tx, organization, { userIds: delta.added.userIds }));
+	}
+	if (delta.removed.count > 0) {
+		summaries.push(await recomputeAccess(tx, organization, { userIds: delta.removed.userIds }));
+	}
+	if (summaries.length === 0) return undefined;
+	return summaries.reduce((total, next) => ({
+		usersExamined: total.usersExamined + next.usersExamined,
+		usersChanged: total.usersChanged + next.usersChanged,
+		tierChanges: undefined,
+		projectsCreated: total.projectsCreated + next.projectsCreated,
+	}));
+}
+
+/**
  * Writes a group's new fields and member operations in the caller's transaction: members checked, then
- * applied as row deltas, then ONE update of the group row (version, updated_at) and its audit event.
- * Nothing changes and no version is spent when the request changed nothing.
+ * applied as row deltas, then ONE update of the group row (version, updated_at), the access of the users
+ * it affects, and its audit event. Nothing changes and no version is spent when the request changed nothing.
  */
 async function persistChange(
 	tx: Transaction,
@@ -178,12 +212,19 @@ async function persistChange(
 		.where(eq(groups.id, before.id))
 		.returning();
 	if (!group) throw new Error("group update returned no row");
+	const access = await recomputeMembers(
+		tx,
+		ctx,
+		{ id: group.id, versions: [before, group], renamed: "displayName" in changes || "externalId" in changes },
+		delta,
+	);
 	await recordScimAudit(tx, ctx, {
 		action: "SCIM_GROUP_SYNCED",
 		entityType: "Group",
 		entityId: group.id,
 		entityName: group.displayName,
 		changes,
+		...(access ? { metadata: accessMetadata(access) } : {}),
 	});
 	return group;
 }
@@ -207,12 +248,17 @@ export async function createGroup(
 			.returning();
 		if (!group) throw new Error("group insert returned no row");
 		const delta = await applyMemberOps(tx, orgId, group.id, ops);
+		const access =
+			delta.added.count > 0
+				? await recomputeMembers(tx, ctx, { id: group.id, versions: [group], renamed: false }, delta)
+				: undefined;
 		await recordScimAudit(tx, ctx, {
 			action: "SCIM_GROUP_PROVISIONED",
 			entityType: "Group",
 			entityId: group.id,
 			entityName: group.displayName,
 			changes: { ...diffFields({}, { ...fields }), ...membershipChanges(delta) },
+			...(access ? { metadata: accessMetadata(access) } : {}),
 		});
 		const [rendered] = await render(tx, ctx, [group], view);
 		return { group, resource: rendered ?? groupResource(ctx, group) };
@@ -280,6 +326,12 @@ export async function deleteGroup(ctx: ScimContext, id: string, ifMatch: string 
 		assertIfMatch(ifMatch, before.version);
 		const delta = await applyMemberOps(tx, ctx.actor.organization.id, before.id, [{ op: "removeAll" }]);
 		await tx.delete(groups).where(eq(groups.id, before.id));
+		const access = await recomputeMembers(
+			tx,
+			ctx,
+			{ id: before.id, versions: [before], renamed: false },
+			delta,
+		);
 		await recordScimAudit(tx, ctx, {
 			action: "SCIM_GROUP_DELETED",
 			entityType: "Group",
@@ -289,6 +341,7 @@ export async function deleteGroup(ctx: ScimContext, id: string, ifMatch: string 
 				...diffFields({ displayName: before.displayName, externalId: before.externalId }, {}),
 				...membershipChanges(delta),
 			},
+			...(access ? { metadata: accessMetadata(access) } : {}),
 		});
 	});
 }

@@ -25,7 +25,8 @@ import {
 	userResourceType,
 } from "@roster/scim";
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
-import { recordScimAudit, type ScimAuditAction } from "./audit.ts";
+import { accessColumns, decideUserAccess, storeUserProjectRoles } from "../access/user-decision.ts";
+import { accessChange, recordScimAudit, type ScimAuditAction } from "./audit.ts";
 import type { ScimContext } from "./context.ts";
 import { rethrowAsScimError, violatedUniqueConstraint } from "./db-errors.ts";
 import { encodeCursor, type ListQuery, orderBy } from "./lists.ts";
@@ -152,6 +153,12 @@ export async function createUser(ctx: ScimContext, body: unknown): Promise<UserR
 				)[0]
 			: undefined;
 		const now = new Date();
+		const decision = await decideUserAccess(
+			tx,
+			ctx.actor.organization,
+			{ id: tombstone?.id, isActive: active, isDeleted: false, attributes: fields.attributes },
+			"none",
+		);
 		const values = {
 			...fields,
 			isActive: active,
@@ -161,6 +168,7 @@ export async function createUser(ctx: ScimContext, body: unknown): Promise<UserR
 			connectionId: ctx.actor.connection.id,
 			authMethod: "SCIM" as const,
 			updatedAt: now,
+			...accessColumns(decision, now),
 		};
 		const [user] = tombstone
 			? await tx
@@ -173,12 +181,16 @@ export async function createUser(ctx: ScimContext, body: unknown): Promise<UserR
 					.values({ ...values, orgId })
 					.returning();
 		if (!user) throw new Error("user write returned no row");
+		await storeUserProjectRoles(tx, orgId, user, decision, { hadNone: !tombstone });
 		await recordScimAudit(tx, ctx, {
 			action: "SCIM_USER_PROVISIONED",
 			entityType: "User",
 			entityId: user.id,
 			entityName: user.userName,
-			changes: diffFields({}, snapshot(fields, active)),
+			changes: {
+				...diffFields({}, snapshot(fields, active)),
+				...accessChange(tombstone?.accessTier ?? null, decision.tier),
+			},
 			metadata: {
 				...(passwordSupplied ? { passwordIgnored: true } : {}),
 				...(tombstone ? { restored: true } : {}),
@@ -187,6 +199,9 @@ export async function createUser(ctx: ScimContext, body: unknown): Promise<UserR
 		return { user, resource: userResource(ctx, user) };
 	});
 }
+
+/** The user fields role resolution reads: a change to any other field never recomputes access. */
+const ACCESS_INPUTS = ["active", "roles", "entitlements"] as const;
 
 async function persistChange(
 	tx: Transaction,
@@ -202,6 +217,14 @@ async function persistChange(
 	);
 	if (Object.keys(changes).length === 0 && before.connectionId !== null) return before;
 	const now = new Date();
+	const decision = ACCESS_INPUTS.some((key) => key in changes)
+		? await decideUserAccess(
+				tx,
+				ctx.actor.organization,
+				{ id: before.id, isActive: active, isDeleted: false, attributes: fields.attributes },
+				"load",
+			)
+		: undefined;
 	const [user] = await tx
 		.update(users)
 		.set({
@@ -211,10 +234,12 @@ async function persistChange(
 			connectionId: before.connectionId ?? ctx.actor.connection.id,
 			version: sql`${users.version} + 1`,
 			updatedAt: now,
+			...(decision ? accessColumns(decision, now) : {}),
 		})
 		.where(eq(users.id, before.id))
 		.returning();
 	if (!user) throw new Error("user update returned no row");
+	if (decision) await storeUserProjectRoles(tx, user.orgId, user, decision);
 	const action = actionFor(before.isActive, active);
 	const sessionsKilled = action === "SCIM_USER_DEPROVISIONED" ? await killSessions(tx, user.id) : undefined;
 	await recordScimAudit(tx, ctx, {
@@ -222,7 +247,7 @@ async function persistChange(
 		entityType: "User",
 		entityId: user.id,
 		entityName: user.userName,
-		changes,
+		changes: { ...changes, ...(decision ? accessChange(before.accessTier, decision.tier) : {}) },
 		metadata: { ...metadata, ...(sessionsKilled !== undefined ? { sessionsKilled } : {}) },
 	});
 	return user;
@@ -302,6 +327,12 @@ export async function deleteUser(ctx: ScimContext, id: string, ifMatch: string |
 		} else {
 			await tx.delete(groupMembers).where(eq(groupMembers.userId, before.id));
 			const now = new Date();
+			const decision = await decideUserAccess(
+				tx,
+				ctx.actor.organization,
+				{ ...before, isActive: false, isDeleted: true },
+				"none",
+			);
 			await tx
 				.update(users)
 				.set({
@@ -311,30 +342,104 @@ export async function deleteUser(ctx: ScimContext, id: string, ifMatch: string |
 					deactivatedAt: before.deactivatedAt ?? now,
 					version: sql`${users.version} + 1`,
 					updatedAt: now,
+					...accessColumns(decision, now),
 				})
 				.where(eq(users.id, before.id));
+			await storeUserProjectRoles(tx, before.orgId, before, decision);
 		}
 		await recordScimAudit(tx, ctx, {
 			action: "SCIM_USER_DELETED",
 			entityType: "User",
 			entityId: before.id,
 			entityName: before.userName,
-			changes: { active: { old: before.isActive, new: false } },
+			changes: { active: { old: before.isActive, new: false }, ...accessChange(before.accessTier, "NONE") },
 			metadata: { sessionsKilled, policy: hard ? "hard" : "soft" },
 		});
 	});
 }
 
-/** GET /Users/{id}; tombstoned users are 404. */
+const memberOfSubquery = sql`(select coalesce(json_agg(json_build_array(${groups.id}, ${groups.displayName})), '[]'::json) from ${groupMembers} inner join ${groups} on ${groups.id} = ${groupMembers.groupId} where ${groupMembers.userId} = ${users.id})`;
+
+/**
+ * A user's groups as `[id, displayName]` pairs, read in the same statement as the user row. Nested in
+ * its own `sql` because a single-table select strips the table from columns at the top of a selected
+ * expression, which would make the subquery's `id` ambiguous.
+ */
+const memberOfColumn = sql<[string, string][]>`${memberOfSubquery}`.mapWith(
+	(value: unknown) => (typeof value === "string" ? JSON.parse(value) : value) as [string, string][],
+);
+const noGroupsColumn = sql<[string, string][] | null>`null`;
+
+function groupRefs(ctx: ScimContext, pairs: [string, string][] | null): GroupRef[] {
+	return (pairs ?? []).map(([id, display]) => ({ value: id, display, $ref: `${ctx.base}/Groups/${id}` }));
+}
+
+/** Selects user rows with the list's `count(*) over ()` and, when the response shows them, their groups. */
+function selectUserRows(db: Database, withGroups: boolean) {
+	return db
+		.select({
+			user: users,
+			total: sql<number>`count(*) over ()`.mapWith(Number),
+			memberOf: withGroups ? memberOfColumn : noGroupsColumn,
+		})
+		.from(users);
+}
+
+const preparedReads = new WeakMap<Database, Map<string, unknown>>();
+
+/** The hot reads are built once per database and sent as named prepared statements (parsed and planned once per connection). */
+function prepared<T>(db: Database, name: string, build: () => T): T {
+	let byName = preparedReads.get(db);
+	if (!byName) {
+		byName = new Map();
+		preparedReads.set(db, byName);
+	}
+	let query = byName.get(name) as T | undefined;
+	if (query === undefined) {
+		query = build();
+		byName.set(name, query);
+	}
+	return query;
+}
+
+function userById(db: Database) {
+	return prepared(db, "roster_scim_user_by_id", () =>
+		selectUserRows(db, true)
+			.where(
+				sql`${users.orgId} = ${sql.placeholder("orgId")} and ${users.id} = ${sql.placeholder("id")} and not ${users.isDeleted}`,
+			)
+			.prepare("roster_scim_user_by_id"),
+	);
+}
+
+const LOOKUP_KEYS = ["userName", "externalId"] as const;
+
+/** The predicate `compileFilter` produces for `userName eq` (case-insensitive) and `externalId eq` (caseExact). */
+const LOOKUP_PREDICATES: Record<(typeof LOOKUP_KEYS)[number], SQL> = {
+	userName: sql`(${users.userName} IS NOT NULL AND lower(${users.userName}) = lower(${sql.placeholder("value")}::text))`,
+	externalId: sql`(${users.externalId} IS NOT NULL AND ${users.externalId} = ${sql.placeholder("value")}::text)`,
+};
+
+function usersByKey(db: Database, attribute: (typeof LOOKUP_KEYS)[number], withGroups: boolean) {
+	const name = `roster_scim_users_by_${attribute}${withGroups ? "_with_groups" : ""}`;
+	return prepared(db, name, () =>
+		selectUserRows(db, withGroups)
+			.where(
+				sql`${users.orgId} = ${sql.placeholder("orgId")} and not ${users.isDeleted} and ${LOOKUP_PREDICATES[attribute]}`,
+			)
+			.orderBy(sql`${users.createdAt} asc, ${users.id} asc`)
+			.limit(sql.placeholder("limit"))
+			.offset(sql.placeholder("offset"))
+			.prepare(name),
+	);
+}
+
+/** GET /Users/{id}; tombstoned users are 404. One statement reads the user and its groups. */
 export async function getUser(ctx: ScimContext, id: string): Promise<UserResult> {
 	if (!isResourceId(id)) throw notFound("User", id);
-	const [user] = await ctx.db
-		.select()
-		.from(users)
-		.where(and(eq(users.orgId, ctx.actor.organization.id), eq(users.id, id), eq(users.isDeleted, false)));
-	if (!user) throw notFound("User", id);
-	const memberOf = await groupsOf(ctx.db, ctx, [user.id]);
-	return { user, resource: userResource(ctx, user, memberOf.get(user.id)) };
+	const [found] = await userById(ctx.db).execute({ orgId: ctx.actor.organization.id, id });
+	if (!found) throw notFound("User", id);
+	return { user: found.user, resource: userResource(ctx, found.user, groupRefs(ctx, found.memberOf)) };
 }
 
 export interface ListResult {
