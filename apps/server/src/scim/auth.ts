@@ -4,10 +4,30 @@ import type { Executor } from "../services/executor.ts";
 import { resolveScimToken } from "../services/tokens.ts";
 import type { ActivityRecorder } from "./activity.ts";
 import { clientIp } from "./client-ip.ts";
-import { readConnectionSettings } from "./connection-settings.ts";
+import { type ConnectionSettings, readConnectionSettings } from "./connection-settings.ts";
 import type { ScimEnv } from "./env.ts";
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]{1,512})[ \t]*$/i;
+
+const MAX_CACHED_SETTINGS = 256;
+const parsedSettings = new Map<string, ConnectionSettings>();
+
+/**
+ * A connection's settings, validated once per distinct stored value instead of once per request. The
+ * key is the stored JSON itself, so a changed setting is read on the very next request; the parsed
+ * objects are frozen because requests share them.
+ */
+function settingsOf(raw: unknown): ConnectionSettings {
+	const key = JSON.stringify(raw ?? null);
+	let settings = parsedSettings.get(key);
+	if (!settings) {
+		const parsed = readConnectionSettings(raw);
+		settings = Object.freeze({ ...parsed, rateLimit: Object.freeze({ ...parsed.rateLimit }) });
+		if (parsedSettings.size >= MAX_CACHED_SETTINGS) parsedSettings.clear();
+		parsedSettings.set(key, settings);
+	}
+	return settings;
+}
 
 function unauthorized(detail: string): ScimError {
 	return new ScimError(401, undefined, detail);
@@ -37,7 +57,7 @@ export function scimAuth(options: {
 		}
 		if (!resolved.organization.scimEnabled) throw new ScimError(404, undefined, "Resource not found");
 		options.activity.touchToken(resolved.token.id, clientIp(c));
-		c.set("scim", { ...resolved, settings: readConnectionSettings(resolved.connection.settings) });
+		c.set("scim", { ...resolved, settings: settingsOf(resolved.connection.settings) });
 		await next();
 	};
 }

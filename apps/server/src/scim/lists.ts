@@ -28,13 +28,23 @@ export interface ListQuery {
 
 type Params = Record<string, unknown>;
 
-function param(params: Params, name: string): unknown {
-	const wanted = name.toLowerCase();
-	for (const [key, value] of Object.entries(params)) if (key.toLowerCase() === wanted) return value;
-	return undefined;
+/** Parameters by lower-cased name; the first spelling wins when a client sends a name twice. */
+type ParamsByName = Map<string, unknown>;
+
+function byLowerCaseName(params: Params): ParamsByName {
+	const found: ParamsByName = new Map();
+	for (const [key, value] of Object.entries(params)) {
+		const name = key.toLowerCase();
+		if (!found.has(name)) found.set(name, value);
+	}
+	return found;
 }
 
-function text(params: Params, name: string): string | undefined {
+function param(params: ParamsByName, name: string): unknown {
+	return params.get(name.toLowerCase());
+}
+
+function text(params: ParamsByName, name: string): string | undefined {
 	const value = param(params, name);
 	if (value === undefined || value === null) return undefined;
 	if (Array.isArray(value)) return value.map(String).join(",");
@@ -42,7 +52,7 @@ function text(params: Params, name: string): string | undefined {
 	throw new ScimError(400, "invalidValue", `"${name}" must be a string.`);
 }
 
-function integer(params: Params, name: string): number | undefined {
+function integer(params: ParamsByName, name: string): number | undefined {
 	const raw = text(params, name);
 	if (raw === undefined || raw.trim() === "") return undefined;
 	if (!/^-?\d+$/.test(raw.trim())) throw new ScimError(400, "invalidValue", `"${name}" must be an integer.`);
@@ -83,7 +93,8 @@ function decodeCursor(cursor: string, fingerprint: string, secret: string): numb
  * Reads list parameters leniently where IdPs differ (names in any case, `startIndex` below 1 counts as 1,
  * `count` above the maximum is capped) and strictly where input is wrong (non-integers, bad filters).
  */
-export function parseListQuery(params: Params, secret: string): ListQuery {
+export function parseListQuery(raw: Params, secret: string): ListQuery {
+	const params = byLowerCaseName(raw);
 	const filterText = text(params, "filter");
 	const filter = filterText === undefined || filterText.trim() === "" ? undefined : parseFilter(filterText);
 	const count = Math.min(
@@ -135,4 +146,30 @@ export function orderBy(
 	else if (field?.kind === "jsonArray") key = sql`(${field.sql} -> 0 ->> 'value')`;
 	if (!key) throw new ScimError(400, "invalidValue", `Cannot sort by "${query.sortBy.attr}".`);
 	return sql`${key} ${direction} nulls last, ${stable}`;
+}
+
+/** A list whose filter is exactly `<attribute> eq "<string>"` on one of a few key attributes. */
+export interface KeyLookup<Name extends string> {
+	attribute: Name;
+	value: string;
+}
+
+/**
+ * Recognises the lookups IdPs send before every create (`userName eq "…"`, `externalId eq "…"`,
+ * `displayName eq "…"`), in the default order, so the caller can answer them with a prepared statement;
+ * any other list (other operators, sorting, combined filters) returns undefined and takes the general
+ * compiled-filter path. Attribute names match as the schema resolves them (any case, URN-qualified).
+ */
+export function keyLookup<Name extends string>(
+	query: ListQuery,
+	rt: ResourceTypeDef,
+	attributes: readonly Name[],
+): KeyLookup<Name> | undefined {
+	const { filter } = query;
+	if (filter?.kind !== "compare" || filter.op !== "eq" || typeof filter.value !== "string") return undefined;
+	if (query.sortBy || query.descending || filter.path.sub !== undefined) return undefined;
+	const resolved = resolveAttribute(rt, filter.path);
+	if (!resolved || resolved.schema !== rt.schema || resolved.subAttribute) return undefined;
+	const attribute = attributes.find((name) => name === resolved.attribute.name);
+	return attribute === undefined ? undefined : { attribute, value: filter.value };
 }

@@ -4,15 +4,21 @@ import type { ActivityRecorder } from "./activity.ts";
 import type { ScimEnv } from "./env.ts";
 
 const SECRET_KEYS = /^(password|secret|token|authorization|cookie)$/i;
+const SECRET_KEY_IN_JSON = /"(?:password|secret|token|authorization|cookie)":/i;
 const MAX_LOGGED_JSON = 16_384;
 
-/** Replaces secrets by name at any depth and caps the size, so the log is safe to show in the console. */
-export function redactBody(body: unknown): unknown {
-	if (body === undefined) return null;
-	const text = JSON.stringify(body, (key, value) => (SECRET_KEYS.test(key) ? "[redacted]" : value));
-	return text.length > MAX_LOGGED_JSON
-		? { truncated: true, bytes: text.length }
-		: (JSON.parse(text) as unknown);
+/**
+ * A body as JSON text for the log, with secrets replaced by name at any depth and the size capped, so
+ * the log is safe to show in the console. Serialised once: the replacer only runs when the plain text
+ * names a secret key (JSON.stringify never escapes letters, so such a key always shows).
+ */
+export function redactedJson(body: unknown): string {
+	if (body === undefined) return "null";
+	let text = JSON.stringify(body) ?? "null";
+	if (SECRET_KEY_IN_JSON.test(text)) {
+		text = JSON.stringify(body, (key, value) => (SECRET_KEYS.test(key) ? "[redacted]" : value));
+	}
+	return text.length > MAX_LOGGED_JSON ? JSON.stringify({ truncated: true, bytes: text.length }) : text;
 }
 
 /**
@@ -31,6 +37,7 @@ export function provisioningLog(activity: ActivityRecorder): MiddlewareHandler<S
 		activity.log({
 			orgId: actor.organization.id,
 			connectionId: actor.connection.id,
+			occurredAt: notes.receivedAt,
 			method: c.req.method,
 			path: c.req.path,
 			status: c.res.status,
@@ -38,8 +45,8 @@ export function provisioningLog(activity: ActivityRecorder): MiddlewareHandler<S
 			scimType: error?.scimType ?? null,
 			requestId: c.get("requestId"),
 			quirks: detectQuirks(notes.requestBody),
-			requestBody: redactBody(notes.requestBody),
-			responseBody: error ? error.toJSON() : redactBody(notes.responseBody),
+			requestBodyJson: redactedJson(notes.requestBody),
+			responseBodyJson: error ? JSON.stringify(error.toJSON()) : redactedJson(notes.responseBody),
 		});
 	};
 }

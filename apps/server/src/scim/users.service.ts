@@ -29,7 +29,7 @@ import { accessColumns, decideUserAccess, storeUserProjectRoles } from "../acces
 import { accessChange, recordScimAudit, type ScimAuditAction } from "./audit.ts";
 import type { ScimContext } from "./context.ts";
 import { rethrowAsScimError, violatedUniqueConstraint } from "./db-errors.ts";
-import { encodeCursor, type ListQuery, orderBy } from "./lists.ts";
+import { encodeCursor, keyLookup, type ListQuery, orderBy } from "./lists.ts";
 import { assertIfMatch, assertOwnership, isResourceId, notFound } from "./preconditions.ts";
 import { userFields } from "./user-fields.ts";
 
@@ -476,45 +476,49 @@ export async function listPage<Row>(
 	};
 }
 
-/** GET /Users and POST /Users/.search. */
+/**
+ * GET /Users and POST /Users/.search: one statement per page (users, total and groups). The
+ * `userName eq` / `externalId eq` lookups IdPs send before each create use a prepared statement.
+ */
 export async function listUsers(ctx: ScimContext, query: ListQuery): Promise<ListResult> {
-	const conditions: SQL[] = [sql`${users.orgId} = ${ctx.actor.organization.id}`, sql`not ${users.isDeleted}`];
-	if (query.filter) conditions.push(compileFilter(query.filter, userResourceType, userFields));
-	const where = sql.join(conditions, sql` and `);
+	const orgId = ctx.actor.organization.id;
 	const wantsGroups = wantsAttribute(query, "groups");
+	const lookup = keyLookup(query, userResourceType, LOOKUP_KEYS);
+	const where = () => {
+		const conditions: SQL[] = [sql`${users.orgId} = ${orgId}`, sql`not ${users.isDeleted}`];
+		if (query.filter) conditions.push(compileFilter(query.filter, userResourceType, userFields));
+		return sql.join(conditions, sql` and `);
+	};
 	return listPage(query, ctx.secret, {
 		count: async () => {
 			const [row] = await ctx.db
 				.select({ n: sql<number>`count(*)`.mapWith(Number) })
 				.from(users)
-				.where(where);
+				.where(where());
 			return row?.n ?? 0;
 		},
 		page: async (limit, offset) => {
-			const found = await ctx.db
-				.select({ user: users, total: sql<number>`count(*) over ()`.mapWith(Number) })
-				.from(users)
-				.where(where)
-				.orderBy(
-					orderBy(query, userResourceType, userFields, {
-						createdAt: sql`${users.createdAt}`,
-						id: sql`${users.id}`,
-					}),
-				)
-				.limit(limit)
-				.offset(offset);
-			return { rows: found.map((row) => row.user), total: found[0]?.total };
+			const found = lookup
+				? await usersByKey(ctx.db, lookup.attribute, wantsGroups).execute({
+						orgId,
+						value: lookup.value,
+						limit,
+						offset,
+					})
+				: await selectUserRows(ctx.db, wantsGroups)
+						.where(where())
+						.orderBy(
+							orderBy(query, userResourceType, userFields, {
+								createdAt: sql`${users.createdAt}`,
+								id: sql`${users.id}`,
+							}),
+						)
+						.limit(limit)
+						.offset(offset);
+			return { rows: found, total: found[0]?.total };
 		},
-		render: async (rows) => {
-			const memberOf = wantsGroups
-				? await groupsOf(
-						ctx.db,
-						ctx,
-						rows.map((user) => user.id),
-					)
-				: new Map();
-			return rows.map((user) => projectUser(query, userResource(ctx, user, memberOf.get(user.id))));
-		},
+		render: async (rows) =>
+			rows.map((row) => projectUser(query, userResource(ctx, row.user, groupRefs(ctx, row.memberOf)))),
 	});
 }
 

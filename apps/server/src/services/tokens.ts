@@ -7,7 +7,7 @@ import {
 	scimConnections,
 	scimTokens,
 } from "@roster/db";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { hashSecret, issueSecret, secretsEqual } from "../security/tokens.ts";
 import { ServiceError } from "./errors.ts";
 import type { Executor } from "./executor.ts";
@@ -99,9 +99,24 @@ export async function revokeConnectionTokens(
 	return revoked.length;
 }
 
+function selectTokenByHash(db: Executor) {
+	return db
+		.select({ token: scimTokens, connection: scimConnections, organization: organizations })
+		.from(scimTokens)
+		.innerJoin(scimConnections, eq(scimConnections.id, scimTokens.connectionId))
+		.innerJoin(organizations, eq(organizations.id, scimTokens.orgId))
+		.where(eq(scimTokens.tokenHash, sql.placeholder("hash")))
+		.limit(1)
+		.prepare("roster_scim_token_by_hash");
+}
+
+const tokenByHash = new WeakMap<Executor, ReturnType<typeof selectTokenByHash>>();
+
 /**
  * Finds the token, connection and organization behind a bearer token; `null` for unknown, revoked or
- * expired tokens, so the caller answers 401 without saying which.
+ * expired tokens, so the caller answers 401 without saying which. It runs on every SCIM request, so the
+ * query is built once per database and sent as a named prepared statement; nothing is cached between
+ * requests, so a revocation (from any process) applies to the very next request.
  */
 export async function resolveScimToken(
 	db: Executor,
@@ -110,13 +125,12 @@ export async function resolveScimToken(
 	now: Date = new Date(),
 ): Promise<ResolvedScimToken | null> {
 	const hash = hashSecret(token, secret);
-	const [found] = await db
-		.select({ token: scimTokens, connection: scimConnections, organization: organizations })
-		.from(scimTokens)
-		.innerJoin(scimConnections, eq(scimConnections.id, scimTokens.connectionId))
-		.innerJoin(organizations, eq(organizations.id, scimTokens.orgId))
-		.where(eq(scimTokens.tokenHash, hash))
-		.limit(1);
+	let query = tokenByHash.get(db);
+	if (!query) {
+		query = selectTokenByHash(db);
+		tokenByHash.set(db, query);
+	}
+	const [found] = await query.execute({ hash });
 	if (!found || !secretsEqual(found.token.tokenHash, hash)) return null;
 	if (found.token.revokedAt !== null) return null;
 	if (found.token.expiresAt !== null && found.token.expiresAt.getTime() <= now.getTime()) return null;
