@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createScimHarness, type ScimHarness } from "../scim/harness.ts";
+import {
+	latestAudit,
+	mapping,
+	patch,
+	provisionGroup,
+	provisionUser,
+	storedAccess,
+	tierOf,
+} from "./fixtures.ts";
+
+let h: ScimHarness;
+beforeAll(async () => {
+	h = await createScimHarness();
+});
+afterAll(async () => {
+	await h.close();
+});
+
+describe("a user's tier follows group membership", () => {
+	it("membership PATCHes move a user to ADMIN through a group_display_name mapping and back to the fallback", async () => {
+		const { mapping: rule } = await mapping(h, {
+			matchKind: "group_display_name",
+			matchValue: "Roster Admins",
+			targetKind: "tier",
+			tier: "ADMIN",
+		});
+		const user = await provisionUser(h, "ada@example.com");
+		const bystander = await provisionUser(h, "bob@example.com");
+		const group = await provisionGroup(h, "roster admins");
+		expect(await tierOf(h, user)).toBe("NONE");
+
+		await patch(h, `/Groups/${group}`, { op: "add", path: "members", value: [{ value: user }] });
+		const granted = await storedAccess(h, user);
+		expect(granted.tier).toBe("ADMIN");
+		expect(granted.source).toBe(`mapping:${rule.id}`);
+		expect(granted.explanation?.granted.map((grant) => grant.source)).toContain(`mapping:${rule.id}`);
+		expect(await tierOf(h, bystander)).toBe("NONE");
+		const synced = await latestAudit(h, "SCIM_GROUP_SYNCED", group);
+		expect(synced?.metadata).toMatchObject({ usersRecomputed: 1, usersChanged: 1 });
+
+		await patch(h, `/Groups/${group}`, {
+			op: "Remove",
+			path: "members",
+			value: [{ value: user }],
+		});
+		const removed = await storedAccess(h, user);
+		expect(removed.tier).toBe("NONE");
+		expect(removed.source).toBe("fallback");
+	});
+
+	it("PUT with a new member set recomputes exactly the users added and removed", async () => {
+		await mapping(h, {
+			matchKind: "group_external_id",
+			matchValue: "ext-pa",
+			targetKind: "tier",
+			tier: "PROJECTADMIN",
+		});
+		const [a, b, c] = [
+			await provisionUser(h, "put-a@example.com"),
+			await provisionUser(h, "put-b@example.com"),
+			await provisionUser(h, "put-c@example.com"),
+		];
+		const create = await h.scim("POST", "/Groups", {
+			schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+			displayName: "Project Admins",
+			externalId: "ext-pa",
+			members: [{ value: a }, { value: b }],
+		});
+		expect(create.status).toBe(201);
+		const group = create.body?.id as string;
+		expect([await tierOf(h, a), await tierOf(h, b), await tierOf(h, c)]).toEqual([
+			"PROJECTADMIN",
+			"PROJECTADMIN",
+			"NONE",
+		]);
+
+		const put = await h.scim("PUT", `/Groups/${group}`, {
+			schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+			displayName: "Project Admins",
+			externalId: "ext-pa",
+			members: [{ value: b }, { value: c }],
+		});
+		expect(put.status).toBe(200);
+		expect([await tierOf(h, a), await tierOf(h, b), await tierOf(h, c)]).toEqual([
+			"NONE",
+			"PROJECTADMIN",
+			"PROJECTADMIN",
+		]);
+		const synced = await latestAudit(h, "SCIM_GROUP_SYNCED", group);
+		expect(synced?.metadata).toMatchObject({ usersRecomputed: 2, usersChanged: 2 });
+	});
+
+	it("renaming a mapped group moves all its members; deleting it drops its former members to the fallback", async () => {
+		await mapping(h, {
+			matchKind: "group_display_name",
+			matchValue: "Writers",
+			targetKind: "tier",
+			tier: "USER",
+		});
+		const members = [await provisionUser(h, "w1@example.com"), await provisionUser(h, "w2@example.com")];
+		const group = await provisionGroup(h, "Editors", members);
+		expect(await tierOf(h, members[0] as string)).toBe("NONE");
+
+		await patch(h, `/Groups/${group}`, { op: "replace", path: "displayName", value: "Writers" });
+		for (const id of members) expect(await tierOf(h, id)).toBe("USER");
+
+		const deleted = await h.scim("DELETE", `/Groups/${group}`);
+		expect(deleted.status).toBe(204);
+		for (const id of members) expect(await tierOf(h, id)).toBe("NONE");
+		const audit = await latestAudit(h, "SCIM_GROUP_DELETED", group);
+		expect(audit?.metadata).toMatchObject({ usersRecomputed: 2, usersChanged: 2 });
+	});
+
+	it("member churn on a group no mapping names recomputes nobody", async () => {
+		const user = await provisionUser(h, "churn@example.com");
+		const group = await provisionGroup(h, "Unmapped Crowd");
+		await patch(h, `/Groups/${group}`, { op: "add", path: "members", value: [{ value: user }] });
+		const before = await storedAccess(h, user);
+		const synced = await latestAudit(h, "SCIM_GROUP_SYNCED", group);
+		expect(synced?.metadata).not.toHaveProperty("usersRecomputed");
+		expect(before.tier).toBe("NONE");
+	});
+});
