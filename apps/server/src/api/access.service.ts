@@ -43,6 +43,7 @@ export async function readUserAccess(
 		if (!UUID.test(selector.id)) return null;
 		match = eq(users.id, selector.id);
 	} else {
+		if (selector.userName.includes("\u0000")) return null;
 		match = sql`lower(${users.userName}) = lower(${selector.userName})`;
 	}
 	const found = await db
