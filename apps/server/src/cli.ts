@@ -1,5 +1,8 @@
 import { parseArgs } from "node:util";
 import { createDatabase, type DatabaseHandle, type IdpKind, idpKinds, migrate } from "@roster/db";
+import { auditReportCommand, verifyAuditCommand } from "./audit/commands.ts";
+import { sealAuditEvents } from "./audit/sealer.ts";
+import { writeAll } from "./audit/stream.ts";
 import { loadConfig } from "./env.ts";
 import { describeFailure } from "./failure.ts";
 import { createAdmin } from "./services/admins.ts";
@@ -18,6 +21,10 @@ Commands:
   db migrate
   app-key create --org SLUG --name NAME
   app-key revoke --org SLUG --name NAME
+  audit verify --org SLUG
+  audit seal
+  audit export --org SLUG [--since ISO-8601] [--format jsonl|csv]
+  audit offboarding --org SLUG [--since ISO-8601] [--format jsonl|csv]
 
 Every command accepts --database-url URL (default: DATABASE_URL, else pglite://./.roster/data).
 `;
@@ -125,6 +132,37 @@ const COMMANDS: Record<string, Command> = {
 				return revokeAppKeys(tx, { organization, name: need(values, "name"), actor: "cli" });
 			});
 			out(`Revoked ${count} application key${count === 1 ? "" : "s"} named ${need(values, "name")}`);
+		},
+	},
+	"audit verify": {
+		options: { org: { type: "string" } },
+		required: ["org"],
+		async run({ handle, values, out }) {
+			out(await verifyAuditCommand(handle.db, need(values, "org")));
+		},
+	},
+	"audit seal": {
+		options: {},
+		required: [],
+		async run({ handle, out }) {
+			const sealed = await sealAuditEvents(handle.db);
+			out(`Sealed ${sealed} audit event${sealed === 1 ? "" : "s"}`);
+		},
+	},
+	"audit export": {
+		options: { org: { type: "string" }, since: { type: "string" }, format: { type: "string" } },
+		required: ["org"],
+		async run({ handle, values }) {
+			const report = { org: need(values, "org"), since: values.since, format: values.format };
+			await writeAll(process.stdout, await auditReportCommand(handle.db, "events", report));
+		},
+	},
+	"audit offboarding": {
+		options: { org: { type: "string" }, since: { type: "string" }, format: { type: "string" } },
+		required: ["org"],
+		async run({ handle, values }) {
+			const report = { org: need(values, "org"), since: values.since, format: values.format };
+			await writeAll(process.stdout, await auditReportCommand(handle.db, "offboarding", report));
 		},
 	},
 	"db migrate": {
