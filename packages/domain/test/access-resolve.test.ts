@@ -526,6 +526,54 @@ describe("resolveAccess", () => {
 		});
 	});
 
+	it("explains a wildcard once for all the projects it wins or loses the same way on", () => {
+		const many = Array.from({ length: 50 }, (_, i) => ({
+			id: `id-${i}`,
+			slug: `p-${String(i).padStart(2, "0")}`,
+		}));
+		const decision = resolveAccess(
+			accessInput({
+				projects: many,
+				roles: ["urn:roster:role:project:*:write", "urn:roster:role:project:p-07:admin"],
+				groups: [group("g1", { roles: ["urn:roster:role:project:*:read"] })],
+			}),
+		);
+		expect(decision.projectRoles).toHaveLength(50);
+		const star = "user-role:urn:roster:role:project:*:write";
+		expect(decision.explanation.granted.filter((g) => g.target.kind === "project")).toEqual([
+			expect.objectContaining({
+				source: star,
+				target: expect.objectContaining({ projectSlug: "p-00" }),
+				otherProjects: 48,
+			}),
+			expect.objectContaining({ source: "user-role:urn:roster:role:project:p-07:admin" }),
+		]);
+		const readLost = decision.explanation.overruled.filter((g) => g.source?.startsWith("group-role:g1:"));
+		expect(
+			readLost.map((g) => [g.target.kind === "project" && g.target.projectSlug, g.otherProjects, g.reason]),
+		).toEqual([
+			["p-00", 48, `more privileged role beats read; won by write from ${star}`],
+			[
+				"p-07",
+				undefined,
+				"slug beats wildcard; won by admin from user-role:urn:roster:role:project:p-07:admin",
+			],
+		]);
+	});
+
+	it("a project whose slug another project also uses still gets wildcard roles", () => {
+		const decision = resolveAccess(
+			accessInput({
+				projects: [
+					{ id: "a", slug: "same" },
+					{ id: "b", slug: "same" },
+				],
+				roles: ["urn:roster:role:project:*:read"],
+			}),
+		);
+		expect(decision.projectRoles.map((g) => g.projectId)).toEqual(["a", "b"]);
+	});
+
 	it("records a mapping's origin with its priority and what matched", () => {
 		const decision = resolveAccess(
 			accessInput({

@@ -16,11 +16,19 @@ interface ProjectRef {
 	slug: string;
 }
 
-interface Placed {
-	project: ProjectRef;
+/** A candidate with what it grants and how precisely; both are the same on every project it reaches. */
+interface Rule {
+	candidate: ProjectCandidate;
 	role: string;
 	specificity: Specificity;
-	candidate: ProjectCandidate;
+	projects: ProjectRef[];
+}
+
+/** The projects on which one rule won, or lost to one other rule; explained once for all of them. */
+interface Outcome {
+	rule: Rule;
+	winner?: Rule;
+	projects: ProjectRef[];
 }
 
 export interface ProjectRoleOutcome {
@@ -35,15 +43,39 @@ function compareNumbers(a: number, b: number): number {
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function explained(placed: Placed, reason?: string): ExplainedGrant {
-	const { project, role, candidate } = placed;
-	return {
-		target: { kind: "project", projectSlug: project.slug, projectId: project.id },
-		value: role,
-		origin: candidate.origin,
-		source: candidate.source,
-		...(reason ? { reason } : {}),
-	};
+function compareProjects(a: ProjectRef, b: ProjectRef): number {
+	return byCodeUnits(a.slug, b.slug) || byCodeUnits(a.id ?? "", b.id ?? "");
+}
+
+function whyLost(winner: Rule, loser: Rule): string {
+	const by = `won by ${winner.role} from ${winner.candidate.source}`;
+	if (winner.specificity !== loser.specificity) {
+		return `${specificities[winner.specificity]} beats ${specificities[loser.specificity]}; ${by}`;
+	}
+	if (winner.candidate.priority !== loser.candidate.priority) {
+		return `lower priority ${winner.candidate.priority} beats ${loser.candidate.priority}; ${by}`;
+	}
+	if (winner.role !== loser.role) return `more privileged role beats ${loser.role}; ${by}`;
+	return `same rule strength, decided by source order; ${by}`;
+}
+
+/**
+ * One entry per rule and result: a wildcard that wins or loses the same way on a thousand projects is
+ * explained once (on its first project by slug) with `otherProjects`, not a thousand times per user.
+ */
+function explain({ rule, winner, projects }: Outcome): ExplainedGrant[] {
+	const [first] = projects.sort(compareProjects);
+	if (!first) return [];
+	return [
+		{
+			target: { kind: "project", projectSlug: first.slug, projectId: first.id },
+			value: rule.role,
+			origin: rule.candidate.origin,
+			source: rule.candidate.source,
+			...(winner ? { reason: whyLost(winner, rule) } : {}),
+			...(projects.length > 1 ? { otherProjects: projects.length - 1 } : {}),
+		},
+	];
 }
 
 /**
@@ -58,12 +90,12 @@ export function resolveProjectRoles(
 	projects: AccessProject[],
 	candidates: ProjectCandidate[],
 ): ProjectRoleOutcome {
-	const sortedProjects = [...projects].sort((a, b) => byCodeUnits(a.id, b.id));
 	const byId = new Map<string, ProjectRef>();
 	const bySlug = new Map<string, ProjectRef>();
-	for (const { id, slug } of sortedProjects) {
-		if (!byId.has(id)) byId.set(id, { id, slug });
-		if (!bySlug.has(slug)) bySlug.set(slug, { id, slug });
+	for (const { id, slug } of [...projects].sort((a, b) => byCodeUnits(a.id, b.id))) {
+		const ref = byId.get(id) ?? { id, slug };
+		byId.set(id, ref);
+		if (!bySlug.has(slug)) bySlug.set(slug, ref);
 	}
 	const ignored: IgnoredValue[] = [];
 	const ignore = (c: ProjectCandidate, detail: string) =>
@@ -76,68 +108,73 @@ export function resolveProjectRoles(
 		else ignore(c, `no project has id or slug "${c.selector}" and the organization does not create projects`);
 	}
 	const projectsToCreate = [...toCreate].sort(byCodeUnits);
-	for (const slug of projectsToCreate) bySlug.set(slug, { id: null, slug });
-	const everyProject = [...bySlug.values()];
+	const created = projectsToCreate.map((slug) => ({ id: null, slug }));
+	for (const ref of created) bySlug.set(ref.slug, ref);
+	const everyProject = [...byId.values(), ...created];
 	const leastPrivileged = organization.projectRoles[organization.projectRoles.length - 1];
 
-	const placed: Placed[] = [];
-	for (const c of candidates) {
-		const role = c.role ?? leastPrivileged;
+	const rules: Rule[] = [];
+	for (const candidate of candidates) {
+		const role = candidate.role ?? leastPrivileged;
 		if (role === undefined) continue;
-		const entitlement = c.role === null;
-		if (c.selector === "*" && !entitlement) {
-			if (everyProject.length === 0) ignore(c, "no project exists for * to apply to");
-			for (const project of everyProject) placed.push({ project, role, specificity: 2, candidate: c });
+		const entitlement = candidate.role === null;
+		if (candidate.selector === "*" && !entitlement) {
+			if (everyProject.length === 0) ignore(candidate, "no project exists for * to apply to");
+			else rules.push({ candidate, role, specificity: 2, projects: everyProject });
 			continue;
 		}
-		const exact = byId.get(c.selector);
-		const project = exact ?? bySlug.get(c.selector);
-		if (!project) {
-			if (!entitlement) ignore(c, `no project has id or slug "${c.selector}"`);
-			continue;
+		const exact = byId.get(candidate.selector);
+		const project = exact ?? bySlug.get(candidate.selector);
+		if (project) {
+			const specificity: Specificity = entitlement ? 3 : exact ? 0 : 1;
+			rules.push({ candidate, role, specificity, projects: [project] });
+		} else if (!entitlement) {
+			ignore(candidate, `no project has id or slug "${candidate.selector}"`);
 		}
-		const specificity: Specificity = entitlement ? 3 : exact ? 0 : 1;
-		placed.push({ project, role, specificity, candidate: c });
 	}
 
 	const privilege = (role: string) => organization.projectRoles.indexOf(role);
-	const compare = (a: Placed, b: Placed) =>
-		a.specificity - b.specificity ||
-		compareNumbers(a.candidate.priority, b.candidate.priority) ||
-		privilege(a.role) - privilege(b.role) ||
-		byCodeUnits(a.candidate.source, b.candidate.source);
-	const whyLost = (winner: Placed, loser: Placed): string => {
-		const by = `won by ${winner.role} from ${winner.candidate.source}`;
-		if (winner.specificity !== loser.specificity) {
-			return `${specificities[winner.specificity]} beats ${specificities[loser.specificity]}; ${by}`;
-		}
-		if (winner.candidate.priority !== loser.candidate.priority) {
-			return `lower priority ${winner.candidate.priority} beats ${loser.candidate.priority}; ${by}`;
-		}
-		if (winner.role !== loser.role) return `more privileged role beats ${loser.role}; ${by}`;
-		return `same rule strength, decided by source order; ${by}`;
-	};
-
-	const perProject = new Map<string, Placed[]>();
-	for (const p of placed) {
-		const key = p.project.id === null ? `new:${p.project.slug}` : `id:${p.project.id}`;
-		perProject.set(key, [...(perProject.get(key) ?? []), p]);
-	}
-	const outcome: ProjectRoleOutcome = { grants: [], granted: [], overruled: [], ignored, projectsToCreate };
-	for (const contenders of perProject.values()) {
-		const [winner, ...losers] = contenders.sort(compare);
-		if (!winner) continue;
-		outcome.grants.push({
-			projectId: winner.project.id,
-			projectSlug: winner.project.slug,
-			role: winner.role,
-			source: winner.candidate.source,
-		});
-		outcome.granted.push(explained(winner));
-		for (const loser of losers) outcome.overruled.push(explained(loser, whyLost(winner, loser)));
-	}
-	outcome.grants.sort(
-		(a, b) => byCodeUnits(a.projectSlug, b.projectSlug) || byCodeUnits(a.projectId ?? "", b.projectId ?? ""),
+	rules.sort(
+		(a, b) =>
+			a.specificity - b.specificity ||
+			compareNumbers(a.candidate.priority, b.candidate.priority) ||
+			privilege(a.role) - privilege(b.role) ||
+			byCodeUnits(a.candidate.source, b.candidate.source),
 	);
-	return outcome;
+	const winners = new Map<ProjectRef, Rule>();
+	const won = new Map<Rule, Outcome>();
+	const lost = new Map<Rule, Map<Rule, Outcome>>();
+	for (const rule of rules) {
+		for (const project of rule.projects) {
+			const winner = winners.get(project);
+			if (!winner) {
+				winners.set(project, rule);
+				const outcome = won.get(rule) ?? { rule, projects: [] };
+				won.set(rule, outcome);
+				outcome.projects.push(project);
+				continue;
+			}
+			const byWinner = lost.get(rule) ?? new Map<Rule, Outcome>();
+			lost.set(rule, byWinner);
+			const outcome = byWinner.get(winner) ?? { rule, winner, projects: [] };
+			byWinner.set(winner, outcome);
+			outcome.projects.push(project);
+		}
+	}
+
+	const grants = [...winners].map(([project, rule]) => ({
+		projectId: project.id,
+		projectSlug: project.slug,
+		role: rule.role,
+		source: rule.candidate.source,
+	}));
+	return {
+		grants: grants.sort((a, b) =>
+			compareProjects({ id: a.projectId, slug: a.projectSlug }, { id: b.projectId, slug: b.projectSlug }),
+		),
+		granted: [...won.values()].flatMap(explain),
+		overruled: [...lost.values()].flatMap((byWinner) => [...byWinner.values()].flatMap(explain)),
+		ignored,
+		projectsToCreate,
+	};
 }

@@ -79,6 +79,11 @@ export interface ExplainedGrant {
 	 * tier implied by a project role, why it was implied.
 	 */
 	reason?: string;
+	/**
+	 * How many more projects the same rule gave the same result on, for the same reason (a wildcard across
+	 * many projects), shown once to keep stored explanations small; `projectRoles` lists every project.
+	 */
+	otherProjects?: number;
 }
 
 export interface IgnoredValue {
