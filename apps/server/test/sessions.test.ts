@@ -93,6 +93,17 @@ describe("session.me over tRPC", () => {
 		}
 	});
 
+	it("reads the cookie when the Authorization header belongs to something else (a proxy's Basic auth)", async () => {
+		const userId = await provisionUser(h.scim, "me-behind-proxy");
+		const token = await signIn(h, userId);
+		const res = await sessionMe(h, {
+			Authorization: "Basic dXNlcjpwYXNz",
+			Cookie: `roster_session=${token}`,
+		});
+		expect(res.status).toBe(200);
+		expect(res.body).toMatchObject({ result: { data: { userId } } });
+	});
+
 	it.each([
 		["no credential", {}],
 		["an unknown session token", bearer("rst_sess_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")],

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppDeps, AppEnv } from "../app-env.ts";
-import { resolveSession } from "../services/sessions.ts";
+import { looksLikeSessionToken, resolveSession } from "../services/sessions.ts";
 import type { ConsoleSession, TrpcContext } from "./trpc.ts";
 
 /** The cookie the console keeps its session token in. */
@@ -10,12 +10,12 @@ export const SESSION_COOKIE = "roster_session";
 const BEARER = /^Bearer[ \t]+(\S{1,512})[ \t]*$/i;
 
 /**
- * The session token a request presents: `Authorization: Bearer rst_sess_…` when the header is sent
- * (an unusable header is not silently replaced by the cookie), else the `roster_session` cookie.
+ * The session token a request presents: a bearer token when the Authorization header carries a session
+ * token, else the `roster_session` cookie (so a proxy's own Authorization header does not hide it).
  */
 function presentedToken(c: Context<AppEnv>): string | undefined {
-	const header = c.req.header("authorization");
-	if (header !== undefined) return BEARER.exec(header)?.[1] ?? "";
+	const bearer = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
+	if (bearer !== undefined && looksLikeSessionToken(bearer)) return bearer;
 	return getCookie(c, SESSION_COOKIE);
 }
 
