@@ -1,5 +1,13 @@
 /** The workloads `--only` can pick, in the order they run (RSS is read at the end of `lookup`). */
-export const workloadNames = ["floor", "post", "lookup", "members", "sync"] as const;
+export const workloadNames = [
+	"floor",
+	"post",
+	"lookup",
+	"members",
+	"sync",
+	"deprovision",
+	"recompute",
+] as const;
 export type WorkloadName = (typeof workloadNames)[number];
 
 /** What one benchmark run measures and how big it is; every size is overridable for quick runs. */

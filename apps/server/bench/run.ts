@@ -1,4 +1,6 @@
 import { cpus, totalmem } from "node:os";
+import { deprovisionWorkload } from "./access-deprovision.ts";
+import { recomputeWorkload } from "./access-recompute.ts";
 import type { BenchContext } from "./context.ts";
 import { createContext } from "./context.ts";
 import { createBenchDatabase, serverConnection } from "./database.ts";
@@ -18,6 +20,8 @@ const workloads: Record<WorkloadName, (ctx: BenchContext) => Promise<ResultRow[]
 	lookup: lookupWorkload,
 	members: membersWorkload,
 	sync: syncWorkload,
+	deprovision: deprovisionWorkload,
+	recompute: recomputeWorkload,
 };
 
 async function serverHasGroups(http: ScimHttp): Promise<boolean> {
