@@ -1,0 +1,134 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createDatabase, type Database, rows } from "@roster/db";
+import { createTestDatabase } from "@roster/db/testing";
+import { sql } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../../src/env.ts";
+import { linesOf, runTsx, SERVER_DIR, TEST_SECRET } from "../helpers.ts";
+
+let child: ChildProcess | undefined;
+afterEach(() => {
+	if (child && child.exitCode === null && child.pid) process.kill(child.pid, "SIGKILL");
+});
+
+/** The database the server process uses: PostgreSQL with TEST_DATABASE_URL, else PGlite on disk. */
+async function openTarget(): Promise<{
+	url: string;
+	read<T>(work: (db: Database) => Promise<T>): Promise<T>;
+	close(): Promise<void>;
+}> {
+	if (process.env.TEST_DATABASE_URL) {
+		const handle = await createTestDatabase();
+		return { url: handle.url, read: (work) => work(handle.db), close: () => handle.close() };
+	}
+	const url = `pglite://${join(mkdtempSync(join(tmpdir(), "roster-seal-boot-")), "data")}`;
+	return {
+		url,
+		async read(work) {
+			const handle = await createDatabase(url);
+			try {
+				return await work(handle.db);
+			} finally {
+				await handle.close();
+			}
+		},
+		close: async () => undefined,
+	};
+}
+
+async function listening(server: ChildProcess): Promise<string> {
+	let output = "";
+	let errors = "";
+	server.stderr?.on("data", (chunk) => {
+		errors += chunk;
+	});
+	return new Promise((resolve, reject) => {
+		server.stdout?.on("data", (chunk) => {
+			output += chunk;
+			const url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output)?.[1];
+			if (url) resolve(url);
+		});
+		server.once("exit", (code) =>
+			reject(new Error(`server exited with ${code} before listening: ${errors}`)),
+		);
+	});
+}
+
+describe("AUDIT_SEAL_INTERVAL_MS", () => {
+	it("defaults to 250 ms, accepts 0 (off) and refuses anything but a whole number of milliseconds", () => {
+		expect(
+			parseConfig({ DATABASE_URL: "memory://", ROSTER_SECRET: TEST_SECRET }, "/").auditSealIntervalMs,
+		).toBe(250);
+		const off = parseConfig(
+			{ DATABASE_URL: "memory://", ROSTER_SECRET: TEST_SECRET, AUDIT_SEAL_INTERVAL_MS: "0" },
+			"/",
+		);
+		expect(off.auditSealIntervalMs).toBe(0);
+		for (const bad of ["-1", "soon", "1.5"]) {
+			expect(() =>
+				parseConfig(
+					{ DATABASE_URL: "memory://", ROSTER_SECRET: TEST_SECRET, AUDIT_SEAL_INTERVAL_MS: bad },
+					"/",
+				),
+			).toThrow(ConfigError);
+		}
+	});
+});
+
+describe("the server's sealer", () => {
+	it("seals the events of the last requests when the server stops on SIGTERM", async () => {
+		const target = await openTarget();
+		try {
+			const issued = await runTsx("src/cli.ts", [
+				"token",
+				"create",
+				"--org",
+				"default",
+				"--name",
+				"entra",
+				"--database-url",
+				target.url,
+			]);
+			expect(issued.code).toBe(0);
+			const token = linesOf(issued.stdout).at(-1) ?? "";
+			const server = spawn(process.execPath, ["--import", "tsx", "src/index.ts"], {
+				cwd: SERVER_DIR,
+				env: {
+					...process.env,
+					PORT: "0",
+					DATABASE_URL: target.url,
+					ROSTER_SECRET: TEST_SECRET,
+					LOG_LEVEL: "info",
+					AUDIT_SEAL_INTERVAL_MS: "60000",
+				},
+			});
+			child = server;
+			const exited = new Promise<number | null>((resolve) => server.on("exit", (code) => resolve(code)));
+			const base = await listening(server);
+			const created = await fetch(`${base}/scim/v2/Users`, {
+				method: "POST",
+				headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" },
+				body: JSON.stringify({
+					schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+					userName: "last@example.com",
+				}),
+			});
+			expect(created.status).toBe(201);
+			server.kill("SIGTERM");
+			expect(await exited).toBe(0);
+			const events = await target.read((db) =>
+				rows<{ action: string; hash: string | null }>(
+					db,
+					sql`select action, hash from audit_events order by id`,
+				),
+			);
+			expect(events.map((event) => event.action)).toContain("SCIM_USER_PROVISIONED");
+			expect(events.every((event) => event.hash !== null)).toBe(true);
+		} finally {
+			await target.close();
+		}
+	});
+});
