@@ -7,6 +7,7 @@ export const workloadNames = [
 	"sync",
 	"deprovision",
 	"recompute",
+	"sealing",
 ] as const;
 export type WorkloadName = (typeof workloadNames)[number];
 

@@ -6,6 +6,7 @@ import { createContext } from "./context.ts";
 import { createBenchDatabase, serverConnection } from "./database.ts";
 import { ScimHttp } from "./http.ts";
 import { readOptions, type WorkloadName } from "./options.ts";
+import { sealingWorkload } from "./sealing.ts";
 import { startServer } from "./server.ts";
 import { type ResultRow, renderTable } from "./table.ts";
 import { floorWorkload } from "./workloads/floor.ts";
@@ -22,6 +23,7 @@ const workloads: Record<WorkloadName, (ctx: BenchContext) => Promise<ResultRow[]
 	sync: syncWorkload,
 	deprovision: deprovisionWorkload,
 	recompute: recomputeWorkload,
+	sealing: sealingWorkload,
 };
 
 async function serverHasGroups(http: ScimHttp): Promise<boolean> {
