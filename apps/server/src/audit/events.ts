@@ -37,7 +37,8 @@ const COLUMNS = sql`id::text as id, org_id::text as org_id,
 
 /**
  * Reads audit events matching `where`, in id order, at most `limit` of them. Callers page with an
- * `id > cursor` condition (keyset), so a long history is never loaded whole.
+ * `id > cursor` condition (keyset), so a long history is never loaded whole. The ORDER BY names the table
+ * column: a bare `id` would sort by the text alias, putting 10 before 9.
  */
 export async function selectAuditEvents(
 	db: Database | Transaction,
@@ -46,7 +47,7 @@ export async function selectAuditEvents(
 ): Promise<StoredAuditEvent[]> {
 	const found = await rows<RawAuditEvent>(
 		db,
-		sql`select ${COLUMNS} from audit_events where ${where} order by id limit ${limit}`,
+		sql`select ${COLUMNS} from audit_events where ${where} order by audit_events.id limit ${limit}`,
 	);
 	return found.map(toStoredEvent);
 }

@@ -31,7 +31,7 @@ async function sealBatch(tx: Transaction, horizon: string): Promise<number | und
 	if (lock?.locked !== true) return undefined;
 	const [resume] = await rows<{ id: string }>(
 		tx,
-		sql`select id::text as id from audit_events where hash is not null order by id desc limit 1`,
+		sql`select id::text as id from audit_events where hash is not null order by audit_events.id desc limit 1`,
 	);
 	const after = resume?.id ?? "0";
 	const events = await selectAuditEvents(

@@ -119,7 +119,7 @@ describe("audit export", () => {
 			paged.push(event.id);
 		const ids = await rows<{ id: string }>(
 			h.db.db,
-			sql`select id::text as id from audit_events where org_id = ${organization.id} order by id`,
+			sql`select id::text as id from audit_events where org_id = ${organization.id} order by audit_events.id`,
 		);
 		expect(paged).toEqual(ids.map((row) => row.id));
 		expect(paged).toHaveLength(4);

@@ -36,7 +36,7 @@ export async function chainOf(
 ): Promise<{ id: string; action: string; prev_hash: string | null; hash: string | null }[]> {
 	return rows(
 		db.db,
-		sql`select id::text as id, action, prev_hash, hash from audit_events where org_id = ${orgId} order by id`,
+		sql`select id::text as id, action, prev_hash, hash from audit_events where org_id = ${orgId} order by audit_events.id`,
 	);
 }
 

@@ -2,7 +2,7 @@ import { rows } from "@roster/db";
 import { AUDIT_GENESIS_HASH, auditEventHash } from "@roster/domain";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { selectAuditEvents } from "../../src/audit/events.ts";
+import { pageAuditEvents, selectAuditEvents } from "../../src/audit/events.ts";
 import { markHorizon, markStillOpen } from "../../src/audit/horizon.ts";
 import { sealAuditEvents, startAuditSealer } from "../../src/audit/sealer.ts";
 import { verifyAuditChain } from "../../src/audit/verify.ts";
@@ -90,6 +90,36 @@ describe("sealAuditEvents", () => {
 		expect(after[0]).toEqual(before);
 		expect(after[1]?.prev_hash).toBe(before?.hash);
 		expect(await sealAuditEvents(h.db.db)).toBe(0);
+	});
+});
+
+describe("id order", () => {
+	it("chains and pages events in numeric id order across digit boundaries", async () => {
+		const { organization } = await freshTenant(h, "many-digits");
+		await h.db.db.execute(
+			sql`insert into audit_events (org_id, actor_type, action)
+				select ${organization.id}, 'system', 'BULK_' || n from generate_series(1, 120) as n`,
+		);
+		await sealAuditEvents(h.db.db);
+		const chain = await chainOf(h.db, organization.id);
+		const ids = chain.map((event) => BigInt(event.id));
+		expect(ids).toHaveLength(120);
+		expect(ids.every((id, i) => i === 0 || id > (ids[i - 1] ?? id))).toBe(true);
+		expect(String(ids.at(-1)).length).toBeGreaterThan(String(ids[0]).length);
+		expect(chain.map((event) => event.action)).toEqual(
+			Array.from({ length: 120 }, (_, i) => `BULK_${i + 1}`),
+		);
+		for (const [i, event] of chain.entries()) {
+			expect(event.prev_hash).toBe(i === 0 ? AUDIT_GENESIS_HASH : chain[i - 1]?.hash);
+		}
+		expect(await verifyAuditChain(h.db.db, organization.id)).toMatchObject({
+			verified: 120,
+			broken: undefined,
+		});
+		const paged: string[] = [];
+		for await (const event of pageAuditEvents(h.db.db, sql`org_id = ${organization.id}`, 7))
+			paged.push(event.id);
+		expect(paged).toEqual(chain.map((event) => event.id));
 	});
 });
 
