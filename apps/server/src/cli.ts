@@ -7,6 +7,7 @@ import { loadConfig } from "./env.ts";
 import { describeFailure } from "./failure.ts";
 import { createAdmin } from "./services/admins.ts";
 import { createAppKey, revokeAppKeys } from "./services/app-keys.ts";
+import { configureConnection } from "./services/connections.ts";
 import { ServiceError } from "./services/errors.ts";
 import { createOrganization, requireOrganization } from "./services/organizations.ts";
 import { createScimToken, revokeConnectionTokens } from "./services/tokens.ts";
@@ -17,6 +18,8 @@ Commands:
   org create --slug SLUG --name NAME
   token create --org SLUG --name LABEL [--idp entra|okta|ping|onelogin|generic] [--expires-in DAYS]
   token revoke --org SLUG --name LABEL
+  connection set --org SLUG --name LABEL [--compatibility auto|entra|okta|strict]
+                 [--user-patch-response 200|204] [--rate-limit REQUESTS_PER_SECOND]
   admin create --email EMAIL --password PASSWORD [--org SLUG]
   db migrate
   app-key create --org SLUG --name NAME
@@ -93,6 +96,32 @@ const COMMANDS: Record<string, Command> = {
 				return revokeConnectionTokens(tx, { organization, connectionName: need(values, "name") });
 			});
 			out(`Revoked ${count} token${count === 1 ? "" : "s"} of connection ${need(values, "name")}`);
+		},
+	},
+	"connection set": {
+		options: {
+			org: { type: "string" },
+			name: { type: "string" },
+			compatibility: { type: "string" },
+			"user-patch-response": { type: "string" },
+			"rate-limit": { type: "string" },
+		},
+		required: ["org", "name"],
+		async run({ handle, values, out }) {
+			const connection = await handle.db.transaction(async (tx) => {
+				const organization = await requireOrganization(tx, need(values, "org"));
+				return configureConnection(tx, {
+					organization,
+					connectionName: need(values, "name"),
+					change: {
+						compatibility: values.compatibility,
+						userPatchResponse: values["user-patch-response"],
+						requestsPerSecond: values["rate-limit"],
+					},
+					actor: "cli",
+				});
+			});
+			out(`Connection ${connection.name} settings: ${JSON.stringify(connection.settings)}`);
 		},
 	},
 	"admin create": {

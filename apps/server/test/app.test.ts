@@ -62,7 +62,7 @@ describe("request id", () => {
 
 describe("errors", () => {
 	it("answers unknown routes with JSON and no stack", async () => {
-		const res = await app().request("/api/v1/unknown");
+		const res = await app().request("/no/such/route.json");
 		expect(res.status).toBe(404);
 		const text = await res.text();
 		expect(JSON.parse(text)).toMatchObject({ error: "Not found" });

@@ -159,6 +159,36 @@ describe.each(targets)("roster CLI on $name", (target) => {
 		).toBe(0);
 	});
 
+	it("sets a connection's compatibility, PATCH answer and rate limit, and refuses bad values in one line", async () => {
+		const set = await roster(
+			"connection",
+			"set",
+			"--org",
+			"acme",
+			"--name",
+			"Entra",
+			"--compatibility",
+			"entra",
+			"--rate-limit",
+			"50",
+		);
+		expect(set.stderr).toBe("");
+		expect(set.code).toBe(0);
+		const stored = async () =>
+			inspect((db) =>
+				rows<{ settings: unknown }>(db, sql`select settings from scim_connections where name = 'Entra'`),
+			);
+		const expected = {
+			compatibility: "entra",
+			userPatchResponse: "200",
+			rateLimit: { requestsPerSecond: 50 },
+		};
+		expect((await stored())[0]?.settings).toEqual(expected);
+		const bad = await roster("connection", "set", "--org", "acme", "--name", "Entra", "--rate-limit", "1");
+		expectOneLineFailure(bad, /Invalid requestsPerSecond/);
+		expect((await stored())[0]?.settings).toEqual(expected);
+	});
+
 	it("creates a console administrator once", async () => {
 		const result = await roster(
 			"admin",

@@ -15,7 +15,8 @@ const settingsChange = z
 	})
 	.partial();
 
-export type ConnectionSettingsChange = z.input<typeof settingsChange>;
+/** Unvalidated input (CLI flags, later the console): every field is checked here. */
+export type ConnectionSettingsChange = Partial<Record<keyof z.infer<typeof settingsChange>, unknown>>;
 
 /**
  * Changes a SCIM connection's compatibility profile, PATCH answer and per-token rate limit. Takes effect on
@@ -38,7 +39,9 @@ export async function configureConnection(
 			`Invalid ${String(issue?.path[0] ?? "setting")}: ${issue?.message ?? ""}`,
 		);
 	}
-	const change = parsed.data;
+	const change = Object.fromEntries(
+		Object.entries(parsed.data).filter((entry) => entry[1] !== undefined),
+	) as typeof parsed.data;
 	if (Object.keys(change).length === 0) throw new ServiceError("invalid", "Nothing to change");
 	const [connection] = await db
 		.select()

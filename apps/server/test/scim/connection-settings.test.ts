@@ -1,7 +1,7 @@
 import { rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configureConnection } from "../../src/services/connections.ts";
+import { type ConnectionSettingsChange, configureConnection } from "../../src/services/connections.ts";
 import { createScimHarness, type ScimHarness } from "./harness.ts";
 
 let h: ScimHarness;
@@ -12,7 +12,7 @@ afterAll(async () => {
 	await h.close();
 });
 
-function configure(change: Parameters<typeof configureConnection>[1]["change"], connectionName = "primary") {
+function configure(change: ConnectionSettingsChange, connectionName = "primary") {
 	return h.db.db.transaction((tx) =>
 		configureConnection(tx, { organization: h.organization, connectionName, change, actor: "test" }),
 	);
@@ -62,7 +62,7 @@ describe("per-connection settings", () => {
 		[{ userPatchResponse: "202" }, /userPatchResponse/],
 		[{}, /Nothing to change/],
 	])("refuses %j and changes nothing", async (change, message) => {
-		await expect(configure(change as never)).rejects.toThrow(message);
+		await expect(configure(change)).rejects.toThrow(message);
 	});
 
 	it("refuses an unknown connection", async () => {
