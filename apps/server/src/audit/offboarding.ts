@@ -25,19 +25,19 @@ export interface OffboardingRecord {
 	eventHash: string | null;
 }
 
-const COLUMNS = [
-	"event_id",
-	"action",
-	"user_id",
-	"user_name",
-	"requested_at",
-	"access_ended_at",
-	"seconds_to_access_end",
-	"sessions_killed",
-	"request_id",
-	"connection",
-	"event_hash",
-] as const;
+const CSV_COLUMNS: [string, keyof OffboardingRecord][] = [
+	["event_id", "eventId"],
+	["action", "action"],
+	["user_id", "userId"],
+	["user_name", "userName"],
+	["requested_at", "requestedAt"],
+	["access_ended_at", "accessEndedAt"],
+	["seconds_to_access_end", "secondsToAccessEnd"],
+	["sessions_killed", "sessionsKilled"],
+	["request_id", "requestId"],
+	["connection", "connection"],
+	["event_hash", "eventHash"],
+];
 
 /**
  * The offboarding evidence regulated customers (DORA) show: every deprovisioning and deletion of an
@@ -47,19 +47,21 @@ export async function* offboardingReportLines(
 	db: Database,
 	options: { orgId: string; since: Date | undefined; format: AuditOutputFormat },
 ): AsyncGenerator<string> {
-	if (options.format === "csv") yield csvLine(COLUMNS);
+	if (options.format === "csv") yield csvLine(CSV_COLUMNS.map(([column]) => column));
 	const actions = sql`action in (${sql.join(
 		OFFBOARDING_ACTIONS.map((action) => sql`${action}`),
 		sql`, `,
 	)})`;
 	for await (const event of pageAuditEvents(db, eventsOf(options.orgId, options.since, actions))) {
 		const record = offboardingRecord(event);
-		yield options.format === "csv" ? csvLine(Object.values(record)) : `${JSON.stringify(record)}\n`;
+		yield options.format === "csv"
+			? csvLine(CSV_COLUMNS.map(([, field]) => record[field]))
+			: `${JSON.stringify(record)}\n`;
 	}
 }
 
 /** Reads the offboarding facts out of one audit event; fields the event lacks are null, never guessed. */
-export function offboardingRecord(event: StoredAuditEvent): OffboardingRecord {
+function offboardingRecord(event: StoredAuditEvent): OffboardingRecord {
 	const metadata = (event.metadata ?? {}) as Record<string, unknown>;
 	const requestedAt = typeof metadata.receivedAt === "string" ? metadata.receivedAt : null;
 	const requested = requestedAt === null ? Number.NaN : Date.parse(requestedAt);

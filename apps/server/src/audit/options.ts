@@ -1,7 +1,7 @@
 import { ServiceError } from "../services/errors.ts";
 
 /** The output formats of `audit export` and `audit offboarding`. */
-export const auditOutputFormats = ["jsonl", "csv"] as const;
+const auditOutputFormats = ["jsonl", "csv"] as const;
 export type AuditOutputFormat = (typeof auditOutputFormats)[number];
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;

@@ -12,15 +12,15 @@ const POLL_MS = 20;
 
 /**
  * Links every unsealed event with an id up to `horizon` into its organization's chain, in id order, a
- * batch per transaction. Skips the work when another sealer holds the lock (it will get there). Events are
- * sealed strictly in id order, so sealed ids always form a prefix and the resume point is the highest
- * sealed id. Returns how many events it sealed.
+ * batch per transaction. Events are sealed strictly in id order, so sealed ids always form a prefix and
+ * the resume point is the highest sealed id. Returns how many events it sealed, or undefined when another
+ * sealer held the lock (it will get there).
  */
-export async function sealUpTo(db: Database, horizon: string): Promise<number> {
+async function sealUpTo(db: Database, horizon: string): Promise<number | undefined> {
 	let sealed = 0;
 	for (;;) {
 		const batch = await db.transaction((tx) => sealBatch(tx, horizon));
-		if (batch === undefined) return sealed;
+		if (batch === undefined) return sealed === 0 ? undefined : sealed;
 		sealed += batch;
 		if (batch < BATCH_SIZE) return sealed;
 	}
@@ -77,7 +77,7 @@ export async function sealAuditEvents(db: Database, options: { waitMs?: number }
 		if (Date.now() >= deadline) return 0;
 		await new Promise((resolve) => setTimeout(resolve, POLL_MS));
 	}
-	return sealUpTo(db, mark.lastId);
+	return (await sealUpTo(db, mark.lastId)) ?? 0;
 }
 
 /** The server's background sealer. */
@@ -89,12 +89,14 @@ export interface AuditSealer {
 /**
  * Seals every `intervalMs` without ever making a SCIM write wait: each tick checks whether the horizon
  * taken on an earlier tick has become final (its in-flight transactions have ended), seals up to it, and
- * takes the next one. A horizon with nothing in flight is final at once. The timer is unref'd so it
+ * takes the next one. A horizon with nothing in flight is final at once; an unchanged one is not sealed
+ * twice, so an idle server costs two catalog reads per tick. The timer is unref'd so it
  * never keeps the process alive; failures are logged and the next tick tries again.
  */
 export function startAuditSealer(options: { db: Database; intervalMs: number; logger: Logger }): AuditSealer {
 	const { db, intervalMs, logger } = options;
 	let pending: HorizonMark | undefined;
+	let sealedThrough: string | undefined;
 	let timer: NodeJS.Timeout | undefined;
 	let running: Promise<void> = Promise.resolve();
 	let stopped = false;
@@ -110,7 +112,8 @@ export function startAuditSealer(options: { db: Database; intervalMs: number; lo
 			if (mark.inFlight.length === 0) horizon = mark.lastId;
 			else pending = mark;
 		}
-		if (horizon !== undefined) await sealUpTo(db, horizon);
+		if (horizon === undefined || horizon === sealedThrough) return;
+		if ((await sealUpTo(db, horizon)) !== undefined) sealedThrough = horizon;
 	}
 
 	function schedule(): void {
