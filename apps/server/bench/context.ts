@@ -11,6 +11,8 @@ export interface BenchContext {
 	db: BenchDatabase;
 	server: ServerProcess;
 	http: ScimHttp;
+	/** The server's RSS right after it answered /healthz, before any workload: what load adds is the rest. */
+	startupRssMb: number;
 	/** Whether the server answers /Groups (another change adds it); group workloads report n/a until then. */
 	hasGroups: boolean;
 	/** Results later workloads compare with, e.g. the raw floor at 1 and 16 clients, keyed by name. */

@@ -32,6 +32,8 @@ export interface BenchOptions {
 	serverSocketDir: string | undefined;
 	/** Sets `log_statement = all` on the bench database, to count the statements each request issues. */
 	logStatements: boolean;
+	/** Extra Node.js flags for the server process (e.g. `--max-semi-space-size=4`), to compare heap settings. */
+	serverNodeFlags: string[];
 }
 
 const ALIASES: Record<string, WorkloadName> = { rss: "lookup", groups: "members" };
@@ -79,5 +81,6 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Be
 		cpuProfileDir: env.BENCH_CPU_PROF || undefined,
 		serverSocketDir: env.BENCH_SERVER_SOCKET || undefined,
 		logStatements: env.BENCH_LOG_STATEMENTS === "1",
+		serverNodeFlags: (env.BENCH_NODE_FLAGS ?? "").split(" ").filter((flag) => flag !== ""),
 	};
 }

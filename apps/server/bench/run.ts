@@ -48,10 +48,13 @@ async function main(): Promise<void> {
 			env: connection.env,
 			secret: db.secret,
 			cpuProfileDir: options.cpuProfileDir,
+			nodeFlags: options.serverNodeFlags,
 		});
 		const http = new ScimHttp(`${server.baseUrl}/scim/v2`, db.token, options.clients);
 		try {
-			const ctx = createContext({ options, db, server, http, hasGroups: await serverHasGroups(http) });
+			const startupRssMb = server.rssMb();
+			const hasGroups = await serverHasGroups(http);
+			const ctx = createContext({ options, db, server, http, hasGroups, startupRssMb });
 			process.stderr.write(
 				`roster bench on ${db.name}: PostgreSQL ${setting?.version}, ${cpus().length} cores, ` +
 					`${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, /Groups ${ctx.hasGroups ? "present" : "absent"}, ` +

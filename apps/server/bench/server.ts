@@ -59,12 +59,15 @@ export async function startServer(options: {
 	databaseUrl: string;
 	secret: string;
 	cpuProfileDir: string | undefined;
+	/** Extra Node.js flags, before the profiler's and the entry point. */
+	nodeFlags?: string[];
 	/** Extra environment, e.g. PGHOST for a Unix-socket connection. */
 	env?: Record<string, string>;
 }): Promise<ServerProcess> {
 	const port = await freePort();
 	const profiling = options.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir] : [];
-	const child = spawn(process.execPath, [...profiling, "--import", "tsx", "src/index.ts"], {
+	const flags = [...(options.nodeFlags ?? []), ...profiling];
+	const child = spawn(process.execPath, [...flags, "--import", "tsx", "src/index.ts"], {
 		cwd: SERVER_DIR,
 		env: {
 			PATH: process.env.PATH,

@@ -57,7 +57,7 @@ export async function lookupWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 		),
 		{
 			workload: `server RSS after lookups (${users} users)`,
-			verdict: `${rssMb.toFixed(0)} MB (goal < ${GOAL_RSS_MB} MB) ${mark(rssPassed)}`,
+			verdict: `${rssMb.toFixed(0)} MB (goal < ${GOAL_RSS_MB} MB; ${ctx.startupRssMb.toFixed(0)} MB after start) ${mark(rssPassed)}`,
 			passed: rssPassed,
 		},
 	];

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { BenchContext } from "../context.ts";
 import { resourceId, totalResults } from "../http.ts";
-import { percentile, timed } from "../load.ts";
+import { percentile } from "../load.ts";
 import { addMembers, entraGroup, entraUser, eqFilter } from "../scim-bodies.ts";
 import { mark, type ResultRow } from "../table.ts";
 
@@ -10,6 +10,36 @@ const BATCH = 100;
 /** Group sizes cycle through these (mean 95 members): many small teams, a few large distribution lists. */
 const GROUP_SIZES = [5, 20, 50, 100, 300];
 
+type Step = "user lookup" | "user POST" | "group lookup" | "group POST" | "member PATCH";
+
+/** Latencies per kind of request, so a slow sync shows which request to look at. */
+class StepTimes {
+	readonly all: number[] = [];
+	readonly #byStep = new Map<Step, number[]>();
+
+	/** Times one request as `step`. */
+	async time<T>(step: Step, request: () => Promise<T>): Promise<T> {
+		const latencies = this.#byStep.get(step) ?? [];
+		this.#byStep.set(step, latencies);
+		const begin = performance.now();
+		const result = await request();
+		const elapsed = performance.now() - begin;
+		latencies.push(elapsed);
+		this.all.push(elapsed);
+		return result;
+	}
+
+	/** One line per step: count, total seconds, p50. */
+	describe(): string {
+		return [...this.#byStep]
+			.map(([step, latencies]) => {
+				const seconds = latencies.reduce((sum, ms) => sum + ms, 0) / 1000;
+				return `  ${step}: ${latencies.length} requests, ${seconds.toFixed(1)} s, p50 ${percentile(latencies, 0.5).toFixed(2)} ms`;
+			})
+			.join("\n");
+	}
+}
+
 /**
  * Entra ID's initial cycle, one request at a time: for each user a `userName eq` lookup that finds
  * nothing and a POST; for each group a lookup with `excludedAttributes=members`, a POST without members,
@@ -17,17 +47,19 @@ const GROUP_SIZES = [5, 20, 50, 100, 300];
  */
 export async function syncWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 	const { options, http } = ctx;
-	const latenciesMs: number[] = [];
+	const steps = new StepTimes();
+	const latenciesMs = steps.all;
+	const cpuBefore = ctx.server.cpuSeconds();
 	const stamp = Date.now();
 	const started = performance.now();
 	const userIds: string[] = [];
 	for (let i = 0; i < options.syncUsers; i++) {
 		const userName = `sync-${stamp}-${i}@bench.example`;
-		const found = await timed(latenciesMs, () =>
+		const found = await steps.time("user lookup", () =>
 			http.expect(200, "GET", `/Users?${eqFilter("userName", userName)}`),
 		);
 		if (totalResults(found) !== 0) throw new Error(`sync lookup found ${userName} before creating it`);
-		const created = await timed(latenciesMs, () =>
+		const created = await steps.time("user POST", () =>
 			http.expect(201, "POST", "/Users", entraUser(userName, i)),
 		);
 		userIds.push(resourceId(created));
@@ -50,19 +82,19 @@ export async function syncWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 	let memberships = 0;
 	for (let g = 0; g < options.syncGroups; g++) {
 		const displayName = `Sync Group ${stamp}-${g}`;
-		const found = await timed(latenciesMs, () =>
+		const found = await steps.time("group lookup", () =>
 			http.expect(200, "GET", `/Groups?excludedAttributes=members&${eqFilter("displayName", displayName)}`),
 		);
 		if (totalResults(found) !== 0)
 			throw new Error(`sync lookup found group ${displayName} before creating it`);
 		const groupId = resourceId(
-			await timed(latenciesMs, () => http.expect(201, "POST", "/Groups", entraGroup(displayName))),
+			await steps.time("group POST", () => http.expect(201, "POST", "/Groups", entraGroup(displayName))),
 		);
 		const size = Math.min(GROUP_SIZES[g % GROUP_SIZES.length] ?? BATCH, userIds.length);
 		const first = (g * 97) % userIds.length;
 		const members = Array.from({ length: size }, (_, k) => userIds[(first + k) % userIds.length] ?? "");
 		for (let from = 0; from < members.length; from += BATCH) {
-			const reply = await timed(latenciesMs, () =>
+			const reply = await steps.time("member PATCH", () =>
 				http.send("PATCH", `/Groups/${groupId}`, addMembers(members.slice(from, from + BATCH))),
 			);
 			if (reply.status !== 204 && reply.status !== 200) {
@@ -75,6 +107,7 @@ export async function syncWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 	}
 	const seconds = (performance.now() - started) / 1000;
 	const passed = seconds < GOAL_SECONDS;
+	process.stderr.write(`sync steps:\n${steps.describe()}\n`);
 	return [
 		{
 			workload: `Entra initial sync: ${users} users, ${options.syncGroups} groups, ${memberships.toLocaleString("en-US")} memberships`,
@@ -85,6 +118,7 @@ export async function syncWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 			p99Ms: percentile(latenciesMs, 0.99),
 			verdict: `${seconds.toFixed(1)} s total (goal < ${GOAL_SECONDS} s) ${mark(passed)}`,
 			passed,
+			serverCpuMsPerOp: ((ctx.server.cpuSeconds() - cpuBefore) * 1000) / latenciesMs.length,
 		},
 	];
 }
