@@ -9,13 +9,27 @@ import { createAdmin } from "./services/admins.ts";
 import { createAppKey, revokeAppKeys } from "./services/app-keys.ts";
 import { configureConnection } from "./services/connections.ts";
 import { ServiceError } from "./services/errors.ts";
+import { configureOrganization } from "./services/organization-settings.ts";
 import { createOrganization, requireOrganization } from "./services/organizations.ts";
+import {
+	createRoleMapping,
+	deleteRoleMapping,
+	listRoleMappings,
+	type RoleMappingInput,
+} from "./services/role-mappings.ts";
 import { createScimToken, revokeConnectionTokens } from "./services/tokens.ts";
 
 const USAGE = `Usage: pnpm roster <command> [options]
 
 Commands:
   org create --slug SLUG --name NAME
+  org set --slug SLUG [--scim on|off] [--delete-policy soft|hard] [--role-source idp|console|both]
+          [--fallback-tier NONE|USER|PROJECTADMIN|ADMIN] [--auto-create-projects yes|no]
+          [--shared-ownership yes|no] [--log-retention-days DAYS]
+  mapping create --org SLUG (--group NAME | --group-external-id ID | --role-pattern PATTERN)
+                 (--tier TIER | --project ID|SLUG|* --project-role ROLE) [--priority N]
+  mapping list --org SLUG
+  mapping delete --org SLUG --id ID
   token create --org SLUG --name LABEL [--idp entra|okta|ping|onelogin|generic] [--expires-in DAYS]
   token revoke --org SLUG --name LABEL
   connection set --org SLUG --name LABEL [--compatibility auto|entra|okta|strict]
@@ -56,6 +70,90 @@ const COMMANDS: Record<string, Command> = {
 				createOrganization(tx, { slug: need(values, "slug"), name: need(values, "name") }),
 			);
 			out(`Created organization ${org.slug} (${org.name})`);
+		},
+	},
+	"org set": {
+		options: {
+			slug: { type: "string" },
+			scim: { type: "string" },
+			"delete-policy": { type: "string" },
+			"role-source": { type: "string" },
+			"fallback-tier": { type: "string" },
+			"auto-create-projects": { type: "string" },
+			"shared-ownership": { type: "string" },
+			"log-retention-days": { type: "string" },
+		},
+		required: ["slug"],
+		async run({ handle, values, out }) {
+			const organization = await requireOrganization(handle.db, need(values, "slug"));
+			const result = await configureOrganization(handle.db, {
+				organization,
+				change: {
+					scimEnabled: values.scim,
+					deletePolicy: values["delete-policy"],
+					roleSource: values["role-source"],
+					fallbackTier: values["fallback-tier"],
+					autoCreateProjects: values["auto-create-projects"],
+					allowSharedOwnership: values["shared-ownership"],
+					provisioningLogRetentionDays: values["log-retention-days"],
+				},
+				actor: "cli",
+			});
+			out(`Updated organization ${result.organization.slug}`);
+			out(`Access recomputed for ${result.usersRecomputed} users, ${result.usersChanged} changed`);
+		},
+	},
+	"mapping create": {
+		options: {
+			org: { type: "string" },
+			group: { type: "string" },
+			"group-external-id": { type: "string" },
+			"role-pattern": { type: "string" },
+			tier: { type: "string" },
+			project: { type: "string" },
+			"project-role": { type: "string" },
+			priority: { type: "string" },
+		},
+		required: ["org"],
+		async run({ handle, values, out }) {
+			const organization = await requireOrganization(handle.db, need(values, "org"));
+			const result = await createRoleMapping(handle.db, {
+				organization,
+				mapping: mappingFromFlags(values),
+				actor: { type: "system", name: "cli" },
+			});
+			out(`Created mapping ${result.mapping.id}`);
+			out(`Access recomputed for ${result.usersRecomputed} users, ${result.usersChanged} changed`);
+		},
+	},
+	"mapping list": {
+		options: { org: { type: "string" } },
+		required: ["org"],
+		async run({ handle, values, out }) {
+			const organization = await requireOrganization(handle.db, need(values, "org"));
+			for (const mapping of await listRoleMappings(handle.db, organization)) {
+				const target =
+					mapping.targetKind === "tier"
+						? `tier ${mapping.tier}`
+						: `${mapping.projectRole} on project ${mapping.projectSelector}`;
+				out(
+					`${mapping.id}\t${mapping.matchKind} ${JSON.stringify(mapping.matchValue)} → ${target}\tpriority ${mapping.priority}`,
+				);
+			}
+		},
+	},
+	"mapping delete": {
+		options: { org: { type: "string" }, id: { type: "string" } },
+		required: ["org", "id"],
+		async run({ handle, values, out }) {
+			const organization = await requireOrganization(handle.db, need(values, "org"));
+			const result = await deleteRoleMapping(handle.db, {
+				organization,
+				id: need(values, "id"),
+				actor: { type: "system", name: "cli" },
+			});
+			out(`Deleted mapping ${result.mapping.id}`);
+			out(`Access recomputed for ${result.usersRecomputed} users, ${result.usersChanged} changed`);
 		},
 	},
 	"token create": {
@@ -254,6 +352,36 @@ function need(values: Record<string, string | undefined>, flag: string): string 
 	if (value === undefined || value.trim() === "")
 		throw new ServiceError("invalid", `Missing required option --${flag}`);
 	return value;
+}
+
+/** Exactly one of the match flags and one target (a tier, or a project with a role) make a mapping. */
+function mappingFromFlags(values: Record<string, string | undefined>): RoleMappingInput {
+	const matches = [
+		["group_display_name", values.group],
+		["group_external_id", values["group-external-id"]],
+		["role_urn", values["role-pattern"]],
+	] as const;
+	const given = matches.filter(([, value]) => value !== undefined);
+	const [match] = given;
+	if (given.length !== 1 || !match) {
+		throw new ServiceError("invalid", "Give exactly one of --group, --group-external-id or --role-pattern");
+	}
+	const priority = values.priority === undefined ? undefined : Number(values.priority);
+	if (values.tier !== undefined && (values.project !== undefined || values["project-role"] !== undefined)) {
+		throw new ServiceError("invalid", "Give either --tier or --project with --project-role, not both");
+	}
+	return {
+		matchKind: match[0],
+		matchValue: match[1] ?? "",
+		...(values.tier !== undefined
+			? { targetKind: "tier" as const, tier: values.tier.toUpperCase() as RoleMappingInput["tier"] }
+			: {
+					targetKind: "project_role" as const,
+					projectSelector: values.project ?? null,
+					projectRole: values["project-role"] ?? null,
+				}),
+		...(priority !== undefined ? { priority } : {}),
+	};
 }
 
 function parseIdp(value: string | undefined): IdpKind | undefined {

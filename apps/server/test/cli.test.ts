@@ -189,6 +189,57 @@ describe.each(targets)("roster CLI on $name", (target) => {
 		expect((await stored())[0]?.settings).toEqual(expected);
 	});
 
+	it("changes organization settings, refusing a bad value in one line", async () => {
+		const set = await roster("org", "set", "--slug", "acme", "--fallback-tier", "USER", "--scim", "off");
+		expect(set.stderr).toBe("");
+		expect(set.code).toBe(0);
+		const org = async () =>
+			inspect((db) =>
+				rows<{ fallback_tier: string; scim_enabled: boolean }>(
+					db,
+					sql`select fallback_tier, scim_enabled from organizations where slug = 'acme'`,
+				),
+			);
+		expect(await org()).toEqual([{ fallback_tier: "USER", scim_enabled: false }]);
+		expectOneLineFailure(await roster("org", "set", "--slug", "acme", "--scim", "maybe"), /scimEnabled/);
+		expect(await org()).toEqual([{ fallback_tier: "USER", scim_enabled: false }]);
+	}, 120_000);
+
+	it("creates, lists and deletes role mappings, refusing ambiguous flags in one line", async () => {
+		const created = await roster(
+			"mapping",
+			"create",
+			"--org",
+			"acme",
+			"--group",
+			"Admins",
+			"--tier",
+			"admin",
+		);
+		expect(created.stderr).toBe("");
+		const id = /Created mapping ([0-9a-f-]{36})/.exec(created.stdout)?.[1] ?? "";
+		const listed = await roster("mapping", "list", "--org", "acme");
+		expect(listed.stdout).toContain(`${id}\tgroup_display_name "Admins" → tier ADMIN\tpriority 100`);
+		expectOneLineFailure(
+			await roster(
+				"mapping",
+				"create",
+				"--org",
+				"acme",
+				"--group",
+				"A",
+				"--role-pattern",
+				"x",
+				"--tier",
+				"USER",
+			),
+			/exactly one of/,
+		);
+		expect((await roster("mapping", "delete", "--org", "acme", "--id", id)).code).toBe(0);
+		const left = await inspect((db) => count(db, sql`select count(*) as n from role_mappings`));
+		expect(left).toBe(0);
+	}, 120_000);
+
 	it("creates a console administrator once", async () => {
 		const result = await roster(
 			"admin",

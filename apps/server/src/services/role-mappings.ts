@@ -214,3 +214,12 @@ export async function deleteRoleMapping(
 		return { before, after: undefined };
 	});
 }
+
+/** An organization's mappings in the order they are ranked: priority, then creation. */
+export async function listRoleMappings(db: Executor, organization: Organization): Promise<RoleMapping[]> {
+	return db
+		.select()
+		.from(roleMappings)
+		.where(eq(roleMappings.orgId, organization.id))
+		.orderBy(roleMappings.priority, roleMappings.createdAt, roleMappings.id);
+}

@@ -1,0 +1,110 @@
+import {
+	accessTier,
+	auditEvents,
+	deletePolicies,
+	type Organization,
+	organizations,
+	roleSources,
+} from "@roster/db";
+import { diffFields } from "@roster/domain";
+import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { recomputeAccess } from "../access/recompute.ts";
+import { ServiceError } from "./errors.ts";
+import type { Executor } from "./executor.ts";
+
+const yesNo = z
+	.enum(["yes", "no", "on", "off", "true", "false"])
+	.transform((v) => ["yes", "on", "true"].includes(v));
+
+/** What an operator may change on an organization, from text flags (CLI) or typed values (later, the console). */
+const settingsChange = z
+	.object({
+		scimEnabled: z.union([z.boolean(), yesNo]),
+		deletePolicy: z.enum(deletePolicies),
+		roleSource: z.enum(roleSources),
+		fallbackTier: z.enum(accessTier.enumValues),
+		autoCreateProjects: z.union([z.boolean(), yesNo]),
+		allowSharedOwnership: z.union([z.boolean(), yesNo]),
+		provisioningLogRetentionDays: z.coerce.number().int().min(0).max(3650),
+	})
+	.partial();
+
+type SettingsChange = z.output<typeof settingsChange>;
+
+/** Unvalidated input: every field is checked here. */
+export type OrganizationSettingsChange = Partial<Record<keyof SettingsChange, unknown>>;
+
+/** Settings that feed role resolution: changing one recomputes everyone's access. */
+const ACCESS_SETTINGS: readonly (keyof SettingsChange)[] = [
+	"roleSource",
+	"fallbackTier",
+	"autoCreateProjects",
+];
+
+export interface OrganizationSettingsResult {
+	organization: Organization;
+	usersRecomputed: number;
+	usersChanged: number;
+}
+
+/**
+ * Changes an organization's provisioning settings in one audited transaction. When a setting that feeds role
+ * resolution changes, the access version is bumped (so cached inputs are dropped) and every user's access is
+ * recomputed in the same transaction, set-based.
+ */
+export async function configureOrganization(
+	db: Executor,
+	input: { organization: Organization; change: OrganizationSettingsChange; actor: string },
+): Promise<OrganizationSettingsResult> {
+	const parsed = settingsChange.safeParse(input.change);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		throw new ServiceError(
+			"invalid",
+			`Invalid ${String(issue?.path[0] ?? "setting")}: ${issue?.message ?? ""}`,
+		);
+	}
+	const change = Object.fromEntries(
+		Object.entries(parsed.data).filter((entry) => entry[1] !== undefined),
+	) as SettingsChange;
+	if (Object.keys(change).length === 0) throw new ServiceError("invalid", "Nothing to change");
+	return db.transaction(async (tx) => {
+		const [before] = await tx
+			.select()
+			.from(organizations)
+			.where(eq(organizations.id, input.organization.id))
+			.for("update");
+		if (!before) throw new ServiceError("not_found", `Unknown organization "${input.organization.slug}"`);
+		const changes = diffFields(
+			Object.fromEntries(Object.keys(change).map((key) => [key, before[key as keyof SettingsChange]])),
+			change,
+		);
+		const affectsAccess = ACCESS_SETTINGS.some((key) => key in changes);
+		const [organization] = await tx
+			.update(organizations)
+			.set({
+				...change,
+				updatedAt: new Date(),
+				...(affectsAccess ? { accessVersion: sql`${organizations.accessVersion} + 1` } : {}),
+			})
+			.where(eq(organizations.id, before.id))
+			.returning();
+		if (!organization) throw new Error("organization update returned no row");
+		const summary = affectsAccess
+			? await recomputeAccess(tx, organization, { organization: true }, { cacheable: false })
+			: { usersExamined: 0, usersChanged: 0 };
+		await tx.insert(auditEvents).values({
+			orgId: organization.id,
+			actorType: "system",
+			actorName: input.actor,
+			action: "ORGANIZATION_SETTINGS_UPDATED",
+			entityType: "Organization",
+			entityId: organization.id,
+			entityName: organization.slug,
+			changes,
+			metadata: { usersRecomputed: summary.usersExamined, usersChanged: summary.usersChanged },
+		});
+		return { organization, usersRecomputed: summary.usersExamined, usersChanged: summary.usersChanged };
+	});
+}
