@@ -29,7 +29,7 @@ import {
 	membershipChanges,
 	membersOf,
 } from "./groups.members.ts";
-import { type ListQuery, orderBy } from "./lists.ts";
+import { keyLookup, type ListQuery, orderBy, preparedRead } from "./lists.ts";
 import { assertIfMatch, assertOwnership, etag, isResourceId, notFound } from "./preconditions.ts";
 import { type ListResult, listPage } from "./users.service.ts";
 
@@ -346,45 +346,83 @@ export async function deleteGroup(ctx: ScimContext, id: string, ifMatch: string 
 	});
 }
 
+function groupById(db: Database) {
+	return preparedRead(db, "roster_scim_group_by_id", () =>
+		db
+			.select()
+			.from(groups)
+			.where(sql`${groups.orgId} = ${sql.placeholder("orgId")} and ${groups.id} = ${sql.placeholder("id")}`)
+			.prepare("roster_scim_group_by_id"),
+	);
+}
+
+const LOOKUP_KEYS = ["displayName", "externalId"] as const;
+
+/** The predicate `compileFilter` produces for `displayName eq` (case-insensitive) and `externalId eq` (caseExact). */
+const LOOKUP_PREDICATES: Record<(typeof LOOKUP_KEYS)[number], SQL> = {
+	displayName: sql`(${groups.displayName} IS NOT NULL AND lower(${groups.displayName}) = lower(${sql.placeholder("value")}::text))`,
+	externalId: sql`(${groups.externalId} IS NOT NULL AND ${groups.externalId} = ${sql.placeholder("value")}::text)`,
+};
+
+function selectGroupRows(db: Database) {
+	return db.select({ group: groups, total: sql<number>`count(*) over ()`.mapWith(Number) }).from(groups);
+}
+
+function groupsByKey(db: Database, attribute: (typeof LOOKUP_KEYS)[number]) {
+	const name = `roster_scim_groups_by_${attribute}`;
+	return preparedRead(db, name, () =>
+		selectGroupRows(db)
+			.where(sql`${groups.orgId} = ${sql.placeholder("orgId")} and ${LOOKUP_PREDICATES[attribute]}`)
+			.orderBy(sql`${groups.createdAt} asc, ${groups.id} asc`)
+			.limit(sql.placeholder("limit"))
+			.offset(sql.placeholder("offset"))
+			.prepare(name),
+	);
+}
+
 /** GET /Groups/{id}. */
 export async function getGroup(ctx: ScimContext, id: string, view: ProjectionOptions): Promise<GroupResult> {
 	if (!isResourceId(id)) throw notFound("Group", id);
-	const [group] = await ctx.db
-		.select()
-		.from(groups)
-		.where(and(eq(groups.orgId, ctx.actor.organization.id), eq(groups.id, id)));
+	const [group] = await groupById(ctx.db).execute({ orgId: ctx.actor.organization.id, id });
 	if (!group) throw notFound("Group", id);
 	const [rendered] = await render(ctx.db, ctx, [group], view);
 	return { group, resource: rendered ?? groupResource(ctx, group) };
 }
 
-/** GET /Groups and POST /Groups/.search: filter, count and order in SQL; members in one query per page. */
+/**
+ * GET /Groups and POST /Groups/.search: filter, count and order in SQL; members in one query per page.
+ * The `displayName eq` / `externalId eq` lookups IdPs send before each create use a prepared statement.
+ */
 export async function listGroups(ctx: ScimContext, query: ListQuery): Promise<ListResult> {
-	const conditions: SQL[] = [sql`${groups.orgId} = ${ctx.actor.organization.id}`];
-	if (query.filter) conditions.push(compileFilter(query.filter, groupResourceType, groupFields));
-	const where = sql.join(conditions, sql` and `);
+	const orgId = ctx.actor.organization.id;
+	const lookup = keyLookup(query, groupResourceType, LOOKUP_KEYS);
+	const where = () => {
+		const conditions: SQL[] = [sql`${groups.orgId} = ${orgId}`];
+		if (query.filter) conditions.push(compileFilter(query.filter, groupResourceType, groupFields));
+		return sql.join(conditions, sql` and `);
+	};
 	const view = { attributes: query.attributes, excludedAttributes: query.excludedAttributes };
 	return listPage(query, ctx.secret, {
 		count: async () => {
 			const [row] = await ctx.db
 				.select({ n: sql<number>`count(*)`.mapWith(Number) })
 				.from(groups)
-				.where(where);
+				.where(where());
 			return row?.n ?? 0;
 		},
 		page: async (limit, offset) => {
-			const found = await ctx.db
-				.select({ group: groups, total: sql<number>`count(*) over ()`.mapWith(Number) })
-				.from(groups)
-				.where(where)
-				.orderBy(
-					orderBy(query, groupResourceType, groupFields, {
-						createdAt: sql`${groups.createdAt}`,
-						id: sql`${groups.id}`,
-					}),
-				)
-				.limit(limit)
-				.offset(offset);
+			const found = lookup
+				? await groupsByKey(ctx.db, lookup.attribute).execute({ orgId, value: lookup.value, limit, offset })
+				: await selectGroupRows(ctx.db)
+						.where(where())
+						.orderBy(
+							orderBy(query, groupResourceType, groupFields, {
+								createdAt: sql`${groups.createdAt}`,
+								id: sql`${groups.id}`,
+							}),
+						)
+						.limit(limit)
+						.offset(offset);
 			return { rows: found.map((row) => row.group), total: found[0]?.total };
 		},
 		render: async (rows) =>

@@ -29,7 +29,7 @@ import { accessColumns, decideUserAccess, storeUserProjectRoles } from "../acces
 import { accessChange, recordScimAudit, type ScimAuditAction } from "./audit.ts";
 import type { ScimContext } from "./context.ts";
 import { rethrowAsScimError, violatedUniqueConstraint } from "./db-errors.ts";
-import { encodeCursor, keyLookup, type ListQuery, orderBy } from "./lists.ts";
+import { encodeCursor, keyLookup, type ListQuery, orderBy, preparedRead } from "./lists.ts";
 import { assertIfMatch, assertOwnership, isResourceId, notFound } from "./preconditions.ts";
 import { userFields } from "./user-fields.ts";
 
@@ -385,25 +385,8 @@ function selectUserRows(db: Database, withGroups: boolean) {
 		.from(users);
 }
 
-const preparedReads = new WeakMap<Database, Map<string, unknown>>();
-
-/** The hot reads are built once per database and sent as named prepared statements (parsed and planned once per connection). */
-function prepared<T>(db: Database, name: string, build: () => T): T {
-	let byName = preparedReads.get(db);
-	if (!byName) {
-		byName = new Map();
-		preparedReads.set(db, byName);
-	}
-	let query = byName.get(name) as T | undefined;
-	if (query === undefined) {
-		query = build();
-		byName.set(name, query);
-	}
-	return query;
-}
-
 function userById(db: Database) {
-	return prepared(db, "roster_scim_user_by_id", () =>
+	return preparedRead(db, "roster_scim_user_by_id", () =>
 		selectUserRows(db, true)
 			.where(
 				sql`${users.orgId} = ${sql.placeholder("orgId")} and ${users.id} = ${sql.placeholder("id")} and not ${users.isDeleted}`,
@@ -422,7 +405,7 @@ const LOOKUP_PREDICATES: Record<(typeof LOOKUP_KEYS)[number], SQL> = {
 
 function usersByKey(db: Database, attribute: (typeof LOOKUP_KEYS)[number], withGroups: boolean) {
 	const name = `roster_scim_users_by_${attribute}${withGroups ? "_with_groups" : ""}`;
-	return prepared(db, name, () =>
+	return preparedRead(db, name, () =>
 		selectUserRows(db, withGroups)
 			.where(
 				sql`${users.orgId} = ${sql.placeholder("orgId")} and not ${users.isDeleted} and ${LOOKUP_PREDICATES[attribute]}`,
