@@ -16,6 +16,8 @@ export interface ScimLogNotes {
 	responseBody?: unknown;
 	/** When the request reached Roster: offboarding evidence compares it with when access ended. */
 	receivedAt: Date;
+	/** Role URNs the request sent that role resolution could not use, with the reason. */
+	unusableRoles?: string[];
 }
 
 /** Variables of the SCIM sub-app on top of the app-wide ones. */

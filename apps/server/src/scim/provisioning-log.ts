@@ -44,7 +44,10 @@ export function provisioningLog(activity: ActivityRecorder): MiddlewareHandler<S
 			durationMs: Math.round(performance.now() - started),
 			scimType: error?.scimType ?? null,
 			requestId: c.get("requestId"),
-			quirks: detectQuirks(notes.requestBody),
+			quirks: [
+				...detectQuirks(notes.requestBody),
+				...(notes.unusableRoles ?? []).map((role) => `unusable-role:${role}`),
+			],
 			requestBodyJson: redactedJson(notes.requestBody),
 			responseBodyJson: error ? JSON.stringify(error.toJSON()) : redactedJson(notes.responseBody),
 		});

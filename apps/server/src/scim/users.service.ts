@@ -31,6 +31,7 @@ import type { ScimContext } from "./context.ts";
 import { rethrowAsScimError, violatedUniqueConstraint } from "./db-errors.ts";
 import { encodeCursor, keyLookup, type ListQuery, orderBy, preparedRead } from "./lists.ts";
 import { assertIfMatch, assertOwnership, isResourceId, notFound } from "./preconditions.ts";
+import { noteUnusableRoles } from "./role-notices.ts";
 import { userFields } from "./user-fields.ts";
 
 type Executor = Database | Transaction;
@@ -159,6 +160,7 @@ export async function createUser(ctx: ScimContext, body: unknown): Promise<UserR
 			{ id: tombstone?.id, isActive: active, isDeleted: false, attributes: fields.attributes },
 			"none",
 		);
+		noteUnusableRoles(ctx.notes, decision);
 		const values = {
 			...fields,
 			isActive: active,
@@ -225,6 +227,7 @@ async function persistChange(
 				"load",
 			)
 		: undefined;
+	noteUnusableRoles(ctx.notes, decision);
 	const [user] = await tx
 		.update(users)
 		.set({

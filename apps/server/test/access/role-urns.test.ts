@@ -86,6 +86,15 @@ describe("role URNs on the user grant tiers and project roles", () => {
 			["urn:roster:role:galaxy:x:y", "urn:roster:role:project::write"].sort(),
 		);
 		for (const entry of ignored) expect(entry.reason).toBe("malformed URN");
+		await h.runtime.activity.flush();
+		const [logged] = await rows<{ quirks: string[] }>(
+			h.db.db,
+			sql`select quirks from provisioning_log where method = 'POST' and request_body->>'userName' = 'odd@example.com'`,
+		);
+		expect(logged?.quirks.filter((q) => q.startsWith("unusable-role:")).sort()).toEqual([
+			"unusable-role:urn:roster:role:galaxy:x:y (malformed URN)",
+			"unusable-role:urn:roster:role:project::write (malformed URN)",
+		]);
 
 		const replaced = await h.scim("PATCH", `/Users/${id}`, {
 			schemas: [PATCH_SCHEMA],
