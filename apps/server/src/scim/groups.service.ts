@@ -44,7 +44,12 @@ export interface GroupResult {
 interface GroupFields {
 	displayName: string;
 	externalId: string | null;
+	/** The group's `roles` and `entitlements`, which every member inherits in role resolution. */
+	attributes: Record<string, unknown>;
 }
+
+/** Group attributes stored in `groups.attributes`; all of them feed role resolution. */
+const INHERITED = ["roles", "entitlements"] as const;
 
 const MEMBERS_PROBE: JsonObject = {
 	schemas: [GROUP_SCHEMA],
@@ -68,6 +73,9 @@ export function groupResource(ctx: ScimContext, group: Group, members?: JsonObje
 		...(group.externalId !== null ? { externalId: group.externalId } : {}),
 		displayName: group.displayName,
 		...(members ? { members } : {}),
+		...Object.fromEntries(
+			INHERITED.flatMap((name) => (group.attributes[name] ? [[name, group.attributes[name]]] : [])),
+		),
 		meta: {
 			resourceType: "Group",
 			created: group.createdAt.toISOString(),
@@ -108,7 +116,17 @@ function fieldsOf(resource: JsonObject): GroupFields {
 	if (typeof displayName !== "string" || displayName.trim() === "") {
 		throw new ScimError(400, "invalidValue", "displayName is required.");
 	}
-	return { displayName, externalId: typeof externalId === "string" ? externalId : null };
+	const attributes: Record<string, unknown> = {};
+	for (const name of INHERITED) if (resource[name] !== undefined) attributes[name] = resource[name];
+	return { displayName, externalId: typeof externalId === "string" ? externalId : null, attributes };
+}
+
+/** What a group write compares and audits: its own fields and what its members inherit. */
+function snapshotOf(
+	fields: Pick<Group, "displayName" | "externalId" | "attributes">,
+): Record<string, unknown> {
+	const inherited = Object.fromEntries(INHERITED.map((name) => [name, fields.attributes[name] ?? null]));
+	return { displayName: fields.displayName, externalId: fields.externalId, ...inherited };
 }
 
 async function lockGroup(tx: Transaction, ctx: ScimContext, id: string): Promise<Group> {
@@ -149,20 +167,20 @@ async function writeTransaction<T>(ctx: ScimContext, work: (tx: Transaction) => 
 
 /**
  * Recomputes the access of the users a group write affects, when the group can affect access at all
- * (before or after the write): every current member when the group's name or externalId changed, else
+ * (before or after the write): every current member when its name, externalId, roles or entitlements changed, else
  * the members added; and the members removed. Undefined when nothing was recomputed.
  */
 async function recomputeMembers(
 	tx: Transaction,
 	ctx: ScimContext,
-	group: { id: string; versions: GroupForRelevance[]; renamed: boolean },
+	group: { id: string; versions: GroupForRelevance[]; everyMember: boolean },
 	delta: MembershipDelta,
 ): Promise<RecomputeSummary | undefined> {
 	const organization = ctx.actor.organization;
 	const statics = await loadAccessStatics(tx, organization);
 	if (!group.versions.some((version) => groupAffectsAccess(statics, version))) return undefined;
 	const summaries: RecomputeSummary[] = [];
-	if (group.renamed) summaries.push(await recomputeAccess(tx, organization, { groupIds: [group.id] }));
+	if (group.everyMember) summaries.push(await recomputeAccess(tx, organization, { groupIds: [group.id] }));
 	else if (delta.added.count > 0) {
 		summaries.push(await recomputeAccess(tx, organization, { userIds: delta.added.userIds }));
 	}
@@ -194,10 +212,7 @@ async function persistChange(
 	await assertMembersAreUsers(tx, orgId, ops);
 	const delta: MembershipDelta = await applyMemberOps(tx, orgId, before.id, ops);
 	const changes = {
-		...diffFields(
-			{ displayName: before.displayName, externalId: before.externalId },
-			{ displayName: fields.displayName, externalId: fields.externalId },
-		),
+		...diffFields(snapshotOf(before), snapshotOf(fields)),
 		...membershipChanges(delta),
 	};
 	if (Object.keys(changes).length === 0 && before.connectionId !== null) return before;
@@ -215,7 +230,11 @@ async function persistChange(
 	const access = await recomputeMembers(
 		tx,
 		ctx,
-		{ id: group.id, versions: [before, group], renamed: "displayName" in changes || "externalId" in changes },
+		{
+			id: group.id,
+			versions: [before, group],
+			everyMember: ["displayName", "externalId", ...INHERITED].some((field) => field in changes),
+		},
 		delta,
 	);
 	await recordScimAudit(tx, ctx, {
@@ -250,14 +269,14 @@ export async function createGroup(
 		const delta = await applyMemberOps(tx, orgId, group.id, ops);
 		const access =
 			delta.added.count > 0
-				? await recomputeMembers(tx, ctx, { id: group.id, versions: [group], renamed: false }, delta)
+				? await recomputeMembers(tx, ctx, { id: group.id, versions: [group], everyMember: false }, delta)
 				: undefined;
 		await recordScimAudit(tx, ctx, {
 			action: "SCIM_GROUP_PROVISIONED",
 			entityType: "Group",
 			entityId: group.id,
 			entityName: group.displayName,
-			changes: { ...diffFields({}, { ...fields }), ...membershipChanges(delta) },
+			changes: { ...diffFields({}, snapshotOf(fields)), ...membershipChanges(delta) },
 			...(access ? { metadata: accessMetadata(access) } : {}),
 		});
 		const [rendered] = await render(tx, ctx, [group], view);
@@ -329,7 +348,7 @@ export async function deleteGroup(ctx: ScimContext, id: string, ifMatch: string 
 		const access = await recomputeMembers(
 			tx,
 			ctx,
-			{ id: before.id, versions: [before], renamed: false },
+			{ id: before.id, versions: [before], everyMember: false },
 			delta,
 		);
 		await recordScimAudit(tx, ctx, {

@@ -1,9 +1,12 @@
-import { attribute, complex } from "./define.ts";
+import { attribute, complex, multiValuedQuartet } from "./define.ts";
 import type { SchemaDef } from "./types.ts";
 
 export const GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
 
-/** RFC 7643 §4.2 / §8.7.1 Group schema, with the `members.display` Entra sends and Roster returns. */
+/**
+ * RFC 7643 §4.2 / §8.7.1 Group schema, with the `members.display` Entra sends and Roster returns, and the
+ * `roles`/`entitlements` every member inherits (as IdPs configured after the Testkube guide send on groups).
+ */
 export const groupSchema: SchemaDef = {
 	id: GROUP_SCHEMA,
 	name: "Group",
@@ -32,5 +35,7 @@ export const groupSchema: SchemaDef = {
 			],
 			{ multiValued: true },
 		),
+		multiValuedQuartet("roles", "Roles every member of the Group holds (role URNs)."),
+		multiValuedQuartet("entitlements", "Entitlements every member of the Group holds (entitlement URNs)."),
 	],
 };
