@@ -19,6 +19,12 @@ export interface RosterUnderTest {
 	close(): Promise<void>;
 }
 
+/**
+ * The tenants keep time with a fake clock, so Roster's real per-second budget would throttle them by how fast
+ * the machine runs the suite; rate limiting has its own tests (okta.backoff, apps/server rate-limit).
+ */
+const UNTHROTTLED = { rateLimit: { requestsPerSecond: 100_000 } };
+
 export async function startRoster(): Promise<RosterUnderTest> {
 	const harness = await createScimHarness();
 	const db = harness.db.db;
@@ -32,6 +38,10 @@ export async function startRoster(): Promise<RosterUnderTest> {
 		fetch: (url, init) => harness.app.request(url, init),
 		async connect(orgSlug, idpKind) {
 			const token = await harness.issueToken(orgSlug, idpKind, idpKind);
+			await db
+				.update(scimConnections)
+				.set({ settings: UNTHROTTLED })
+				.where(eq(scimConnections.orgId, await orgId(orgSlug)));
 			return { token, admin: harness.clientFor(token) };
 		},
 		async auditActions(orgSlug, entityId) {
@@ -50,7 +60,7 @@ export async function startRoster(): Promise<RosterUnderTest> {
 		async configure(orgSlug, settings) {
 			await db
 				.update(scimConnections)
-				.set({ settings })
+				.set({ settings: { ...UNTHROTTLED, ...settings } })
 				.where(eq(scimConnections.orgId, await orgId(orgSlug)));
 		},
 		close: () => harness.close(),
