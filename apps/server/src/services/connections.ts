@@ -5,6 +5,7 @@ import { z } from "zod";
 import { readConnectionSettings } from "../scim/connection-settings.ts";
 import { ServiceError } from "./errors.ts";
 import type { Executor } from "./executor.ts";
+import { parseSettingsChange } from "./settings-change.ts";
 
 /** What an operator may change on a connection; stricter than reading, which falls back to defaults. */
 const settingsChange = z
@@ -31,18 +32,7 @@ export async function configureConnection(
 		actor: string;
 	},
 ): Promise<ScimConnection> {
-	const parsed = settingsChange.safeParse(input.change);
-	if (!parsed.success) {
-		const issue = parsed.error.issues[0];
-		throw new ServiceError(
-			"invalid",
-			`Invalid ${String(issue?.path[0] ?? "setting")}: ${issue?.message ?? ""}`,
-		);
-	}
-	const change = Object.fromEntries(
-		Object.entries(parsed.data).filter((entry) => entry[1] !== undefined),
-	) as typeof parsed.data;
-	if (Object.keys(change).length === 0) throw new ServiceError("invalid", "Nothing to change");
+	const change = parseSettingsChange(settingsChange, input.change);
 	const [connection] = await db
 		.select()
 		.from(scimConnections)

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { recomputeAccess } from "../access/recompute.ts";
 import { ServiceError } from "./errors.ts";
 import type { Executor } from "./executor.ts";
+import { parseSettingsChange } from "./settings-change.ts";
 
 const yesNo = z
 	.enum(["yes", "no", "on", "off", "true", "false"])
@@ -57,18 +58,7 @@ export async function configureOrganization(
 	db: Executor,
 	input: { organization: Organization; change: OrganizationSettingsChange; actor: string },
 ): Promise<OrganizationSettingsResult> {
-	const parsed = settingsChange.safeParse(input.change);
-	if (!parsed.success) {
-		const issue = parsed.error.issues[0];
-		throw new ServiceError(
-			"invalid",
-			`Invalid ${String(issue?.path[0] ?? "setting")}: ${issue?.message ?? ""}`,
-		);
-	}
-	const change = Object.fromEntries(
-		Object.entries(parsed.data).filter((entry) => entry[1] !== undefined),
-	) as SettingsChange;
-	if (Object.keys(change).length === 0) throw new ServiceError("invalid", "Nothing to change");
+	const change = parseSettingsChange(settingsChange, input.change);
 	return db.transaction(async (tx) => {
 		const [before] = await tx
 			.select()
