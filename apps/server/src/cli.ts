@@ -26,6 +26,7 @@ Commands:
   org set --slug SLUG [--scim on|off] [--delete-policy soft|hard] [--role-source idp|console|both]
           [--fallback-tier NONE|USER|PROJECTADMIN|ADMIN] [--auto-create-projects yes|no]
           [--shared-ownership yes|no] [--log-retention-days DAYS]
+          [--project-roles ROLE,ROLE,... (most privileged first)]
   mapping create --org SLUG (--group NAME | --group-external-id ID | --role-pattern PATTERN)
                  (--tier TIER | --project ID|SLUG|* --project-role ROLE) [--priority N]
   mapping list --org SLUG
@@ -82,6 +83,7 @@ const COMMANDS: Record<string, Command> = {
 			"auto-create-projects": { type: "string" },
 			"shared-ownership": { type: "string" },
 			"log-retention-days": { type: "string" },
+			"project-roles": { type: "string" },
 		},
 		required: ["slug"],
 		async run({ handle, values, out }) {
@@ -96,6 +98,7 @@ const COMMANDS: Record<string, Command> = {
 					autoCreateProjects: values["auto-create-projects"],
 					allowSharedOwnership: values["shared-ownership"],
 					provisioningLogRetentionDays: values["log-retention-days"],
+					projectRoles: values["project-roles"],
 				},
 				actor: "cli",
 			});

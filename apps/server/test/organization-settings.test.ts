@@ -83,7 +83,21 @@ describe("organization settings", () => {
 		await configure({ deletePolicy: "soft" });
 	});
 
+	it("project roles are extensible per organization, most privileged first, and recompute access", async () => {
+		await addProject(h, "custom-roles");
+		const user = await provisionUser(h, "custom.roles@example.com", {
+			roles: ["urn:roster:role:project:custom-roles:triage"],
+		});
+		expect((await storedAccess(h, user)).projectRoles).toEqual([]);
+		await configure({ projectRoles: "admin, write, triage, read" });
+		expect((await storedAccess(h, user)).projectRoles.map((grant) => grant.role)).toEqual(["triage"]);
+		await configure({ projectRoles: ["admin", "write", "read"] });
+		expect((await storedAccess(h, user)).projectRoles).toEqual([]);
+	});
+
 	it.each([
+		[{ projectRoles: "" }, /projectRoles/],
+		[{ projectRoles: "admin,admin" }, /distinct/],
 		[{ fallbackTier: "GOD" }, /fallbackTier/],
 		[{ deletePolicy: "shred" }, /deletePolicy/],
 		[{ scimEnabled: "maybe" }, /scimEnabled/],

@@ -18,6 +18,17 @@ const yesNo = z
 	.enum(["yes", "no", "on", "off", "true", "false"])
 	.transform((v) => ["yes", "on", "true"].includes(v));
 
+/** Project roles, most privileged first, as a list or comma-separated text (`admin,write,read`). */
+const projectRoleNames = z
+	.union([z.array(z.string()), z.string().transform((text) => text.split(","))])
+	.transform((names) => names.map((name) => name.trim()))
+	.pipe(
+		z
+			.array(z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, "use lowercase letters, digits, - and _"))
+			.min(1)
+			.refine((names) => new Set(names).size === names.length, "role names must be distinct"),
+	);
+
 /** What an operator may change on an organization, from text flags (CLI) or typed values (later, the console). */
 const settingsChange = z
 	.object({
@@ -28,6 +39,7 @@ const settingsChange = z
 		autoCreateProjects: z.union([z.boolean(), yesNo]),
 		allowSharedOwnership: z.union([z.boolean(), yesNo]),
 		provisioningLogRetentionDays: z.coerce.number().int().min(0).max(3650),
+		projectRoles: projectRoleNames,
 	})
 	.partial();
 
@@ -41,6 +53,7 @@ const ACCESS_SETTINGS: readonly (keyof SettingsChange)[] = [
 	"roleSource",
 	"fallbackTier",
 	"autoCreateProjects",
+	"projectRoles",
 ];
 
 export interface OrganizationSettingsResult {
