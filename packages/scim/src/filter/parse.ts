@@ -15,6 +15,19 @@ const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const WORD = /[^\s()[\]"]+/y;
 const QUOTED = /"(?:[^"\\]|\\[\s\S])*"/y;
 const WHITESPACE = /\s*/y;
+/** Never read as bare values, so a missing value (`userName eq and …`) stays an error. */
+const LOGICAL_KEYWORDS = new Set(["and", "or", "not"]);
+
+/**
+ * What the parser accepts beyond RFC 7644's ABNF. `bareValues`: an unquoted word in value position that is
+ * not `true`, `false`, `null` or a number is a string (`userName sw O`, `meta.created gt
+ * 2015-10-10T14:38:21.8617979-07:00`), as several SCIM clients send; connections in strict mode turn it off.
+ */
+export interface FilterSyntax {
+	bareValues: boolean;
+}
+
+export const liberalFilterSyntax: FilterSyntax = { bareValues: true };
 
 type Token =
 	| { kind: "punct"; text: "(" | ")" | "[" | "]"; at: number }
@@ -30,6 +43,7 @@ class FilterParser {
 	constructor(
 		private readonly text: string,
 		private readonly limits: FilterLimits,
+		private readonly syntax: FilterSyntax,
 	) {}
 
 	parse(): FilterNode {
@@ -128,7 +142,7 @@ class FilterParser {
 			if (NUMBER.test(token.text)) {
 				const value = Number(token.text);
 				if (Number.isFinite(value)) return value;
-			}
+			} else if (this.syntax.bareValues && !LOGICAL_KEYWORDS.has(word)) return token.text;
 		}
 		return this.fail(token, "expected a value (a JSON string, number, true, false or null)");
 	}
@@ -222,13 +236,18 @@ class FilterParser {
 /**
  * Parses a SCIM filter (RFC 7644 §3.4.2.2) into the shared AST. Operators and keywords are
  * case-insensitive, `and` binds tighter than `or`, and `emails[type eq "work"].value eq "x"` (which Entra
- * sends although the ABNF lacks it) becomes `emails[type eq "work" and value eq "x"]`. Any problem,
- * including exceeding `limits`, is a `ScimError(400, "invalidFilter")` naming the 1-based position.
+ * sends although the ABNF lacks it) becomes `emails[type eq "work" and value eq "x"]`; unquoted values are
+ * read per `syntax`. Any problem, including exceeding `limits`, is a `ScimError(400, "invalidFilter")`
+ * naming the 1-based position.
  */
-export function parseFilter(text: string, limits: Partial<FilterLimits> = {}): FilterNode {
+export function parseFilter(
+	text: string,
+	limits: Partial<FilterLimits> = {},
+	syntax: FilterSyntax = liberalFilterSyntax,
+): FilterNode {
 	const bounds = { ...defaultFilterLimits, ...limits };
 	if (text.length > bounds.maxLength) {
 		throw new ScimError(400, "invalidFilter", `Invalid filter: longer than ${bounds.maxLength} characters`);
 	}
-	return new FilterParser(text, bounds).parse();
+	return new FilterParser(text, bounds, syntax).parse();
 }
