@@ -1,4 +1,5 @@
 import { ScimError } from "../errors.ts";
+import { type InputSyntax, liberalSyntax } from "../syntax.ts";
 import type { AttrPath, CompareOp, FilterNode, FilterValue } from "./ast.ts";
 import { splitAttrPath } from "./attr-path.ts";
 
@@ -18,17 +19,6 @@ const WHITESPACE = /\s*/y;
 /** Never read as bare values, so a missing value (`userName eq and …`) stays an error. */
 const LOGICAL_KEYWORDS = new Set(["and", "or", "not"]);
 
-/**
- * What the parser accepts beyond RFC 7644's ABNF. `bareValues`: an unquoted word in value position that is
- * not `true`, `false`, `null` or a number is a string (`userName sw O`, `meta.created gt
- * 2015-10-10T14:38:21.8617979-07:00`), as several SCIM clients send; connections in strict mode turn it off.
- */
-export interface FilterSyntax {
-	bareValues: boolean;
-}
-
-export const liberalFilterSyntax: FilterSyntax = { bareValues: true };
-
 type Token =
 	| { kind: "punct"; text: "(" | ")" | "[" | "]"; at: number }
 	| { kind: "word"; text: string; at: number }
@@ -43,7 +33,7 @@ class FilterParser {
 	constructor(
 		private readonly text: string,
 		private readonly limits: FilterLimits,
-		private readonly syntax: FilterSyntax,
+		private readonly syntax: Pick<InputSyntax, "bareValues">,
 	) {}
 
 	parse(): FilterNode {
@@ -237,13 +227,13 @@ class FilterParser {
  * Parses a SCIM filter (RFC 7644 §3.4.2.2) into the shared AST. Operators and keywords are
  * case-insensitive, `and` binds tighter than `or`, and `emails[type eq "work"].value eq "x"` (which Entra
  * sends although the ABNF lacks it) becomes `emails[type eq "work" and value eq "x"]`; unquoted values are
- * read per `syntax`. Any problem, including exceeding `limits`, is a `ScimError(400, "invalidFilter")`
+ * strings unless `syntax` is strict. Any problem, including exceeding `limits`, is a `ScimError(400, "invalidFilter")`
  * naming the 1-based position.
  */
 export function parseFilter(
 	text: string,
 	limits: Partial<FilterLimits> = {},
-	syntax: FilterSyntax = liberalFilterSyntax,
+	syntax: Pick<InputSyntax, "bareValues"> = liberalSyntax,
 ): FilterNode {
 	const bounds = { ...defaultFilterLimits, ...limits };
 	if (text.length > bounds.maxLength) {
