@@ -25,7 +25,9 @@ export function scimRoutingPath(path: string): string {
 	const match = SCIM_MOUNT.exec(path);
 	if (!match) return path;
 	const [, mount = "", rest = ""] = match;
-	const segments = rest.replace(/\/+$/, "").split("/").slice(1);
+	let end = rest.length;
+	while (end > 1 && rest[end - 1] === "/") end--;
+	const segments = rest.slice(1, end).split("/");
 	const [first, second] = segments;
 	const endpoint = canonical(first);
 	if (endpoint) segments[0] = endpoint;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scimRoutingPath } from "../../src/scim/paths.ts";
 import { configureConnection } from "../../src/services/connections.ts";
 import { createScimHarness, type ScimClient, type ScimHarness } from "./harness.ts";
 
@@ -100,6 +101,27 @@ describe.each(["/scim/v2", "/organizations/default/scim/v2"])("endpoint names in
 		expect(missing.status).toBe(404);
 		expect(missing.body?.schemas).toEqual(["urn:ietf:params:scim:api:messages:2.0:Error"]);
 		expect((await scim("GET", "/Users/.search")).status).toBe(404);
+	});
+});
+
+describe("the SCIM routing path", () => {
+	it.each([
+		["/scim/v2/users/", "/scim/v2/Users"],
+		["/scim/v2/USERS/AbC-1//", "/scim/v2/Users/AbC-1"],
+		["/scim/v2/groups/.Search", "/scim/v2/Groups/.search"],
+		["/scim/v2/.SEARCH", "/scim/v2/.search"],
+		["/organizations/Acme/scim/v2/resourcetypes/user", "/organizations/Acme/scim/v2/ResourceTypes/user"],
+		[
+			"/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:user",
+			"/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:user",
+		],
+		["/scim/v2/", "/scim/v2/"],
+		["/scim/v2", "/scim/v2"],
+		["/SCIM/v2/users", "/SCIM/v2/users"],
+		["/api/v1/users/", "/api/v1/users/"],
+		["/trpc/users.list", "/trpc/users.list"],
+	])("routes %s as %s", (path, routed) => {
+		expect(scimRoutingPath(path)).toBe(routed);
 	});
 });
 
