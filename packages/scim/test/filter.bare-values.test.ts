@@ -114,6 +114,19 @@ describe("dateTimes finer than a microsecond", () => {
 		expect(parseInstant("2024-01-01T00:00:00.0000015Z")?.micros).toBe(2);
 		expect(parseInstant("2024-01-01T00:00:00.0000025Z")?.micros).toBe(2);
 		expect(parseInstant("2023-12-31T23:59:59.9999995Z")).toEqual(parseInstant("2024-01-01T00:00:00Z"));
+		expect(parseInstant("2024-01-01T00:00:00.123456789Z")?.micros).toBe(123_457);
+	});
+
+	it("stop at nine fractional digits, so no longer value can reach PostgreSQL's input limit", () => {
+		expect(parseInstant("2024-01-01T00:00:00.1234567890Z")).toBeUndefined();
+		const error = rejection(() =>
+			evaluateFilter(
+				parseFilter(`meta.created gt 2024-01-01T00:00:00.${"1".repeat(120)}Z`),
+				{},
+				userResourceType,
+			),
+		);
+		expect(error).toMatchObject({ status: 400, scimType: "invalidFilter" });
 	});
 
 	it("compare a .NET-style unquoted dateTime against meta.created", () => {

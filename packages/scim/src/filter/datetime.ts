@@ -1,7 +1,7 @@
 const YEAR = String.raw`(?:[1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])`;
 const MONTH_DAY = String.raw`(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))`;
 const LEAP_DAY = String.raw`(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29`;
-const TIME = String.raw`T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)`;
+const TIME = String.raw`T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)`;
 
 /**
  * The xsd:dateTime subset Roster compares as an instant: calendar-valid, with seconds and an explicit zone.
@@ -29,8 +29,9 @@ function roundHalfEven(value: number): number {
 
 /**
  * Parses a dateTime string, or returns undefined when it is not one Roster can compare. Fractions finer
- * than a microsecond (.NET sends seven digits) round exactly as PostgreSQL's timestamptz input does
- * (`rint(fraction × 10⁶)`, carrying into the next second), so the evaluator and SQL agree on every value.
+ * than a microsecond (.NET sends seven digits; the pattern allows nine, well inside PostgreSQL's 128-character
+ * input limit) round exactly as PostgreSQL's timestamptz input does (`rint(fraction × 10⁶)`, carrying into
+ * the next second), so the evaluator and SQL agree on every value.
  */
 export function parseInstant(text: string): Instant | undefined {
 	if (!dateTimeRegExp.test(text)) return undefined;
