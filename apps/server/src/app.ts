@@ -8,6 +8,7 @@ import { handleError, handleNotFound } from "./http/errors.ts";
 import { requestId } from "./http/request-id.ts";
 import { requestLog } from "./http/request-log.ts";
 import { createScimApp } from "./scim/index.ts";
+import { getScimRoutingPath } from "./scim/paths.ts";
 import { createTrpcContext } from "./trpc/context.ts";
 import { appRouter } from "./trpc/root.ts";
 import type { TrpcContext } from "./trpc/trpc.ts";
@@ -22,7 +23,7 @@ const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL("../../console/dist", import.m
  * then the client-side route fallback.
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
-	const app = new Hono<AppEnv>();
+	const app = new Hono<AppEnv>({ getPath: getScimRoutingPath });
 	app.use("*", requestId());
 	app.use("*", requestLog({ logger: deps.logger }));
 	app.onError(handleError);

@@ -146,7 +146,7 @@ describe("parseFilter: errors", () => {
 		['userName eq "a" xor b', 17, '"xor"'],
 		['userName pr "a"', 13, 'expected "and", "or"'],
 		['userName like "a"', 10, "operator"],
-		["userName eq yes", 13, "value"],
+		["userName eq and", 13, "value"],
 		['userName eq "unterminated', 13, "unterminated"],
 		['userName eq "bad \\x escape"', 13, "JSON string"],
 		['userName eq "\\u0000"', 13, "U+0000"],

@@ -77,6 +77,11 @@ const datePool = [
 	"2024-02-29T12:30:00.5Z",
 	"2023-12-31T23:59:59.999Z",
 	"2025-06-15T08:00:00-07:00",
+	"2015-10-10T14:38:21.8617979-07:00",
+	"2024-01-01T00:00:00.0000005Z",
+	"2024-01-01T00:00:00.0000025Z",
+	"2023-12-31T23:59:59.9999995Z",
+	"2024-02-29T12:30:00.499999999Z",
 ];
 
 /** Stored values: mostly well-typed, some of the wrong JSON type or shape, which must never match or fail. */
@@ -106,7 +111,10 @@ const resourceArb = fc.record({
 	active: fc.boolean(),
 	created: fc.constantFrom(...datePool),
 	lastModified: maybe(
-		fc.oneof(fc.constantFrom(...datePool), fc.constantFrom("yesterday", "2024-02-30T00:00:00Z", 5)),
+		fc.oneof(
+			fc.constantFrom(...datePool),
+			fc.constantFrom("yesterday", "2024-02-30T00:00:00Z", `2024-01-01T00:00:00.${"1".repeat(130)}Z`, 5),
+		),
 	),
 	title: maybe(fc.oneof(fc.constantFrom(...namePool), fc.constant(7), fc.constant(null))),
 	givenName: maybe(fc.constantFrom(...namePool)),
@@ -197,8 +205,16 @@ function fieldsFor(schema: string): FieldResolver {
 	};
 }
 
+/** Whether a value may be written unquoted and still read back as the same string (`parseFilter`'s bare values). */
+const writableBare = (value: string) =>
+	/^[^\s()[\]"]+$/.test(value) &&
+	!/^(?:true|false|null|and|or|not)$/i.test(value) &&
+	!/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(value);
+
 const filterText = (() => {
 	const str = (value: string) => JSON.stringify(value);
+	const literal = (values: fc.Arbitrary<string>) =>
+		fc.tuple(values, fc.boolean()).map(([value, bare]) => (bare && writableBare(value) ? value : str(value)));
 	const stringValue = fc.oneof(
 		fc.constantFrom(
 			...namePool,
@@ -217,6 +233,7 @@ const filterText = (() => {
 		),
 		fc.string({ maxLength: 3 }),
 	);
+	const value = literal(stringValue);
 	const stringOp = fc.constantFrom("eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le");
 	const orderOp = fc.constantFrom("eq", "ne", "gt", "ge", "lt", "le");
 	const stringAttr = fc.constantFrom(
@@ -252,23 +269,25 @@ const filterText = (() => {
 	);
 	const idValue = fc.constantFrom(...resources.slice(0, 5).map((resource) => resource.id), "not-a-uuid");
 	const leaf = fc.oneof(
-		fc.tuple(stringAttr, stringOp, stringValue).map(([a, op, v]) => `${a} ${op} ${str(v)}`),
+		fc.tuple(stringAttr, stringOp, value).map(([a, op, v]) => `${a} ${op} ${v}`),
 		fc.tuple(orderOp, idValue).map(([op, v]) => `id ${op} ${str(v)}`),
 		fc
 			.tuple(fc.constantFrom("active", "emails.primary"), fc.constantFrom("eq", "ne"), fc.boolean())
 			.map(([a, op, v]) => `${a} ${op} ${v}`),
 		fc
-			.tuple(fc.constantFrom("meta.created", "meta.lastModified"), orderOp, fc.constantFrom(...datePool))
-			.map(([a, op, v]) => `${a} ${op} ${str(v)}`),
+			.tuple(
+				fc.constantFrom("meta.created", "meta.lastModified"),
+				orderOp,
+				literal(fc.constantFrom(...datePool)),
+			)
+			.map(([a, op, v]) => `${a} ${op} ${v}`),
 		presentAttr.map((a) => `${a} pr`),
 		fc.tuple(presentAttr, fc.constantFrom("eq", "ne")).map(([a, op]) => `${a} ${op} null`),
 		fc.constantFrom("g1", "g2", "g4").map((g) => `groups.value eq ${str(g)}`),
 		fc.constantFrom("g1", "g3").map((g) => `groups[value eq ${str(g)}]`),
 	);
 	const emailInner = fc.oneof(
-		fc
-			.tuple(fc.constantFrom("type", "value"), stringOp, stringValue)
-			.map(([a, op, v]) => `${a} ${op} ${str(v)}`),
+		fc.tuple(fc.constantFrom("type", "value"), stringOp, value).map(([a, op, v]) => `${a} ${op} ${v}`),
 		fc.boolean().map((v) => `primary eq ${v}`),
 		fc.constantFrom("value pr", "type pr", "primary pr"),
 	);
@@ -276,7 +295,7 @@ const filterText = (() => {
 		fc
 			.tuple(emailInner, fc.constantFrom("and", "or"), emailInner)
 			.map(([a, op, b]) => `emails[${a} ${op} ${b}]`),
-		fc.tuple(emailInner, stringValue).map(([inner, v]) => `emails[${inner}].value eq ${str(v)}`),
+		fc.tuple(emailInner, value).map(([inner, v]) => `emails[${inner}].value eq ${v}`),
 		fc
 			.tuple(fc.constantFrom(...typePool), fc.constantFrom("91608", "10001"))
 			.map(([t, p]) => `addresses[type eq ${str(t)} and not (postalCode ne ${str(p)})]`),

@@ -5,9 +5,9 @@ import {
 	GROUP_SCHEMA,
 	groupResourceType,
 	parseAttrPath,
-	parseAttrPathList,
 	resolveAttribute,
 	schemaDefs,
+	splitAttributeList,
 	USER_SCHEMA,
 	userResourceType,
 } from "../src/schemas/index.ts";
@@ -196,11 +196,12 @@ describe("parseAttrPath", () => {
 		}
 	});
 
-	it("splits attributes= lists and skips empty entries", () => {
-		expect(parseAttrPathList("userName, name.givenName,,emails")).toEqual([
-			{ attr: "userName" },
-			{ attr: "name", sub: "givenName" },
-			{ attr: "emails" },
+	it("splits attributes= lists and skips empty entries, never inside a value filter", () => {
+		expect(splitAttributeList('userName, name.givenName,,emails[value co ","  or type eq "]"],x')).toEqual([
+			"userName",
+			"name.givenName",
+			'emails[value co ","  or type eq "]"]',
+			"x",
 		]);
 	});
 });

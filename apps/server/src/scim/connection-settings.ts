@@ -1,7 +1,11 @@
+import { type InputSyntax, liberalSyntax, strictSyntax } from "@roster/scim";
 import { z } from "zod";
 
 const settingsSchema = z.object({
-	/** `auto` picks by User-Agent; the profile only shapes responses, input leniency is always on. */
+	/**
+	 * `auto` picks the response profile by User-Agent; only an explicit `strict` also reads input by the RFC
+	 * grammar alone (see `inputSyntax`), since clients `auto` cannot recognise are the ones that need leniency.
+	 */
 	compatibility: z.enum(["auto", "entra", "okta", "strict"]).catch("auto").default("auto"),
 	userPatchResponse: z.enum(["200", "204"]).catch("200").default("200"),
 	rateLimit: z
@@ -31,4 +35,9 @@ export function responseProfile(
 	if (agent.includes("okta")) return "okta";
 	if (agent.includes("azure") || agent.includes("microsoft") || agent.includes("entra")) return "entra";
 	return "strict";
+}
+
+/** How a connection's requests are read: liberally, unless the operator set the connection to `strict`. */
+export function inputSyntax(settings: ConnectionSettings): InputSyntax {
+	return settings.compatibility === "strict" ? strictSyntax : liberalSyntax;
 }

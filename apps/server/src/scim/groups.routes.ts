@@ -2,6 +2,7 @@ import type { Database } from "@roster/db";
 import type { ProjectionOptions } from "@roster/scim";
 import { type Context, Hono } from "hono";
 import { readScimBody } from "./body.ts";
+import { inputSyntax } from "./connection-settings.ts";
 import { scimContext } from "./context.ts";
 import type { ScimEnv } from "./env.ts";
 import {
@@ -17,20 +18,7 @@ import {
 import { parseListQuery } from "./lists.ts";
 import { etag, matchesIfNoneMatch } from "./preconditions.ts";
 import { listResponse, scimResponse } from "./respond.ts";
-
-/** `attributes`/`excludedAttributes` of the query string (names in any case), or undefined when neither is given. */
-function requestedView(c: Context<ScimEnv>): ProjectionOptions | undefined {
-	const view: ProjectionOptions = {};
-	let given = false;
-	for (const [key, value] of Object.entries(c.req.query())) {
-		const name = key.toLowerCase();
-		if (name === "attributes") view.attributes = value;
-		else if (name === "excludedattributes") view.excludedAttributes = value;
-		else continue;
-		given = true;
-	}
-	return given ? view : undefined;
-}
+import { requestedView } from "./view.ts";
 
 /** `/Groups` (RFC 7644 §3): thin HTTP glue over groups.service, which Bulk calls too. */
 export function groupsRoutes(deps: { db: Database; secret: string }): Hono<ScimEnv> {
@@ -48,7 +36,7 @@ export function groupsRoutes(deps: { db: Database; secret: string }): Hono<ScimE
 	};
 
 	const list = async (c: Context<ScimEnv>, params: Record<string, unknown>) => {
-		const query = parseListQuery(params, deps.secret);
+		const query = parseListQuery(params, deps.secret, inputSyntax(c.get("scim").settings));
 		const page = await listGroups(scimContext(c, deps), query);
 		return scimResponse(
 			c,

@@ -12,6 +12,7 @@ import {
 	type ProjectionOptions,
 	parsePatchRequest,
 	project,
+	projectsAttribute,
 	ScimError,
 } from "@roster/scim";
 import { and, eq, type SQL, sql } from "drizzle-orm";
@@ -51,18 +52,12 @@ interface GroupFields {
 /** Group attributes stored in `groups.attributes`; all of them feed role resolution. */
 const INHERITED = ["roles", "entitlements"] as const;
 
-const MEMBERS_PROBE: JsonObject = {
-	schemas: [GROUP_SCHEMA],
-	id: "probe",
-	members: [{ value: "probe", display: "probe", $ref: "probe", type: "User" }],
-};
-
 /**
- * Whether a response shaped by `attributes`/`excludedAttributes` shows `members` (judged by the projection
- * itself, so every spelling the projection accepts counts). When it does not, group_members is not read.
+ * Whether a response shaped by `attributes`/`excludedAttributes` shows `members` (judged by the projection's
+ * own rules, so every spelling the projection accepts counts). When it does not, group_members is not read.
  */
 export function wantsMembers(view: ProjectionOptions): boolean {
-	return "members" in project(MEMBERS_PROBE, groupResourceType, view);
+	return projectsAttribute(groupResourceType, view, { attr: "members" });
 }
 
 /** The SCIM Group for a row; `members` is left out entirely when not given. */

@@ -3,6 +3,8 @@ import {
 	type AttrPath,
 	type FieldResolver,
 	type FilterNode,
+	type InputSyntax,
+	parseAttributeList,
 	parseAttrPath,
 	parseFilter,
 	type ResourceTypeDef,
@@ -92,11 +94,13 @@ function decodeCursor(cursor: string, fingerprint: string, secret: string): numb
 /**
  * Reads list parameters leniently where IdPs differ (names in any case, `startIndex` below 1 counts as 1,
  * `count` above the maximum is capped) and strictly where input is wrong (non-integers, bad filters).
+ * Filters and attribute lists are read with the connection's `syntax` (strict connections: the RFC's only).
  */
-export function parseListQuery(raw: Params, secret: string): ListQuery {
+export function parseListQuery(raw: Params, secret: string, syntax: InputSyntax): ListQuery {
 	const params = byLowerCaseName(raw);
 	const filterText = text(params, "filter");
-	const filter = filterText === undefined || filterText.trim() === "" ? undefined : parseFilter(filterText);
+	const filter =
+		filterText === undefined || filterText.trim() === "" ? undefined : parseFilter(filterText, {}, syntax);
 	const count = Math.min(
 		Math.max(integer(params, "count") ?? SCIM_LIMITS.defaultCount, 0),
 		SCIM_LIMITS.maxResults,
@@ -116,6 +120,8 @@ export function parseListQuery(raw: Params, secret: string): ListQuery {
 		excludedAttributes: text(params, "excludedAttributes"),
 		cursor: undefined,
 	};
+	parseAttributeList(query.attributes, syntax);
+	parseAttributeList(query.excludedAttributes, syntax);
 	const cursor = text(params, "cursor");
 	if (cursor !== undefined) {
 		if (param(params, "startIndex") !== undefined) {

@@ -2,6 +2,7 @@ import type { Database } from "@roster/db";
 import { ScimError } from "@roster/scim";
 import { Hono } from "hono";
 import { readScimBody } from "./body.ts";
+import { inputSyntax } from "./connection-settings.ts";
 import { type ScimContext, scimContext } from "./context.ts";
 import type { ScimEnv } from "./env.ts";
 import { listGroups } from "./groups.service.ts";
@@ -38,7 +39,7 @@ export function searchRoutes(deps: { db: Database; secret: string }): Hono<ScimE
 		const body = await readScimBody(c);
 		c.get("scimLog").requestBody = body;
 		const params = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
-		const query = parseListQuery(params, deps.secret);
+		const query = parseListQuery(params, deps.secret, inputSyntax(c.get("scim").settings));
 		if (query.sortBy || query.cursor) {
 			throw new ScimError(
 				400,

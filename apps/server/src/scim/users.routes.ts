@@ -1,6 +1,7 @@
 import type { Database } from "@roster/db";
 import { type Context, Hono } from "hono";
 import { readScimBody } from "./body.ts";
+import { inputSyntax } from "./connection-settings.ts";
 import { scimContext } from "./context.ts";
 import type { ScimEnv } from "./env.ts";
 import { parseListQuery } from "./lists.ts";
@@ -16,6 +17,7 @@ import {
 	replaceUser,
 	type UserResult,
 } from "./users.service.ts";
+import { requestedView } from "./view.ts";
 
 /** `/Users` (RFC 7644 §3): thin HTTP glue over users.service, which Bulk calls too. */
 export function usersRoutes(deps: { db: Database; secret: string }): Hono<ScimEnv> {
@@ -24,11 +26,11 @@ export function usersRoutes(deps: { db: Database; secret: string }): Hono<ScimEn
 	const respondWith = (c: Context<ScimEnv>, status: 200 | 201, result: UserResult) => {
 		const headers: Record<string, string> = { ETag: etag(result.user.version) };
 		if (status === 201) headers.Location = `${c.get("scimBase")}/Users/${result.user.id}`;
-		return scimResponse(c, status, projectUser(c.req.query(), result.resource), headers);
+		return scimResponse(c, status, projectUser(requestedView(c) ?? {}, result.resource), headers);
 	};
 
 	const list = async (c: Context<ScimEnv>, params: Record<string, unknown>) => {
-		const query = parseListQuery(params, deps.secret);
+		const query = parseListQuery(params, deps.secret, inputSyntax(c.get("scim").settings));
 		const page = await listUsers(scimContext(c, deps), query);
 		return scimResponse(
 			c,

@@ -19,8 +19,10 @@ import {
 	compileFilter,
 	type JsonObject,
 	normalizeResource,
+	type ProjectionOptions,
 	parsePatchRequest,
 	project,
+	projectsAttribute,
 	ScimError,
 	userResourceType,
 } from "@roster/scim";
@@ -468,7 +470,7 @@ export async function listPage<Row>(
  */
 export async function listUsers(ctx: ScimContext, query: ListQuery): Promise<ListResult> {
 	const orgId = ctx.actor.organization.id;
-	const wantsGroups = wantsAttribute(query, "groups");
+	const wantsGroups = projectsAttribute(userResourceType, query, { attr: "groups" });
 	const lookup = keyLookup(query, userResourceType, LOOKUP_KEYS);
 	const where = () => {
 		const conditions: SQL[] = [sql`${users.orgId} = ${orgId}`, sql`not ${users.isDeleted}`];
@@ -508,24 +510,7 @@ export async function listUsers(ctx: ScimContext, query: ListQuery): Promise<Lis
 	});
 }
 
-function wantsAttribute(
-	query: { attributes?: string | undefined; excludedAttributes?: string | undefined },
-	name: string,
-): boolean {
-	const listed = (text: string | undefined) =>
-		(text ?? "")
-			.split(",")
-			.some((item) => item.trim().toLowerCase().split(".")[0]?.endsWith(name.toLowerCase()));
-	if (query.attributes?.trim()) return listed(query.attributes);
-	return !listed(query.excludedAttributes);
-}
-
-export function projectUser(
-	options: { attributes?: string | undefined; excludedAttributes?: string | undefined },
-	resource: JsonObject,
-): JsonObject {
-	return project(resource, userResourceType, {
-		attributes: options.attributes,
-		excludedAttributes: options.excludedAttributes,
-	});
+/** Shapes a user for a response by `attributes` / `excludedAttributes` (RFC 7644 §3.9). */
+export function projectUser(view: ProjectionOptions, resource: JsonObject): JsonObject {
+	return project(resource, userResourceType, view);
 }

@@ -35,11 +35,28 @@ export function parseAttrPath(text: string): AttrPath {
 	return result;
 }
 
-/** Parses a comma-separated `attributes=` / `excludedAttributes=` list; empty entries are ignored. */
-export function parseAttrPathList(text: string): AttrPath[] {
-	return text
-		.split(",")
-		.map((entry) => entry.trim())
-		.filter((entry) => entry.length > 0)
-		.map(parseAttrPath);
+/**
+ * Splits a comma-separated `attributes=` / `excludedAttributes=` list into trimmed entries, skipping empty
+ * ones. Commas inside a value filter (`emails[value co ","]`) do not split, so each entry keeps its brackets.
+ */
+export function splitAttributeList(text: string): string[] {
+	const entries: string[] = [];
+	let start = 0;
+	let depth = 0;
+	let quoted = false;
+	for (let index = 0; index < text.length; index++) {
+		const char = text[index];
+		if (quoted) {
+			if (char === "\\") index++;
+			else if (char === '"') quoted = false;
+		} else if (char === '"') quoted = true;
+		else if (char === "[") depth++;
+		else if (char === "]") depth = Math.max(depth - 1, 0);
+		else if (char === "," && depth === 0) {
+			entries.push(text.slice(start, index));
+			start = index + 1;
+		}
+	}
+	entries.push(text.slice(start));
+	return entries.map((entry) => entry.trim()).filter((entry) => entry.length > 0);
 }

@@ -156,6 +156,17 @@ export function evaluateElementFilter(
 ): boolean {
 	const target = resolveAttribute(rt, parent);
 	if (!target) throw new ScimError(400, "invalidFilter", `Unknown attribute "${parent.attr}" in filter`);
-	const bound = bindElementFilter(node, target);
-	return evaluateBound(bound, elementScope(element));
+	return createElementPredicate(node, target)(element);
+}
+
+/**
+ * The element test of `evaluateElementFilter`, bound once against the resolved `parent`, so a filter that
+ * does not fit the attribute is a `ScimError(400, "invalidFilter")` even when no element is ever tested.
+ */
+export function createElementPredicate(
+	node: FilterNode,
+	parent: ResolvedAttribute,
+): (element: unknown) => boolean {
+	const bound = bindElementFilter(node, parent);
+	return (element) => evaluateBound(bound, elementScope(element));
 }

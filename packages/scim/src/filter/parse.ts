@@ -1,4 +1,5 @@
 import { ScimError } from "../errors.ts";
+import { type InputSyntax, liberalSyntax } from "../syntax.ts";
 import type { AttrPath, CompareOp, FilterNode, FilterValue } from "./ast.ts";
 import { splitAttrPath } from "./attr-path.ts";
 
@@ -15,6 +16,8 @@ const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const WORD = /[^\s()[\]"]+/y;
 const QUOTED = /"(?:[^"\\]|\\[\s\S])*"/y;
 const WHITESPACE = /\s*/y;
+/** Never read as bare values, so a missing value (`userName eq and …`) stays an error. */
+const LOGICAL_KEYWORDS = new Set(["and", "or", "not"]);
 
 type Token =
 	| { kind: "punct"; text: "(" | ")" | "[" | "]"; at: number }
@@ -30,6 +33,7 @@ class FilterParser {
 	constructor(
 		private readonly text: string,
 		private readonly limits: FilterLimits,
+		private readonly syntax: Pick<InputSyntax, "bareValues">,
 	) {}
 
 	parse(): FilterNode {
@@ -128,7 +132,7 @@ class FilterParser {
 			if (NUMBER.test(token.text)) {
 				const value = Number(token.text);
 				if (Number.isFinite(value)) return value;
-			}
+			} else if (this.syntax.bareValues && !LOGICAL_KEYWORDS.has(word)) return token.text;
 		}
 		return this.fail(token, "expected a value (a JSON string, number, true, false or null)");
 	}
@@ -222,13 +226,18 @@ class FilterParser {
 /**
  * Parses a SCIM filter (RFC 7644 §3.4.2.2) into the shared AST. Operators and keywords are
  * case-insensitive, `and` binds tighter than `or`, and `emails[type eq "work"].value eq "x"` (which Entra
- * sends although the ABNF lacks it) becomes `emails[type eq "work" and value eq "x"]`. Any problem,
- * including exceeding `limits`, is a `ScimError(400, "invalidFilter")` naming the 1-based position.
+ * sends although the ABNF lacks it) becomes `emails[type eq "work" and value eq "x"]`; unquoted values are
+ * strings unless `syntax` is strict. Any problem, including exceeding `limits`, is a `ScimError(400, "invalidFilter")`
+ * naming the 1-based position.
  */
-export function parseFilter(text: string, limits: Partial<FilterLimits> = {}): FilterNode {
+export function parseFilter(
+	text: string,
+	limits: Partial<FilterLimits> = {},
+	syntax: Pick<InputSyntax, "bareValues"> = liberalSyntax,
+): FilterNode {
 	const bounds = { ...defaultFilterLimits, ...limits };
 	if (text.length > bounds.maxLength) {
 		throw new ScimError(400, "invalidFilter", `Invalid filter: longer than ${bounds.maxLength} characters`);
 	}
-	return new FilterParser(text, bounds).parse();
+	return new FilterParser(text, bounds, syntax).parse();
 }

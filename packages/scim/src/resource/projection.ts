@@ -1,7 +1,11 @@
-import type { AttrPath } from "../filter/ast.ts";
-import { parseAttrPathList } from "../filter/attr-path.ts";
+import { ScimError } from "../errors.ts";
+import type { AttrPath, FilterNode } from "../filter/ast.ts";
+import { parseAttrPath, splitAttributeList } from "../filter/attr-path.ts";
+import { createElementPredicate } from "../filter/evaluate.ts";
+import { parseFilter } from "../filter/parse.ts";
 import { resolveAttribute } from "../schemas/resolve.ts";
 import type { AttributeDef, ResourceTypeDef } from "../schemas/types.ts";
+import { type InputSyntax, liberalSyntax } from "../syntax.ts";
 import { isJsonObject, type JsonObject } from "./json.ts";
 import { findExtension, resolveTarget } from "./locate.ts";
 
@@ -11,73 +15,130 @@ export interface ProjectionOptions {
 	excludedAttributes?: string | undefined;
 }
 
+/** One entry of an attribute list: a path, with the value filter of `emails[type eq "work"]` when given. */
+export type AttributeSelector = AttrPath & { filter?: FilterNode };
+
 interface Selection {
 	schema: string;
 	attribute?: string;
 	sub?: string;
+	/** Set for a value filter: only the values it matches are selected. */
+	matches?: (element: unknown) => boolean;
+}
+
+function parseSelector(
+	entry: string,
+	syntax: Pick<InputSyntax, "attributeFilters" | "bareValues">,
+): AttributeSelector {
+	const open = entry.indexOf("[");
+	if (open === -1) return parseAttrPath(entry);
+	const close = entry.lastIndexOf("]");
+	const after = entry.slice(close + 1);
+	const invalid = (detail: string) => new ScimError(400, "invalidPath", `"${entry}" ${detail}`);
+	if (!syntax.attributeFilters) throw invalid("has a value filter, which attribute lists do not take");
+	if (close < open || (after !== "" && !after.startsWith(".")))
+		throw invalid("is not attr[filter] or attr[filter].sub");
+	const path = parseAttrPath(entry.slice(0, open));
+	if (path.sub !== undefined)
+		throw invalid("filters a sub-attribute; a value filter applies to an attribute");
+	const { sub } = after === "" ? {} : parseAttrPath(`${path.attr}${after}`);
+	return {
+		...path,
+		...(sub !== undefined ? { sub } : {}),
+		filter: parseFilter(entry.slice(open + 1, close), {}, syntax),
+	};
 }
 
 /**
  * Parses an `attributes` / `excludedAttributes` list (RFC 7644 §3.9); an absent or blank parameter is an
- * empty list, a malformed name a 400 invalidPath.
+ * empty list, a malformed name a 400 invalidPath. Beyond the RFC, an entry may carry a value filter
+ * (`emails[type eq "work"]`, `emails[type eq "work"].value`) that selects only the values it matches; strict
+ * `syntax` refuses it.
  */
-export function parseAttributeList(text: string | undefined): AttrPath[] {
-	return text === undefined ? [] : parseAttrPathList(text);
+export function parseAttributeList(
+	text: string | undefined,
+	syntax: Pick<InputSyntax, "attributeFilters" | "bareValues"> = liberalSyntax,
+): AttributeSelector[] {
+	return text === undefined ? [] : splitAttributeList(text).map((entry) => parseSelector(entry, syntax));
 }
 
 function toSelections(rt: ResourceTypeDef, text: string | undefined): Selection[] {
 	const selections: Selection[] = [];
-	for (const path of parseAttributeList(text)) {
-		const target = resolveTarget(rt, path);
+	for (const selector of parseAttributeList(text)) {
+		const target = resolveTarget(rt, selector);
 		if (target?.kind === "extension") selections.push({ schema: target.schema });
 		else if (target) {
 			const { schema, attribute, subAttribute } = target.resolved;
+			const { filter } = selector;
 			selections.push({
 				schema,
 				attribute: attribute.name,
 				...(subAttribute ? { sub: subAttribute.name } : {}),
+				...(filter
+					? { matches: createElementPredicate(filter, { ...target.resolved, subAttribute: undefined }) }
+					: {}),
 			});
 		}
 	}
 	return selections;
 }
 
-/** "all" when the whole attribute is selected, the selected sub-attribute names, or undefined for none. */
+/** The selections of `attributes`, or undefined when it is absent or blank (everything `default` is returned). */
+function includeSelections(rt: ResourceTypeDef, options: ProjectionOptions): Selection[] | undefined {
+	const selections = toSelections(rt, options.attributes);
+	return options.attributes !== undefined && options.attributes.trim() !== "" ? selections : undefined;
+}
+
+/**
+ * "all" when the whole attribute is selected, the selected sub-attribute names, or undefined for none;
+ * `counts` says which value-filtered selections apply (the element at hand, or any element).
+ */
 function selected(
 	selections: Selection[],
 	schema: string,
 	def: AttributeDef,
+	counts: (selection: Selection) => boolean,
 ): "all" | Set<string> | undefined {
 	const subs = new Set<string>();
 	for (const selection of selections) {
 		if (selection.schema !== schema) continue;
 		if (selection.attribute === undefined) return "all";
-		if (selection.attribute !== def.name) continue;
+		if (selection.attribute !== def.name || !counts(selection)) continue;
 		if (selection.sub === undefined) return "all";
 		subs.add(selection.sub);
 	}
 	return subs.size > 0 ? subs : undefined;
 }
 
-function keepSubs(value: unknown, def: AttributeDef, keep: (sub: AttributeDef) => boolean): unknown {
-	if (def.type !== "complex") return value;
+type KeepSub = (sub: AttributeDef) => boolean;
+
+/**
+ * Keeps each value (each element of a multi-valued attribute) with the sub-attributes `shape` keeps for it;
+ * a value `shape` refuses, or left without sub-attributes, is dropped, and so is a list left empty.
+ */
+function keepValues(
+	value: unknown,
+	def: AttributeDef,
+	shape: (element: unknown) => KeepSub | undefined,
+): unknown {
+	if (def.type !== "complex") return shape(value) === undefined ? undefined : value;
 	const pick = (element: unknown): unknown => {
+		const keep = shape(element);
+		if (!keep) return undefined;
 		if (!isJsonObject(element)) return element;
 		const picked: JsonObject = {};
 		for (const [key, item] of Object.entries(element)) {
 			const sub = def.subAttributes?.find((candidate) => candidate.name === key);
 			if (!sub || keep(sub)) picked[key] = item;
 		}
-		return picked;
+		return Object.keys(picked).length === 0 ? undefined : picked;
 	};
-	const isEmpty = (element: unknown) => isJsonObject(element) && Object.keys(element).length === 0;
-	if (!Array.isArray(value)) {
-		const picked = pick(value);
-		return isEmpty(picked) ? undefined : picked;
-	}
-	const list = value.map(pick).filter((element) => !isEmpty(element));
+	if (!Array.isArray(value)) return pick(value);
+	const list = value.map(pick).filter((element) => element !== undefined);
 	return list.length === 0 ? undefined : list;
 }
+
+const notNever: KeepSub = (sub) => sub.returned !== "never";
 
 function projectAttribute(
 	def: AttributeDef,
@@ -87,20 +148,22 @@ function projectAttribute(
 	exclude: Selection[],
 ): unknown {
 	if (def.returned === "never") return undefined;
-	const notNever = (sub: AttributeDef) => sub.returned !== "never";
-	if (def.returned === "always") return keepSubs(value, def, notNever);
-	const wanted = include ? selected(include, schema, def) : def.returned === "request" ? undefined : "all";
-	if (wanted === undefined) return undefined;
-	const unwanted = selected(exclude, schema, def);
-	if (unwanted === "all") return undefined;
-	return keepSubs(
-		value,
-		def,
-		(sub) =>
+	if (def.returned === "always") return keepValues(value, def, () => notNever);
+	return keepValues(value, def, (element) => {
+		const counts = (selection: Selection) => selection.matches?.(element) ?? true;
+		const wanted = include
+			? selected(include, schema, def, counts)
+			: def.returned === "request"
+				? undefined
+				: "all";
+		if (wanted === undefined) return undefined;
+		const unwanted = selected(exclude, schema, def, counts);
+		if (unwanted === "all") return undefined;
+		return (sub) =>
 			notNever(sub) &&
 			(sub.returned === "always" ||
-				((wanted === "all" ? sub.returned !== "request" : wanted.has(sub.name)) && !unwanted?.has(sub.name))),
-	);
+				((wanted === "all" ? sub.returned !== "request" : wanted.has(sub.name)) && !unwanted?.has(sub.name)));
+	});
 }
 
 function projectObject(
@@ -129,16 +192,15 @@ function projectObject(
  * `schemas` always stay, `never` (password) never appears, `request` only when named in `attributes`;
  * `attributes` keeps only what it names (down to sub-attributes, URN-qualified or not, in any case) and
  * `excludedAttributes` drops what it names, so `excludedAttributes=members` gives Entra its member-less group.
- * `meta` is `returned: default` as RFC 7643 §3.1 leaves it, so `attributes=userName` omits it.
+ * A value filter narrows either to the values it matches (`attributes=emails[type eq "work"]` returns the work
+ * emails only). `meta` is `returned: default` as RFC 7643 §3.1 leaves it, so `attributes=userName` omits it.
  */
 export function project(
 	resource: JsonObject,
 	rt: ResourceTypeDef,
 	options: ProjectionOptions = {},
 ): JsonObject {
-	const includeList = toSelections(rt, options.attributes);
-	const include =
-		options.attributes !== undefined && options.attributes.trim() !== "" ? includeList : undefined;
+	const include = includeSelections(rt, options);
 	const exclude = toSelections(rt, options.excludedAttributes);
 	const schemas: JsonObject = {};
 	const core: JsonObject = {};
@@ -153,4 +215,31 @@ export function project(
 		}
 	}
 	return { ...schemas, ...projectObject(core, rt, rt.schema, include, exclude), ...extensions };
+}
+
+/**
+ * Whether a response shaped by `options` can carry the attribute at `path` (any case, URN-qualified or not),
+ * judged by the same rules as `project`: callers use it to skip reading what the response would drop (a
+ * user's groups, a group's members). A value-filtered selection counts, since some values may match.
+ */
+export function projectsAttribute(rt: ResourceTypeDef, options: ProjectionOptions, path: AttrPath): boolean {
+	const resolved = resolveAttribute(rt, path);
+	if (!resolved || resolved.attribute.returned === "never") return false;
+	const { schema, attribute } = resolved;
+	if (attribute.returned === "always") return true;
+	const include = includeSelections(rt, options);
+	const wanted = include
+		? selected(include, schema, attribute, () => true)
+		: attribute.returned === "request"
+			? undefined
+			: "all";
+	return (
+		wanted !== undefined &&
+		selected(
+			toSelections(rt, options.excludedAttributes),
+			schema,
+			attribute,
+			(selection) => selection.matches === undefined,
+		) !== "all"
+	);
 }
