@@ -9,3 +9,4 @@ export * from "./resource/json.ts";
 export * from "./resource/normalize.ts";
 export * from "./resource/projection.ts";
 export * from "./schemas/index.ts";
+export * from "./uuid.ts";
