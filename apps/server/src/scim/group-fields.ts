@@ -12,8 +12,8 @@ const COLUMNS: Record<string, SQL> = {
 
 /**
  * `members.value` as an EXISTS on the membership rows: `eq` on a user id walks the (user_id, group_id)
- * index, `pr` asks whether the group has any member (local users never count, as they are never listed). Other operators and sub-attributes have no use for
- * IdPs and no index, so they are refused rather than scanned.
+ * index, `pr` asks whether the group has any member. Local users never count, as they are never listed.
+ * Other operators and sub-attributes have no use for IdPs and no index, so they are refused, not scanned.
  */
 function membersCondition(op: string, value: unknown, sub: string | undefined): SQL {
 	if ((sub ?? "value") !== "value") {
