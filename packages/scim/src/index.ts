@@ -10,3 +10,4 @@ export * from "./resource/normalize.ts";
 export * from "./resource/projection.ts";
 export * from "./schemas/index.ts";
 export * from "./syntax.ts";
+export * from "./uuid.ts";

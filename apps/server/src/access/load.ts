@@ -1,6 +1,7 @@
 import { rows, type Transaction } from "@roster/db";
 import type { AccessGroup, AccessTier } from "@roster/domain";
 import { type SQL, sql } from "drizzle-orm";
+import { idpManaged } from "./idp-managed.ts";
 import type { UserAccessInput } from "./resolutions.ts";
 import { uuidArray } from "./store.ts";
 
@@ -42,7 +43,7 @@ function toLoaded(found: UserRow[]): LoadedUser[] {
 	);
 }
 
-/** The listed users of the organization (others are skipped), in one statement. */
+/** The listed users of the organization (others, and local users, are skipped), in one statement. */
 export async function loadUsers(
 	tx: Transaction,
 	orgId: string,
@@ -53,7 +54,7 @@ export async function loadUsers(
 		await rows<UserRow>(
 			tx,
 			sql`select ${userColumns}, null as created_key from users as u
-				where u.org_id = ${orgId}::uuid and u.id in (select unnest(${uuidArray(ids)}))`,
+				where u.org_id = ${orgId}::uuid and ${idpManaged("u")} and u.id in (select unnest(${uuidArray(ids)}))`,
 		),
 	);
 }
@@ -67,6 +68,7 @@ export interface UserPage<Key> {
 /**
  * A page of the members of `groupIds` (each user once, in id order after `after`), selected in SQL
  * straight from `group_members`' primary key so a 100,000-member group is walked without its id list.
+ * Local users among them are not loaded.
  */
 export async function loadMemberPage(
 	tx: Transaction,
@@ -83,7 +85,7 @@ export async function loadMemberPage(
 				where gm.group_id in (select unnest(${uuidArray(groupIds)})) and ${start}
 				order by gm.user_id limit ${size})
 			select page.user_id as member_id, ${userColumns}, null as created_key
-			from page left join users as u on u.id = page.user_id and u.org_id = ${orgId}::uuid
+			from page left join users as u on u.id = page.user_id and u.org_id = ${orgId}::uuid and ${idpManaged("u")}
 			order by page.user_id`,
 	);
 	const last = found.at(-1)?.member_id;
@@ -96,7 +98,7 @@ export interface OrganizationKey {
 	id: string;
 }
 
-/** A page of all the organization's users, tombstones included, in `(created_at, id)` order. */
+/** A page of all the organization's IdP-managed users, tombstones included, in `(created_at, id)` order. */
 export async function loadOrganizationPage(
 	tx: Transaction,
 	orgId: string,
@@ -110,7 +112,7 @@ export async function loadOrganizationPage(
 	const found = await rows<UserRow>(
 		tx,
 		sql`select ${userColumns}, u.created_at::text as created_key from users as u
-			where u.org_id = ${orgId}::uuid and ${start}
+			where u.org_id = ${orgId}::uuid and ${idpManaged("u")} and ${start}
 			order by u.created_at, u.id limit ${size}`,
 	);
 	const last = found.at(-1);

@@ -19,7 +19,10 @@ export const RECOMPUTE_CHUNK = 5_000;
 /** Up to this many users, the summary lists each tier change (for the audit event of the write). */
 export const ITEMIZED_SCOPE = 100;
 
-/** Whose access to recompute: listed users, the members of groups, or everyone in the organization. */
+/**
+ * Whose access to recompute: listed users, the members of groups, or everyone in the organization. A local
+ * (INTERNAL) user is never part of a scope (`idpManaged`), so its console-granted tier stays as granted.
+ */
 export type RecomputeScope =
 	| { userIds: readonly string[] }
 	| { groupIds: readonly string[] }

@@ -1,7 +1,7 @@
-import { groupMembers, groups } from "@roster/db";
-import { type FieldResolver, type ResolvedAttribute, ScimError } from "@roster/scim";
+import { groupMembers, groups, users } from "@roster/db";
+import { type FieldResolver, isUuid, type ResolvedAttribute, ScimError } from "@roster/scim";
 import { type SQL, sql } from "drizzle-orm";
-import { isResourceId } from "./preconditions.ts";
+import { idpManaged } from "../access/idp-managed.ts";
 
 const COLUMNS: Record<string, SQL> = {
 	externalId: sql`${groups.externalId}`,
@@ -12,19 +12,20 @@ const COLUMNS: Record<string, SQL> = {
 
 /**
  * `members.value` as an EXISTS on the membership rows: `eq` on a user id walks the (user_id, group_id)
- * index, `pr` asks whether the group has any member. Other operators and sub-attributes have no use for
- * IdPs and no index, so they are refused rather than scanned.
+ * index, `pr` asks whether the group has any member. Local users never count, as they are never listed.
+ * Other operators and sub-attributes have no use for IdPs and no index, so they are refused, not scanned.
  */
 function membersCondition(op: string, value: unknown, sub: string | undefined): SQL {
 	if ((sub ?? "value") !== "value") {
 		throw new ScimError(400, "invalidFilter", "Only members.value can be filtered on.");
 	}
-	const rows = sql`select 1 from ${groupMembers} where ${groupMembers.groupId} = ${groups.id}`;
+	const rows = sql`select 1 from ${groupMembers} inner join ${users} on ${users.id} = ${groupMembers.userId} and ${idpManaged()}
+		where ${groupMembers.groupId} = ${groups.id}`;
 	if (op === "pr") return sql`exists (${rows})`;
 	if (op !== "eq") {
 		throw new ScimError(400, "invalidFilter", 'members.value supports only "eq" and "pr".');
 	}
-	if (typeof value !== "string" || !isResourceId(value)) return sql`false`;
+	if (typeof value !== "string" || !isUuid(value)) return sql`false`;
 	return sql`exists (${rows} and ${groupMembers.userId} = ${value}::uuid)`;
 }
 

@@ -1,7 +1,7 @@
 import { type AuditChanges, type Database, groupMembers, rows, type Transaction, users } from "@roster/db";
-import { type JsonObject, type MemberOp, ScimError } from "@roster/scim";
+import { isUuid, type JsonObject, type MemberOp, ScimError } from "@roster/scim";
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
-import { isResourceId } from "./preconditions.ts";
+import { idpManaged } from "../access/idp-managed.ts";
 
 type Executor = Database | Transaction;
 
@@ -62,13 +62,14 @@ function insertMembers(
 		tx,
 		sql`insert into group_members (group_id, user_id)
 			select ${groupId}::uuid, u.id from users u
-			where u.org_id = ${orgId}::uuid and not u.is_deleted and u.id in (select unnest(${idArray(ids)}))
+			where u.org_id = ${orgId}::uuid and not u.is_deleted and ${idpManaged("u")}
+				and u.id in (select unnest(${idArray(ids)}))
 			on conflict do nothing`,
 	);
 }
 
 function deleteMembers(tx: Transaction, groupId: string, ids: string[]): Promise<MemberChange> {
-	const keys = ids.filter(isResourceId);
+	const keys = ids.filter(isUuid);
 	if (keys.length === 0) return Promise.resolve(NONE);
 	return counted(
 		tx,
@@ -130,17 +131,21 @@ export async function applyMemberOps(
 	return total;
 }
 
-/** Ids among `ids` that are not live users of the organization (malformed ids included), in one query. */
+/**
+ * Ids among `ids` that are not live IdP-managed users of the organization (malformed ids and local users
+ * included), in one query.
+ */
 export async function unknownMembers(tx: Transaction, orgId: string, ids: string[]): Promise<string[]> {
-	const malformed = ids.filter((id) => !isResourceId(id));
-	const candidates = ids.filter(isResourceId);
+	const malformed = ids.filter((id) => !isUuid(id));
+	const candidates = ids.filter(isUuid);
 	if (candidates.length === 0) return malformed;
 	const missing = await rows<{ id: string }>(
 		tx,
 		sql`select unnest(${idArray(candidates)})::text as id
 			except
 			select id::text from users
-			where org_id = ${orgId}::uuid and not is_deleted and id in (select unnest(${idArray(candidates)}))`,
+			where org_id = ${orgId}::uuid and not is_deleted and ${idpManaged()}
+				and id in (select unnest(${idArray(candidates)}))`,
 	);
 	return [...malformed, ...missing.map((row) => row.id)];
 }
@@ -148,7 +153,7 @@ export async function unknownMembers(tx: Transaction, orgId: string, ids: string
 const LISTED_UNKNOWN = 20;
 
 /**
- * Refuses a membership change that names anything but a live user of the organization (unknown or
+ * Refuses a membership change that names anything but a live user of the organization (unknown, local or
  * tombstoned users, other organizations' users, groups, non-UUIDs): 400 invalidValue listing them, before
  * anything is applied (docs/decisions/0050). Ids only removed are not checked: removing them is a no-op.
  */
@@ -178,7 +183,7 @@ export function membershipChanges(delta: MembershipDelta): AuditChanges {
 
 /**
  * The `members` of each listed group as SCIM returns them (display: the user's displayName, else userName),
- * in one query for a whole page of groups.
+ * in one query for a whole page of groups; local users are never among them.
  */
 export async function membersOf(
 	db: Executor,
@@ -195,7 +200,7 @@ export async function membersOf(
 			userName: users.userName,
 		})
 		.from(groupMembers)
-		.innerJoin(users, and(eq(users.id, groupMembers.userId), eq(users.isDeleted, false)))
+		.innerJoin(users, and(eq(users.id, groupMembers.userId), eq(users.isDeleted, false), idpManaged()))
 		.where(inArray(groupMembers.groupId, groupIds))
 		.orderBy(asc(groupMembers.groupId), asc(groupMembers.createdAt), asc(groupMembers.userId));
 	for (const row of found) {

@@ -5,6 +5,7 @@ import {
 	compileFilter,
 	GROUP_SCHEMA,
 	groupResourceType,
+	isUuid,
 	type JsonObject,
 	type MemberOp,
 	memberIds,
@@ -31,7 +32,7 @@ import {
 	membersOf,
 } from "./groups.members.ts";
 import { keyLookup, type ListQuery, orderBy, preparedRead } from "./lists.ts";
-import { assertIfMatch, assertOwnership, etag, isResourceId, notFound } from "./preconditions.ts";
+import { assertIfMatch, assertOwnership, etag, notFound } from "./preconditions.ts";
 import { type ListResult, listPage } from "./users.service.ts";
 
 type Executor = Database | Transaction;
@@ -125,7 +126,7 @@ function snapshotOf(
 }
 
 async function lockGroup(tx: Transaction, ctx: ScimContext, id: string): Promise<Group> {
-	if (!isResourceId(id)) throw notFound("Group", id);
+	if (!isUuid(id)) throw notFound("Group", id);
 	const [group] = await tx
 		.select()
 		.from(groups)
@@ -396,7 +397,7 @@ function groupsByKey(db: Database, attribute: (typeof LOOKUP_KEYS)[number]) {
 
 /** GET /Groups/{id}. */
 export async function getGroup(ctx: ScimContext, id: string, view: ProjectionOptions): Promise<GroupResult> {
-	if (!isResourceId(id)) throw notFound("Group", id);
+	if (!isUuid(id)) throw notFound("Group", id);
 	const [group] = await groupById(ctx.db).execute({ orgId: ctx.actor.organization.id, id });
 	if (!group) throw notFound("Group", id);
 	const [rendered] = await render(ctx.db, ctx, [group], view);

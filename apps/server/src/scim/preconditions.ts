@@ -29,16 +29,24 @@ export function matchesIfNoneMatch(header: string | undefined, version: number):
 
 /**
  * A resource belongs to the connection that created it; another connection of the same organization may
- * change it only when the organization allows shared ownership. Unowned resources (made in the console)
- * are adopted by the first connection that writes them.
+ * change it only when the organization allows shared ownership. Unowned resources (made in the console, or
+ * left by a deleted connection) are adopted by the first connection that writes them.
  */
+export function mayChange(ctx: ScimContext, resource: { connectionId: string | null }): boolean {
+	return (
+		resource.connectionId === null ||
+		resource.connectionId === ctx.actor.connection.id ||
+		ctx.actor.organization.allowSharedOwnership
+	);
+}
+
+/** Refuses, with 409, a write to a resource the connection may not change (`mayChange`). */
 export function assertOwnership(
 	ctx: ScimContext,
 	resource: { connectionId: string | null },
 	kind: string,
 ): void {
-	if (resource.connectionId === null || resource.connectionId === ctx.actor.connection.id) return;
-	if (ctx.actor.organization.allowSharedOwnership) return;
+	if (mayChange(ctx, resource)) return;
 	throw new ScimError(
 		409,
 		undefined,
@@ -46,13 +54,7 @@ export function assertOwnership(
 	);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Resource ids are UUIDs; anything else cannot exist, so it is a 404 without a query. */
-export function isResourceId(id: string): boolean {
-	return UUID.test(id);
-}
-
+/** The 404 of a resource the client may not see, whether unknown, malformed, tombstoned or local: one body for all. */
 export function notFound(kind: string, id: string): ScimError {
 	return new ScimError(404, undefined, `${kind} "${id}" not found.`);
 }

@@ -1,5 +1,5 @@
 import { groupMembers, users } from "@roster/db";
-import { ENTERPRISE_USER_SCHEMA, type FieldResolver, type ResolvedAttribute } from "@roster/scim";
+import { ENTERPRISE_USER_SCHEMA, type FieldResolver, isUuid, type ResolvedAttribute } from "@roster/scim";
 import { type SQL, sql } from "drizzle-orm";
 
 const COLUMNS: Record<string, SQL> = {
@@ -20,7 +20,7 @@ function jsonPath(keys: string[]): SQL {
 /**
  * Where each User attribute lives for filters and sorting: typed columns for what Roster decides on,
  * `attributes` jsonb for the rest (extension attributes under their schema URN), and `groups` through
- * the membership rows.
+ * the membership rows. Ids (`id`, `groups.value`) compare as uuids, in any letter case.
  */
 export const userFields: FieldResolver = (target: ResolvedAttribute) => {
 	const { attribute, subAttribute, schema } = target;
@@ -33,7 +33,8 @@ export const userFields: FieldResolver = (target: ResolvedAttribute) => {
 			kind: "custom",
 			compile: (op, value, sub) => {
 				if ((sub ?? "value") !== "value" || (op !== "eq" && op !== "pr")) return sql`false`;
-				const match = op === "eq" ? sql`and ${groupMembers.groupId}::text = ${String(value)}` : sql``;
+				if (op === "eq" && (typeof value !== "string" || !isUuid(value))) return sql`false`;
+				const match = op === "eq" ? sql`and ${groupMembers.groupId} = ${value}::uuid` : sql``;
 				return sql`exists (select 1 from ${groupMembers} where ${groupMembers.userId} = ${users.id} ${match})`;
 			},
 		};

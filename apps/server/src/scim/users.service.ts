@@ -17,6 +17,7 @@ import {
 import {
 	applyPatch,
 	compileFilter,
+	isUuid,
 	type JsonObject,
 	normalizeResource,
 	type ProjectionOptions,
@@ -26,13 +27,14 @@ import {
 	ScimError,
 	userResourceType,
 } from "@roster/scim";
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { idpManaged } from "../access/idp-managed.ts";
 import { accessColumns, decideUserAccess, storeUserProjectRoles } from "../access/user-decision.ts";
 import { accessChange, recordScimAudit, type ScimAuditAction } from "./audit.ts";
 import type { ScimContext } from "./context.ts";
 import { rethrowAsScimError, violatedUniqueConstraint } from "./db-errors.ts";
 import { encodeCursor, keyLookup, type ListQuery, orderBy, preparedRead } from "./lists.ts";
-import { assertIfMatch, assertOwnership, isResourceId, notFound } from "./preconditions.ts";
+import { assertIfMatch, assertOwnership, mayChange, notFound } from "./preconditions.ts";
 import { noteUnusableRoles } from "./role-notices.ts";
 import { userFields } from "./user-fields.ts";
 
@@ -97,11 +99,18 @@ function requireUserName(fields: UserFields): void {
 }
 
 async function lockUser(tx: Transaction, ctx: ScimContext, id: string): Promise<User> {
-	if (!isResourceId(id)) throw notFound("User", id);
+	if (!isUuid(id)) throw notFound("User", id);
 	const [user] = await tx
 		.select()
 		.from(users)
-		.where(and(eq(users.orgId, ctx.actor.organization.id), eq(users.id, id), eq(users.isDeleted, false)))
+		.where(
+			and(
+				eq(users.orgId, ctx.actor.organization.id),
+				eq(users.id, id),
+				eq(users.isDeleted, false),
+				idpManaged(),
+			),
+		)
 		.for("update");
 	if (!user) throw notFound("User", id);
 	return user;
@@ -133,8 +142,39 @@ function actionFor(wasActive: boolean, isActive: boolean): ScimAuditAction {
 }
 
 /**
- * POST /Users. A user tombstoned by a soft DELETE comes back with the same id when the IdP creates it
- * again with the same externalId.
+ * The tombstone a create with this externalId restores: the connection's own, else an unowned one, else
+ * (only with shared ownership, `mayChange`) another connection's. None means a new user, and another
+ * connection's tombstone stays restorable by that connection (docs/decisions/0115).
+ */
+async function restorableTombstone(
+	tx: Transaction,
+	ctx: ScimContext,
+	externalId: string,
+): Promise<User | undefined> {
+	const [candidate] = await tx
+		.select()
+		.from(users)
+		.where(
+			and(
+				eq(users.orgId, ctx.actor.organization.id),
+				eq(users.externalId, externalId),
+				eq(users.isDeleted, true),
+				idpManaged(),
+			),
+		)
+		.orderBy(
+			sql`case when ${users.connectionId} = ${ctx.actor.connection.id}::uuid then 0 when ${users.connectionId} is null then 1 else 2 end`,
+			desc(users.deletedAt),
+		)
+		.limit(1)
+		.for("update");
+	return candidate && mayChange(ctx, candidate) ? candidate : undefined;
+}
+
+/**
+ * POST /Users. A user tombstoned by a soft DELETE comes back with the same id when the connection that
+ * owned it creates it again with the same externalId (`restorableTombstone`). A local user is never
+ * adopted: its userName is taken, so the create is 409 uniqueness.
  */
 export async function createUser(ctx: ScimContext, body: unknown): Promise<UserResult> {
 	const { resource, passwordSupplied } = normalizeResource(body, userResourceType);
@@ -143,18 +183,7 @@ export async function createUser(ctx: ScimContext, body: unknown): Promise<UserR
 	const active = readActive(resource, true);
 	const orgId = ctx.actor.organization.id;
 	return writeTransaction(ctx, async (tx) => {
-		const tombstone = fields.externalId
-			? (
-					await tx
-						.select()
-						.from(users)
-						.where(
-							and(eq(users.orgId, orgId), eq(users.externalId, fields.externalId), eq(users.isDeleted, true)),
-						)
-						.limit(1)
-						.for("update")
-				)[0]
-			: undefined;
+		const tombstone = fields.externalId ? await restorableTombstone(tx, ctx, fields.externalId) : undefined;
 		const now = new Date();
 		const decision = await decideUserAccess(
 			tx,
@@ -286,7 +315,10 @@ export async function replaceUser(
 	});
 }
 
-/** PATCH /Users/{id}: applied to the stored resource in memory, then written as one update. */
+/**
+ * PATCH /Users/{id}: applied to the stored resource in memory, then written as one update. `active` is
+ * always stored, so removing it is refused (docs/decisions/0115); deactivation is `replace active false`.
+ */
 export async function patchUser(
 	ctx: ScimContext,
 	id: string,
@@ -299,7 +331,7 @@ export async function patchUser(
 		assertOwnership(ctx, before, "user");
 		assertIfMatch(ifMatch, before.version);
 		const { meta: _meta, ...current } = userResource(ctx, before);
-		const patched = applyPatch(current, operations, userResourceType);
+		const patched = applyPatch(current, operations, userResourceType, { required: ["active"] });
 		const fields = userFieldsFromScim(patched.resource);
 		requireUserName(fields);
 		const active = readActive(patched.resource, before.isActive);
@@ -394,7 +426,7 @@ function userById(db: Database) {
 	return preparedRead(db, "roster_scim_user_by_id", () =>
 		selectUserRows(db, true)
 			.where(
-				sql`${users.orgId} = ${sql.placeholder("orgId")} and ${users.id} = ${sql.placeholder("id")} and not ${users.isDeleted}`,
+				sql`${users.orgId} = ${sql.placeholder("orgId")} and ${users.id} = ${sql.placeholder("id")} and not ${users.isDeleted} and ${idpManaged()}`,
 			)
 			.prepare("roster_scim_user_by_id"),
 	);
@@ -413,7 +445,7 @@ function usersByKey(db: Database, attribute: (typeof LOOKUP_KEYS)[number], withG
 	return preparedRead(db, name, () =>
 		selectUserRows(db, withGroups)
 			.where(
-				sql`${users.orgId} = ${sql.placeholder("orgId")} and not ${users.isDeleted} and ${LOOKUP_PREDICATES[attribute]}`,
+				sql`${users.orgId} = ${sql.placeholder("orgId")} and not ${users.isDeleted} and ${idpManaged()} and ${LOOKUP_PREDICATES[attribute]}`,
 			)
 			.orderBy(sql`${users.createdAt} asc, ${users.id} asc`)
 			.limit(sql.placeholder("limit"))
@@ -422,9 +454,9 @@ function usersByKey(db: Database, attribute: (typeof LOOKUP_KEYS)[number], withG
 	);
 }
 
-/** GET /Users/{id}; tombstoned users are 404. One statement reads the user and its groups. */
+/** GET /Users/{id}; tombstoned and local users are 404. One statement reads the user and its groups. */
 export async function getUser(ctx: ScimContext, id: string): Promise<UserResult> {
-	if (!isResourceId(id)) throw notFound("User", id);
+	if (!isUuid(id)) throw notFound("User", id);
 	const [found] = await userById(ctx.db).execute({ orgId: ctx.actor.organization.id, id });
 	if (!found) throw notFound("User", id);
 	return { user: found.user, resource: userResource(ctx, found.user, groupRefs(ctx, found.memberOf)) };
@@ -465,15 +497,15 @@ export async function listPage<Row>(
 }
 
 /**
- * GET /Users and POST /Users/.search: one statement per page (users, total and groups). The
- * `userName eq` / `externalId eq` lookups IdPs send before each create use a prepared statement.
+ * GET /Users and POST /Users/.search: one statement per page (users, total and groups), local users never
+ * among them. The `userName eq` / `externalId eq` lookups IdPs send before each create use a prepared statement.
  */
 export async function listUsers(ctx: ScimContext, query: ListQuery): Promise<ListResult> {
 	const orgId = ctx.actor.organization.id;
 	const wantsGroups = projectsAttribute(userResourceType, query, { attr: "groups" });
 	const lookup = keyLookup(query, userResourceType, LOOKUP_KEYS);
 	const where = () => {
-		const conditions: SQL[] = [sql`${users.orgId} = ${orgId}`, sql`not ${users.isDeleted}`];
+		const conditions: SQL[] = [sql`${users.orgId} = ${orgId}`, sql`not ${users.isDeleted}`, idpManaged()];
 		if (query.filter) conditions.push(compileFilter(query.filter, userResourceType, userFields));
 		return sql.join(conditions, sql` and `);
 	};

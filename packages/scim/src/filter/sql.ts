@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { ScimError } from "../errors.ts";
 import type { ResolvedAttribute, ResourceTypeDef } from "../schemas/types.ts";
+import { isUuid } from "../uuid.ts";
 import type { CompareOp, FilterNode, FilterValue } from "./ast.ts";
 import { type BoundFilter, type BoundLiteral, type BoundOp, bindFilter, comparisonType } from "./bind.ts";
 import { DATE_TIME_PATTERN } from "./datetime.ts";
@@ -8,7 +9,8 @@ import { DATE_TIME_PATTERN } from "./datetime.ts";
 /**
  * Where the caller keeps an attribute; types come from the schema, and `caseExact` may override the schema's
  * (e.g. a column with a case-insensitive collation).
- * - `column`: a plain column; `format: "uuid"` for uuid columns so a non-uuid literal cannot make the cast fail.
+ * - `column`: a plain column; `format: "uuid"` for uuid columns, compared in any letter case (as PostgreSQL
+ *   reads a uuid) and never cast from a literal that is not one.
  * - `json`: a jsonb expression holding exactly the resolved path's value (e.g. `attributes->'name'->'givenName'`).
  * - `jsonArray`: a jsonb array of a multi-valued attribute; sub-attributes are read from each element.
  * - `custom`: anything else (e.g. `members.value` through a join table). It receives `eq`, ordering and
@@ -27,7 +29,6 @@ export type Field =
 /** Maps a resolved attribute to its storage; undefined means the attribute cannot be filtered on. */
 export type FieldResolver = (attr: ResolvedAttribute) => Field | undefined;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ELEMENT = sql.raw("scim_element.value");
 
 function unsupported(detail: string): never {
@@ -84,8 +85,9 @@ function columnCompare(
 	const guard = (condition: SQL) => sql`(${field.sql} IS NOT NULL AND ${condition})`;
 	if (literal.type === "string") {
 		if (field.format === "uuid") {
-			if (op === "eq" && UUID.test(literal.value)) return guard(sql`${field.sql} = ${literal.value}::uuid`);
-			return guard(compareText(sql`${field.sql}::text`, op, literal.value, caseExact));
+			const value = literal.value.toLowerCase();
+			if (op === "eq" && isUuid(value)) return guard(sql`${field.sql} = ${value}::uuid`);
+			return guard(compareText(sql`${field.sql}::text`, op, value, caseExact));
 		}
 		return guard(compareText(field.sql, op, literal.value, caseExact));
 	}

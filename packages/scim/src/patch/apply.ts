@@ -23,6 +23,12 @@ export interface PatchOptions {
 	 * `["members"]` for groups): their current value is never read, so a PATCH costs the same on any group size.
 	 */
 	deltaAttributes?: string[];
+	/**
+	 * Core attributes the schema publishes as optional but the server always stores a value for (the server
+	 * passes `["active"]` for users): PATCH treats them as required, so removing one, or replacing it with
+	 * null, is 400 `invalidValue` rather than a success that leaves the stored value as it was.
+	 */
+	required?: string[];
 }
 
 export interface PatchResult {
@@ -39,6 +45,7 @@ interface PatchState {
 	rt: ResourceTypeDef;
 	deltas: Record<string, MemberOp[]>;
 	deltaNames: Map<string, string>;
+	required: Set<string>;
 	passwordSupplied: boolean;
 }
 
@@ -221,7 +228,9 @@ function writeRemove(
 	const sub = resolved.subAttribute;
 	const current = getCi(holder, def.name);
 	if (current === undefined) return;
-	if (def.required && !sub && !filter) throw new ScimError(400, "invalidValue", `"${def.name}" is required.`);
+	if (def.required && !sub && !filter) {
+		throw new ScimError(400, "invalidValue", `"${def.name}" is required and cannot be removed.`);
+	}
 	if (def.mutability === "immutable") throw mutability(`Attribute "${def.name}" is immutable.`);
 	if (filter || sub) {
 		const write: Write = { op: "remove", value: undefined, filter, pathless: false };
@@ -243,7 +252,16 @@ function writeRemove(
 	deleteCi(holder, def.name);
 }
 
-function applyToAttribute(state: PatchState, resolved: ResolvedAttribute, write: Write): void {
+/** The attribute as this PATCH treats it: required also when the server always stores it (`PatchOptions.required`). */
+function asRequiredBy(state: PatchState, resolved: ResolvedAttribute): ResolvedAttribute {
+	const { attribute } = resolved;
+	if (attribute.required || resolved.schema !== state.rt.schema) return resolved;
+	if (!state.required.has(attribute.name.toLowerCase())) return resolved;
+	return { ...resolved, attribute: { ...attribute, required: true } };
+}
+
+function applyToAttribute(state: PatchState, target: ResolvedAttribute, write: Write): void {
+	const resolved = asRequiredBy(state, target);
 	const def = resolved.attribute;
 	const label = labelOf(resolved);
 	const deltaName =
@@ -341,6 +359,7 @@ export function applyPatch(
 		rt,
 		deltas,
 		deltaNames,
+		required: new Set((options.required ?? []).map((name) => name.toLowerCase())),
 		passwordSupplied: false,
 	};
 	for (const operation of operations) {
