@@ -92,14 +92,14 @@ describe.each(targets)("pnpm roster audit on $name", (target) => {
 		expect(verified.stderr).toBe("");
 		expect(verified.code).toBe(0);
 		expect(linesOf(verified.stdout).at(-1)).toMatch(
-			/^Audit chain of acme is intact: 3 sealed events verified, 0 not sealed yet, head [0-9a-f]{64}$/,
+			/^Audit chain of acme is intact: 3 sealed events verified \(keys: v1 HMAC 3\), 0 not sealed yet, head [0-9a-f]{64}$/,
 		);
 		const csv = await roster("audit", "export", "--org", "acme", "--format", "csv", "--since", "2020-01-01");
 		expect(csv.code).toBe(0);
 		const csvLines = linesOf(csv.stdout);
 		expect(csvLines.slice(-4)[0]).toMatch(/^id,org_id,occurred_at,/);
 		expect(csvLines.slice(-3).map((line) => line.split(",")[0])).toEqual(ids);
-		expect(csvLines.slice(-3).every((line) => /,[0-9a-f]{64},[0-9a-f]{64}$/.test(line))).toBe(true);
+		expect(csvLines.slice(-3).every((line) => /,[0-9a-f]{64},[0-9a-f]{64},1$/.test(line))).toBe(true);
 	});
 
 	it("prints the offboarding report", async () => {

@@ -39,13 +39,8 @@ export const auditEvents = pgTable(
 	},
 	(t) => [
 		index("audit_events_org_id_idx").on(t.orgId, t.id),
-		index("audit_events_unsealed_idx")
-			.on(t.id)
-			.where(sql`${t.hash} is null`),
-		check(
-			"audit_events_chain_key_version_check",
-			sql`(${t.hash} is null) = (${t.chainKeyVersion} is null)`,
-		),
+		index("audit_events_unsealed_idx").on(t.id).where(sql`${t.hash} is null`),
+		check("audit_events_chain_key_version_check", sql`(${t.hash} is null) = (${t.chainKeyVersion} is null)`),
 		check("audit_events_actor_type_check", sql`${t.actorType} in ('scim_connection', 'admin', 'system')`),
 	],
 );

@@ -75,7 +75,13 @@ export function deriveAuditChainKey(secret: string, version: number): AuditChain
  */
 export function auditChainKeyring(secret: string): AuditChainKeyring {
 	const current = deriveAuditChainKey(secret, 1);
-	return { current, byVersion: new Map([[0, LEGACY_AUDIT_CHAIN_KEY], [1, current]]) };
+	return {
+		current,
+		byVersion: new Map([
+			[0, LEGACY_AUDIT_CHAIN_KEY],
+			[1, current],
+		]),
+	};
 }
 
 /**
