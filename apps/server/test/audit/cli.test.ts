@@ -130,6 +130,23 @@ describe.each(targets)("pnpm roster audit on $name", (target) => {
 		expectOneLineFailure(await roster(...args), message);
 	});
 
+	it("audits token create and revoke with the CLI as the actor", async () => {
+		expect((await roster("token", "create", "--org", "acme", "--name", "okta", "--idp", "okta")).code).toBe(
+			0,
+		);
+		expect((await roster("token", "revoke", "--org", "acme", "--name", "okta")).code).toBe(0);
+		const events = await use((db) =>
+			rows<{ action: string; actor_name: string; entity_name: string }>(
+				db,
+				sql`select action, actor_name, entity_name from audit_events where entity_type = 'ScimToken' order by id`,
+			),
+		);
+		expect(events).toEqual([
+			{ action: "SCIM_TOKEN_CREATED", actor_name: "cli", entity_name: "okta" },
+			{ action: "SCIM_TOKEN_REVOKED", actor_name: "cli", entity_name: "okta" },
+		]);
+	});
+
 	it("exits non-zero with one line naming the first broken link after a row is edited", async () => {
 		const middle = ids[1] ?? "";
 		await use((db) =>
