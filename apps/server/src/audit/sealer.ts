@@ -1,5 +1,10 @@
 import { type Database, rows, type Transaction } from "@roster/db";
-import { AUDIT_GENESIS_HASH, type AuditChainKey, type AuditChainKeyring, auditEventHash } from "@roster/domain";
+import {
+	AUDIT_GENESIS_HASH,
+	type AuditChainKey,
+	type AuditChainKeyring,
+	auditEventHash,
+} from "@roster/domain";
 import { sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
 import { selectAuditEvents } from "./events.ts";
@@ -11,58 +16,80 @@ const BATCH_SIZE = 1000;
 const POLL_MS = 20;
 
 /**
- * Links every sealable event with an id up to `horizon` into its organization's chain with the keyring's
- * current key, a batch per transaction. Returns how many events it sealed, or undefined when another
- * sealer held the lock (it will get there).
+ * Links every unsealed event with an id up to `horizon` into its organization's chain with the keyring's
+ * current key, a batch per transaction, paging through the unsealed events in id order. Returns how many
+ * events it sealed, or undefined when another sealer held the lock (it will get there).
  */
-async function sealUpTo(db: Database, keyring: AuditChainKeyring, horizon: string): Promise<number | undefined> {
+async function sealUpTo(
+	db: Database,
+	keyring: AuditChainKeyring,
+	horizon: string,
+): Promise<number | undefined> {
 	let sealed = 0;
+	let after = "0";
 	for (;;) {
-		const batch = await db.transaction((tx) => sealBatch(tx, keyring.current, horizon));
+		const batch = await db.transaction((tx) => sealBatch(tx, keyring.current, after, horizon));
 		if (batch === undefined) return sealed === 0 ? undefined : sealed;
-		sealed += batch;
-		if (batch < BATCH_SIZE) return sealed;
+		sealed += batch.sealed;
+		if (batch.next === undefined) return sealed;
+		after = batch.next;
 	}
 }
 
 /**
- * Each organization's chain advances on its own: an event is sealable while no event of its organization
- * with a higher id is sealed. One that is (a row slipped in below the chain's head, which `audit verify`
- * reports as a break) is left alone, so it can neither stall this organization's newer events nor anyone
- * else's, and a forged row with a huge id in one organization never moves another's resume point.
+ * Seals one page of unsealed events, each linked to its own organization's head: there is no global
+ * resume point, so a forged row with a huge id in one organization never holds back another. An event
+ * below its organization's head (slipped in behind the trigger's back, which `audit verify` reports as a
+ * break) cannot be linked in order; it is skipped, and the page cursor moves past it, so it stalls neither
+ * its organization's newer events nor anyone else's. `next` is the cursor of the following page, if any.
  */
-const SEALABLE = sql`hash is null and not exists (
-	select 1 from audit_events later
-	where later.org_id = audit_events.org_id and later.id > audit_events.id and later.hash is not null
-)`;
-
-async function sealBatch(tx: Transaction, key: AuditChainKey, horizon: string): Promise<number | undefined> {
+async function sealBatch(
+	tx: Transaction,
+	key: AuditChainKey,
+	after: string,
+	horizon: string,
+): Promise<{ sealed: number; next: string | undefined } | undefined> {
 	const [lock] = await rows<{ locked: boolean }>(tx, sql`select ${SEALER_LOCK} as locked`);
 	if (lock?.locked !== true) return undefined;
-	const events = await selectAuditEvents(tx, sql`${SEALABLE} and id <= ${horizon}::bigint`, BATCH_SIZE);
-	if (events.length === 0) return 0;
-	const heads = new Map<string, string>();
+	const events = await selectAuditEvents(
+		tx,
+		sql`hash is null and id > ${after}::bigint and id <= ${horizon}::bigint`,
+		BATCH_SIZE,
+	);
+	const heads = new Map<string, ChainHead>();
 	const links: { id: string; prev_hash: string; hash: string }[] = [];
 	for (const event of events) {
-		const prevHash = heads.get(event.orgId) ?? (await chainHead(tx, event.orgId));
-		const hash = auditEventHash(key, prevHash, event);
-		links.push({ id: event.id, prev_hash: prevHash, hash });
-		heads.set(event.orgId, hash);
+		const head = heads.get(event.orgId) ?? (await chainHead(tx, event.orgId));
+		if (BigInt(event.id) < BigInt(head.id)) {
+			heads.set(event.orgId, head);
+			continue;
+		}
+		const hash = auditEventHash(key, head.hash, event);
+		links.push({ id: event.id, prev_hash: head.hash, hash });
+		heads.set(event.orgId, { id: event.id, hash });
 	}
-	await tx.execute(sql`update audit_events e
-		set prev_hash = l.prev_hash, hash = l.hash, chain_key_version = ${key.version}
-		from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as l(id bigint, prev_hash text, hash text)
-		where e.id = l.id and e.hash is null`);
-	return events.length;
+	if (links.length > 0) {
+		await tx.execute(sql`update audit_events e
+			set prev_hash = l.prev_hash, hash = l.hash, chain_key_version = ${key.version}
+			from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as l(id bigint, prev_hash text, hash text)
+			where e.id = l.id and e.hash is null`);
+	}
+	return { sealed: links.length, next: events.length < BATCH_SIZE ? undefined : events.at(-1)?.id };
 }
 
-/** The hash of an organization's newest sealed event: one backward scan of its `(org_id, id)` index. */
-async function chainHead(tx: Transaction, orgId: string): Promise<string> {
-	const [head] = await rows<{ hash: string }>(
+interface ChainHead {
+	id: string;
+	hash: string;
+}
+
+/** An organization's newest sealed event (id 0 and the genesis hash before its first): one index scan. */
+async function chainHead(tx: Transaction, orgId: string): Promise<ChainHead> {
+	const [head] = await rows<ChainHead>(
 		tx,
-		sql`select hash from audit_events where org_id = ${orgId} and hash is not null order by id desc limit 1`,
+		sql`select id::text as id, hash from audit_events
+			where org_id = ${orgId} and hash is not null order by id desc limit 1`,
 	);
-	return head?.hash ?? AUDIT_GENESIS_HASH;
+	return head ?? { id: "0", hash: AUDIT_GENESIS_HASH };
 }
 
 /**

@@ -85,5 +85,7 @@ export function describeBreak(orgSlug: string, broken: ChainBreak): string {
 export function describeKeyVersions(byKeyVersion: ReadonlyMap<number, number>): string {
 	const versions = [...byKeyVersion.entries()].sort(([a], [b]) => b - a);
 	if (versions.length === 0) return "none";
-	return versions.map(([version, count]) => `v${version} ${version === 0 ? "unkeyed" : "HMAC"} ${count}`).join(", ");
+	return versions
+		.map(([version, count]) => `v${version} ${version === 0 ? "unkeyed" : "HMAC"} ${count}`)
+		.join(", ");
 }
