@@ -195,7 +195,11 @@ const COMMANDS: Record<string, Command> = {
 		async run({ handle, values, out }) {
 			const count = await handle.db.transaction(async (tx) => {
 				const organization = await requireOrganization(tx, need(values, "org"));
-				return revokeConnectionTokens(tx, { organization, connectionName: need(values, "name"), actor: "cli" });
+				return revokeConnectionTokens(tx, {
+					organization,
+					connectionName: need(values, "name"),
+					actor: "cli",
+				});
 			});
 			out(`Revoked ${count} token${count === 1 ? "" : "s"} of connection ${need(values, "name")}`);
 		},
