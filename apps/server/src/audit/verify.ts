@@ -63,6 +63,7 @@ export async function verifyAuditChain(
 			continue;
 		}
 		if (firstUnsealed !== undefined) return result({ eventId: firstUnsealed, sealedAfter: event.id });
+		// A CHECK keeps sealed rows' key version set; were it dropped, -1 is reported as an unknown version.
 		const keyVersion = event.keyVersion ?? -1;
 		const sealed = { ...event, prevHash: event.prevHash ?? "NULL", hash: event.hash, keyVersion };
 		const broken = checkAuditLink(previous, sealed, keyring);
