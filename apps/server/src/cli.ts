@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { createDatabase, type DatabaseHandle, type IdpKind, idpKinds, migrate } from "@roster/db";
+import { auditChainKeyring } from "@roster/domain";
 import { auditReportCommand, verifyAuditCommand } from "./audit/commands.ts";
 import { sealAuditEvents } from "./audit/sealer.ts";
 import { writeAll } from "./audit/stream.ts";
@@ -194,7 +195,11 @@ const COMMANDS: Record<string, Command> = {
 		async run({ handle, values, out }) {
 			const count = await handle.db.transaction(async (tx) => {
 				const organization = await requireOrganization(tx, need(values, "org"));
-				return revokeConnectionTokens(tx, { organization, connectionName: need(values, "name") });
+				return revokeConnectionTokens(tx, {
+					organization,
+					connectionName: need(values, "name"),
+					actor: "cli",
+				});
 			});
 			out(`Revoked ${count} token${count === 1 ? "" : "s"} of connection ${need(values, "name")}`);
 		},
@@ -267,15 +272,15 @@ const COMMANDS: Record<string, Command> = {
 	"audit verify": {
 		options: { org: { type: "string" } },
 		required: ["org"],
-		async run({ handle, values, out }) {
-			out(await verifyAuditCommand(handle.db, need(values, "org")));
+		async run({ handle, values, secret, out }) {
+			out(await verifyAuditCommand(handle.db, need(values, "org"), auditChainKeyring(secret)));
 		},
 	},
 	"audit seal": {
 		options: {},
 		required: [],
-		async run({ handle, out }) {
-			const sealed = await sealAuditEvents(handle.db);
+		async run({ handle, secret, out }) {
+			const sealed = await sealAuditEvents(handle.db, auditChainKeyring(secret));
 			out(`Sealed ${sealed} audit event${sealed === 1 ? "" : "s"}`);
 		},
 	},

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createDatabase, type DatabaseHandle, migrate } from "@roster/db";
+import { auditChainKeyring } from "@roster/domain";
 import { createApp } from "./app.ts";
 import { type AuditSealer, startAuditSealer } from "./audit/sealer.ts";
 import { loadConfig } from "./env.ts";
@@ -29,7 +30,12 @@ async function main(): Promise<void> {
 	const scim = config.scimEnabled ? createScimRuntime({ db, logger, redisUrl: config.redisUrl }) : undefined;
 	const sealer =
 		config.auditSealIntervalMs > 0
-			? startAuditSealer({ db: db.db, intervalMs: config.auditSealIntervalMs, logger })
+			? startAuditSealer({
+					db: db.db,
+					keyring: auditChainKeyring(config.secret),
+					intervalMs: config.auditSealIntervalMs,
+					logger,
+				})
 			: undefined;
 	const app = createApp({ db, config, logger, scim });
 	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });

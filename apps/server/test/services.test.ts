@@ -88,11 +88,13 @@ describe("SCIM tokens", () => {
 		const input = { organization, connectionName: "Ping", createdBy: "test", secret: TEST_SECRET };
 		const a = await createScimToken(handle.db, input);
 		const b = await createScimToken(handle.db, input);
-		expect(await revokeConnectionTokens(handle.db, { organization, connectionName: "Ping" })).toBe(2);
+		expect(
+			await revokeConnectionTokens(handle.db, { organization, connectionName: "Ping", actor: "test" }),
+		).toBe(2);
 		expect(await resolveScimToken(handle.db, a.token, TEST_SECRET)).toBeNull();
 		expect(await resolveScimToken(handle.db, b.token, TEST_SECRET)).toBeNull();
 		await expect(
-			revokeConnectionTokens(handle.db, { organization, connectionName: "Nope" }),
+			revokeConnectionTokens(handle.db, { organization, connectionName: "Nope", actor: "test" }),
 		).rejects.toMatchObject({
 			code: "not_found",
 		});

@@ -1,14 +1,22 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac, hkdfSync } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+	AUDIT_CHAIN_GENESIS,
 	AUDIT_GENESIS_HASH,
+	type AuditChainKey,
+	auditChainKeyring,
 	auditEventHash,
 	type ChainedAuditEvent,
 	canonicalAuditEvent,
 	checkAuditLink,
+	deriveAuditChainKey,
+	LEGACY_AUDIT_CHAIN_KEY,
 	type SealedAuditEvent,
 } from "../src/index.ts";
+
+const SECRET = "a-roster-secret-of-at-least-32-bytes!";
+const keyring = auditChainKeyring(SECRET);
 
 const event: ChainedAuditEvent = {
 	id: "42",
@@ -31,8 +39,12 @@ function reversedKeys(value: unknown): unknown {
 	);
 }
 
-function seal(prevHash: string, content: ChainedAuditEvent): SealedAuditEvent {
-	return { ...content, prevHash, hash: auditEventHash(prevHash, content) };
+function seal(
+	prevHash: string,
+	content: ChainedAuditEvent,
+	key: AuditChainKey = keyring.current,
+): SealedAuditEvent {
+	return { ...content, prevHash, hash: auditEventHash(key, prevHash, content), keyVersion: key.version };
 }
 
 describe("canonicalAuditEvent", () => {
@@ -64,22 +76,37 @@ describe("canonicalAuditEvent", () => {
 });
 
 describe("auditEventHash", () => {
-	it("is the hex sha256 of the previous hash followed by the canonical event", () => {
-		const expected = createHash("sha256")
+	it("is HMAC-SHA256 of the previous hash followed by the canonical event, keyed by HKDF of the secret (v1)", () => {
+		const key = Buffer.from(hkdfSync("sha256", SECRET, "roster/audit-chain", "roster audit chain v1", 32));
+		const expected = createHmac("sha256", key)
 			.update(AUDIT_GENESIS_HASH + canonicalAuditEvent(event))
 			.digest("hex");
-		expect(auditEventHash(AUDIT_GENESIS_HASH, event)).toBe(expected);
+		expect(keyring.current.version).toBe(1);
+		expect(auditEventHash(keyring.current, AUDIT_GENESIS_HASH, event)).toBe(expected);
 		expect(expected).toMatch(/^[0-9a-f]{64}$/);
 	});
 
-	it("keeps a fixed value for a fixed event, so stored chains stay verifiable across releases", () => {
-		expect(auditEventHash(AUDIT_GENESIS_HASH, event)).toBe(
-			"00df3fedda34edca74cf7b4d2053879a1c323f96f870eaf95ab0295046499aba",
+	it("cannot be rebuilt without the secret: another secret, or the unkeyed form, gives another hash", () => {
+		const keyed = auditEventHash(keyring.current, AUDIT_GENESIS_HASH, event);
+		expect(auditEventHash(deriveAuditChainKey(`${SECRET}-other`, 1), AUDIT_GENESIS_HASH, event)).not.toBe(
+			keyed,
 		);
+		expect(auditEventHash(LEGACY_AUDIT_CHAIN_KEY, AUDIT_GENESIS_HASH, event)).not.toBe(keyed);
+		expect(auditEventHash(deriveAuditChainKey(SECRET, 2), AUDIT_GENESIS_HASH, event)).not.toBe(keyed);
+	});
+
+	it("keeps the legacy v0 form (plain sha256) so chains sealed before keying stay verifiable", () => {
+		const expected = createHash("sha256")
+			.update(AUDIT_GENESIS_HASH + canonicalAuditEvent(event))
+			.digest("hex");
+		expect(auditEventHash(LEGACY_AUDIT_CHAIN_KEY, AUDIT_GENESIS_HASH, event)).toBe(expected);
+		expect(expected).toBe("00df3fedda34edca74cf7b4d2053879a1c323f96f870eaf95ab0295046499aba");
 	});
 
 	it("changes when the previous hash or any covered field changes", () => {
-		const base = auditEventHash(AUDIT_GENESIS_HASH, event);
+		const hash = (prevHash: string, content: ChainedAuditEvent) =>
+			auditEventHash(keyring.current, prevHash, content);
+		const base = hash(AUDIT_GENESIS_HASH, event);
 		const variants: ChainedAuditEvent[] = [
 			{ ...event, id: "43" },
 			{ ...event, orgId: "0b6c6a4e-5f0e-4d8e-9a57-3c1f5a1f0c12" },
@@ -90,36 +117,73 @@ describe("auditEventHash", () => {
 			{ ...event, changes: { active: { old: true, new: true } } },
 			{ ...event, metadata: { requestId: "r-1", sessionsKilled: 3, receivedAt: "2026-11-28T10:15:30.100Z" } },
 		];
-		for (const variant of variants) expect(auditEventHash(AUDIT_GENESIS_HASH, variant)).not.toBe(base);
-		expect(auditEventHash("f".repeat(64), event)).not.toBe(base);
+		for (const variant of variants) expect(hash(AUDIT_GENESIS_HASH, variant)).not.toBe(base);
+		expect(hash("f".repeat(64), event)).not.toBe(base);
 	});
 });
 
 describe("checkAuditLink", () => {
 	const first = seal(AUDIT_GENESIS_HASH, event);
 	const second = seal(first.hash, { ...event, id: "57", action: "SCIM_USER_DELETED" });
+	const headOf = (link: SealedAuditEvent) => ({ hash: link.hash, keyVersion: link.keyVersion });
 
 	it("accepts a chain that starts at the genesis hash and links each event to the one before", () => {
-		expect(checkAuditLink(AUDIT_GENESIS_HASH, first)).toBeUndefined();
-		expect(checkAuditLink(first.hash, second)).toBeUndefined();
+		expect(checkAuditLink(AUDIT_CHAIN_GENESIS, first, keyring)).toBeUndefined();
+		expect(checkAuditLink(headOf(first), second, keyring)).toBeUndefined();
 	});
 
 	it("names an edited event by its recomputed hash", () => {
 		const edited = { ...second, changes: { active: { old: false, new: true } } };
-		expect(checkAuditLink(first.hash, edited)).toEqual({
+		expect(checkAuditLink(headOf(first), edited, keyring)).toEqual({
 			eventId: "57",
 			column: "hash",
-			expected: auditEventHash(first.hash, edited),
+			expected: auditEventHash(keyring.current, first.hash, edited),
 			found: second.hash,
 		});
 	});
 
 	it("names the event after a deleted one by its previous-hash mismatch", () => {
-		expect(checkAuditLink(AUDIT_GENESIS_HASH, second)).toEqual({
+		expect(checkAuditLink(AUDIT_CHAIN_GENESIS, second, keyring)).toEqual({
 			eventId: "57",
 			column: "prev_hash",
 			expected: AUDIT_GENESIS_HASH,
 			found: first.hash,
+		});
+	});
+
+	it("accepts legacy unkeyed links and a keyed link after them", () => {
+		const legacy = seal(AUDIT_GENESIS_HASH, event, LEGACY_AUDIT_CHAIN_KEY);
+		const keyed = seal(legacy.hash, { ...event, id: "57" });
+		expect(checkAuditLink(AUDIT_CHAIN_GENESIS, legacy, keyring)).toBeUndefined();
+		expect(checkAuditLink(headOf(legacy), keyed, keyring)).toBeUndefined();
+	});
+
+	it("refuses an unkeyed link after a keyed one (a chain rebuilt without the key)", () => {
+		const downgraded = seal(first.hash, { ...event, id: "57" }, LEGACY_AUDIT_CHAIN_KEY);
+		expect(checkAuditLink(headOf(first), downgraded, keyring)).toEqual({
+			eventId: "57",
+			column: "chain_key_version",
+			expected: "1",
+			found: "0",
+		});
+	});
+
+	it("refuses a key version the keyring does not hold", () => {
+		const future = seal(AUDIT_GENESIS_HASH, event, deriveAuditChainKey(SECRET, 2));
+		expect(checkAuditLink(AUDIT_CHAIN_GENESIS, future, keyring)).toEqual({
+			eventId: "42",
+			column: "chain_key_version",
+			expected: "0 or 1",
+			found: "2",
+		});
+	});
+
+	it("refuses a keyed link computed with another secret", () => {
+		const forged = seal(AUDIT_GENESIS_HASH, event, deriveAuditChainKey(`${SECRET}-attacker`, 1));
+		expect(checkAuditLink(AUDIT_CHAIN_GENESIS, forged, keyring)).toMatchObject({
+			eventId: "42",
+			column: "hash",
+			found: forged.hash,
 		});
 	});
 });

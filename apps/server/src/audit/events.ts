@@ -6,6 +6,8 @@ import { type SQL, sql } from "drizzle-orm";
 export interface StoredAuditEvent extends ChainedAuditEvent {
 	prevHash: string | null;
 	hash: string | null;
+	/** The chain key version of the link (0 legacy unkeyed, 1+ keyed); null until sealed. */
+	keyVersion: number | null;
 }
 
 interface RawAuditEvent {
@@ -23,6 +25,7 @@ interface RawAuditEvent {
 	metadata: string;
 	prev_hash: string | null;
 	hash: string | null;
+	chain_key_version: number | null;
 }
 
 /**
@@ -33,7 +36,7 @@ interface RawAuditEvent {
 const COLUMNS = sql`id::text as id, org_id::text as org_id,
 	to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as occurred_at,
 	actor_type, actor_id, actor_name, action, entity_type, entity_id, entity_name,
-	changes::text as changes, metadata::text as metadata, prev_hash, hash`;
+	changes::text as changes, metadata::text as metadata, prev_hash, hash, chain_key_version::int as chain_key_version`;
 
 /**
  * Reads audit events matching `where`, in id order, at most `limit` of them. Callers page with an
@@ -83,5 +86,6 @@ function toStoredEvent(raw: RawAuditEvent): StoredAuditEvent {
 		metadata: JSON.parse(raw.metadata) as unknown,
 		prevHash: raw.prev_hash,
 		hash: raw.hash,
+		keyVersion: raw.chain_key_version,
 	};
 }

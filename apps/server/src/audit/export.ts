@@ -20,6 +20,7 @@ export const AUDIT_CSV_COLUMNS = [
 	"metadata",
 	"prev_hash",
 	"hash",
+	"chain_key_version",
 ] as const;
 
 /**
@@ -32,8 +33,8 @@ export function csvLine(cells: readonly (string | number | null)[]): string {
 
 /**
  * An organization's audit events (optionally from `since` on) as export lines, each ending in a newline,
- * read a page at a time. A JSONL line holds every field the event's hash covers plus `prevHash` and
- * `hash`, so an auditor can recompute the chain from the export alone.
+ * read a page at a time. A JSONL line holds every field the event's hash covers plus `prevHash`, `hash`
+ * and `keyVersion`, so an auditor holding the chain key can recompute the chain from the export alone.
  */
 export async function* auditExportLines(
 	db: Database,
@@ -51,7 +52,7 @@ export function eventsOf(orgId: string, since: Date | undefined, extra: SQL = sq
 	return sql`org_id = ${orgId} and ${from} and ${extra}`;
 }
 
-function csvCells(event: StoredAuditEvent): (string | null)[] {
+function csvCells(event: StoredAuditEvent): (string | number | null)[] {
 	return [
 		event.id,
 		event.orgId,
@@ -67,5 +68,6 @@ function csvCells(event: StoredAuditEvent): (string | null)[] {
 		JSON.stringify(event.metadata),
 		event.prevHash,
 		event.hash,
+		event.keyVersion,
 	];
 }

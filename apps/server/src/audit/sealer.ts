@@ -1,5 +1,10 @@
 import { type Database, rows, type Transaction } from "@roster/db";
-import { AUDIT_GENESIS_HASH, auditEventHash } from "@roster/domain";
+import {
+	AUDIT_GENESIS_HASH,
+	type AuditChainKey,
+	type AuditChainKeyring,
+	auditEventHash,
+} from "@roster/domain";
 import { sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
 import { selectAuditEvents } from "./events.ts";
@@ -11,57 +16,80 @@ const BATCH_SIZE = 1000;
 const POLL_MS = 20;
 
 /**
- * Links every unsealed event with an id up to `horizon` into its organization's chain, in id order, a
- * batch per transaction. Events are sealed strictly in id order, so sealed ids always form a prefix and
- * the resume point is the highest sealed id. Returns how many events it sealed, or undefined when another
- * sealer held the lock (it will get there).
+ * Links every unsealed event with an id up to `horizon` into its organization's chain with the keyring's
+ * current key, a batch per transaction, paging through the unsealed events in id order. Returns how many
+ * events it sealed, or undefined when another sealer held the lock (it will get there).
  */
-async function sealUpTo(db: Database, horizon: string): Promise<number | undefined> {
+async function sealUpTo(
+	db: Database,
+	keyring: AuditChainKeyring,
+	horizon: string,
+): Promise<number | undefined> {
 	let sealed = 0;
+	let after = "0";
 	for (;;) {
-		const batch = await db.transaction((tx) => sealBatch(tx, horizon));
+		const batch = await db.transaction((tx) => sealBatch(tx, keyring.current, after, horizon));
 		if (batch === undefined) return sealed === 0 ? undefined : sealed;
-		sealed += batch;
-		if (batch < BATCH_SIZE) return sealed;
+		sealed += batch.sealed;
+		if (batch.next === undefined) return sealed;
+		after = batch.next;
 	}
 }
 
-async function sealBatch(tx: Transaction, horizon: string): Promise<number | undefined> {
+/**
+ * Seals one page of unsealed events, each linked to its own organization's head: there is no global
+ * resume point, so a forged row with a huge id in one organization never holds back another. An event
+ * below its organization's head (slipped in behind the trigger's back, which `audit verify` reports as a
+ * break) cannot be linked in order; it is skipped, and the page cursor moves past it, so it stalls neither
+ * its organization's newer events nor anyone else's. `next` is the cursor of the following page, if any.
+ */
+async function sealBatch(
+	tx: Transaction,
+	key: AuditChainKey,
+	after: string,
+	horizon: string,
+): Promise<{ sealed: number; next: string | undefined } | undefined> {
 	const [lock] = await rows<{ locked: boolean }>(tx, sql`select ${SEALER_LOCK} as locked`);
 	if (lock?.locked !== true) return undefined;
-	const [resume] = await rows<{ id: string }>(
-		tx,
-		sql`select id::text as id from audit_events where hash is not null order by audit_events.id desc limit 1`,
-	);
-	const after = resume?.id ?? "0";
 	const events = await selectAuditEvents(
 		tx,
-		sql`id > ${after}::bigint and id <= ${horizon}::bigint`,
+		sql`hash is null and id > ${after}::bigint and id <= ${horizon}::bigint`,
 		BATCH_SIZE,
 	);
-	if (events.length === 0) return 0;
-	const heads = new Map<string, string>();
+	const heads = new Map<string, ChainHead>();
 	const links: { id: string; prev_hash: string; hash: string }[] = [];
 	for (const event of events) {
-		const prevHash = heads.get(event.orgId) ?? (await chainHead(tx, event.orgId, after));
-		const hash = auditEventHash(prevHash, event);
-		links.push({ id: event.id, prev_hash: prevHash, hash });
-		heads.set(event.orgId, hash);
+		const head = heads.get(event.orgId) ?? (await chainHead(tx, event.orgId));
+		if (BigInt(event.id) < BigInt(head.id)) {
+			heads.set(event.orgId, head);
+			continue;
+		}
+		const hash = auditEventHash(key, head.hash, event);
+		links.push({ id: event.id, prev_hash: head.hash, hash });
+		heads.set(event.orgId, { id: event.id, hash });
 	}
-	await tx.execute(sql`update audit_events e set prev_hash = l.prev_hash, hash = l.hash
-		from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as l(id bigint, prev_hash text, hash text)
-		where e.id = l.id and e.hash is null`);
-	return events.length;
+	if (links.length > 0) {
+		await tx.execute(sql`update audit_events e
+			set prev_hash = l.prev_hash, hash = l.hash, chain_key_version = ${key.version}
+			from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as l(id bigint, prev_hash text, hash text)
+			where e.id = l.id and e.hash is null`);
+	}
+	return { sealed: links.length, next: events.length < BATCH_SIZE ? undefined : events.at(-1)?.id };
 }
 
-async function chainHead(tx: Transaction, orgId: string, atOrBefore: string): Promise<string> {
-	const [head] = await rows<{ hash: string }>(
+interface ChainHead {
+	id: string;
+	hash: string;
+}
+
+/** An organization's newest sealed event (id 0 and the genesis hash before its first): one index scan. */
+async function chainHead(tx: Transaction, orgId: string): Promise<ChainHead> {
+	const [head] = await rows<ChainHead>(
 		tx,
-		sql`select hash from audit_events
-			where org_id = ${orgId} and id <= ${atOrBefore}::bigint and hash is not null
-			order by id desc limit 1`,
+		sql`select id::text as id, hash from audit_events
+			where org_id = ${orgId} and hash is not null order by id desc limit 1`,
 	);
-	return head?.hash ?? AUDIT_GENESIS_HASH;
+	return head ?? { id: "0", hash: AUDIT_GENESIS_HASH };
 }
 
 /**
@@ -70,14 +98,18 @@ async function chainHead(tx: Transaction, orgId: string, atOrBefore: string): Pr
  * shutdown; the server's periodic sealer never waits. Returns the number of events sealed, 0 when the
  * wait ran out.
  */
-export async function sealAuditEvents(db: Database, options: { waitMs?: number } = {}): Promise<number> {
+export async function sealAuditEvents(
+	db: Database,
+	keyring: AuditChainKeyring,
+	options: { waitMs?: number } = {},
+): Promise<number> {
 	const mark = await markHorizon(db);
 	const deadline = Date.now() + (options.waitMs ?? 5000);
 	while (await markStillOpen(db, mark)) {
 		if (Date.now() >= deadline) return 0;
 		await new Promise((resolve) => setTimeout(resolve, POLL_MS));
 	}
-	return (await sealUpTo(db, mark.lastId)) ?? 0;
+	return (await sealUpTo(db, keyring, mark.lastId)) ?? 0;
 }
 
 /** The server's background sealer. */
@@ -93,8 +125,13 @@ export interface AuditSealer {
  * twice, so an idle server costs two catalog reads per tick. The timer is unref'd so it
  * never keeps the process alive; failures are logged and the next tick tries again.
  */
-export function startAuditSealer(options: { db: Database; intervalMs: number; logger: Logger }): AuditSealer {
-	const { db, intervalMs, logger } = options;
+export function startAuditSealer(options: {
+	db: Database;
+	keyring: AuditChainKeyring;
+	intervalMs: number;
+	logger: Logger;
+}): AuditSealer {
+	const { db, keyring, intervalMs, logger } = options;
 	let pending: HorizonMark | undefined;
 	let sealedThrough: string | undefined;
 	let timer: NodeJS.Timeout | undefined;
@@ -113,7 +150,7 @@ export function startAuditSealer(options: { db: Database; intervalMs: number; lo
 			else pending = mark;
 		}
 		if (horizon === undefined || horizon === sealedThrough) return;
-		if ((await sealUpTo(db, horizon)) !== undefined) sealedThrough = horizon;
+		if ((await sealUpTo(db, keyring, horizon)) !== undefined) sealedThrough = horizon;
 	}
 
 	function schedule(): void {
@@ -132,7 +169,7 @@ export function startAuditSealer(options: { db: Database; intervalMs: number; lo
 			stopped = true;
 			clearTimeout(timer);
 			await running;
-			await sealAuditEvents(db, { waitMs: 2000 }).catch((error: unknown) =>
+			await sealAuditEvents(db, keyring, { waitMs: 2000 }).catch((error: unknown) =>
 				logger.warn({ err: error }, "final audit seal failed; the next start will seal the rest"),
 			);
 		},

@@ -1,4 +1,5 @@
 import {
+	auditEvents,
 	type IdpKind,
 	type Organization,
 	organizations,
@@ -31,7 +32,8 @@ export interface ResolvedScimToken {
 
 /**
  * Issues a SCIM bearer token for the connection `connectionName`, creating the connection (with
- * `idpKind`, default generic) when it does not exist. Only the HMAC of the token is stored.
+ * `idpKind`, default generic) when it does not exist. Only the HMAC of the token is stored; the issue is
+ * audited (prefix only, never the token or its hash) in the caller's transaction.
  */
 export async function createScimToken(
 	db: Executor,
@@ -76,13 +78,18 @@ export async function createScimToken(
 		})
 		.returning();
 	if (!row) throw new Error("insert returned no token");
+	await db.insert(auditEvents).values({
+		...tokenAudit(input.organization, connection, row, input.createdBy),
+		action: "SCIM_TOKEN_CREATED",
+		metadata: { prefix: row.prefix, expiresAt: expiresAt?.toISOString() ?? null, connectionCreated },
+	});
 	return { token: issued.token, row, connection, connectionCreated };
 }
 
-/** Revokes every live token of a connection at once; returns how many were revoked. */
+/** Revokes every live token of a connection at once (each audited); returns how many were revoked. */
 export async function revokeConnectionTokens(
 	db: Executor,
-	input: { organization: Organization; connectionName: string },
+	input: { organization: Organization; connectionName: string; actor: string },
 ): Promise<number> {
 	const connection = await findConnection(db, input.organization.id, input.connectionName);
 	if (!connection) {
@@ -95,8 +102,34 @@ export async function revokeConnectionTokens(
 		.update(scimTokens)
 		.set({ revokedAt: new Date() })
 		.where(and(eq(scimTokens.connectionId, connection.id), isNull(scimTokens.revokedAt)))
-		.returning({ id: scimTokens.id });
+		.returning({ id: scimTokens.id, prefix: scimTokens.prefix });
+	if (revoked.length > 0) {
+		await db.insert(auditEvents).values(
+			revoked.map((token) => ({
+				...tokenAudit(input.organization, connection, token, input.actor),
+				action: "SCIM_TOKEN_REVOKED",
+				metadata: { prefix: token.prefix },
+			})),
+		);
+	}
 	return revoked.length;
+}
+
+/** Who and what a token's audit event names: the operator, and the token by id under its connection. */
+function tokenAudit(
+	organization: Organization,
+	connection: ScimConnection,
+	token: Pick<ScimToken, "id">,
+	actor: string,
+) {
+	return {
+		orgId: organization.id,
+		actorType: "system" as const,
+		actorName: actor,
+		entityType: "ScimToken",
+		entityId: token.id,
+		entityName: connection.name,
+	};
 }
 
 function selectTokenByHash(db: Executor) {

@@ -92,14 +92,14 @@ describe.each(targets)("pnpm roster audit on $name", (target) => {
 		expect(verified.stderr).toBe("");
 		expect(verified.code).toBe(0);
 		expect(linesOf(verified.stdout).at(-1)).toMatch(
-			/^Audit chain of acme is intact: 3 sealed events verified, 0 not sealed yet, head [0-9a-f]{64}$/,
+			/^Audit chain of acme is intact: 3 sealed events verified \(keys: v1 HMAC 3\), 0 not sealed yet, head [0-9a-f]{64}$/,
 		);
 		const csv = await roster("audit", "export", "--org", "acme", "--format", "csv", "--since", "2020-01-01");
 		expect(csv.code).toBe(0);
 		const csvLines = linesOf(csv.stdout);
 		expect(csvLines.slice(-4)[0]).toMatch(/^id,org_id,occurred_at,/);
 		expect(csvLines.slice(-3).map((line) => line.split(",")[0])).toEqual(ids);
-		expect(csvLines.slice(-3).every((line) => /,[0-9a-f]{64},[0-9a-f]{64}$/.test(line))).toBe(true);
+		expect(csvLines.slice(-3).every((line) => /,[0-9a-f]{64},[0-9a-f]{64},1$/.test(line))).toBe(true);
 	});
 
 	it("prints the offboarding report", async () => {
@@ -128,6 +128,23 @@ describe.each(targets)("pnpm roster audit on $name", (target) => {
 		[["audit", "export", "--org", "nobody"], /^Error: Unknown organization "nobody"$/],
 	])("refuses %j with one line on stderr", async (args, message) => {
 		expectOneLineFailure(await roster(...args), message);
+	});
+
+	it("audits token create and revoke with the CLI as the actor", async () => {
+		expect((await roster("token", "create", "--org", "acme", "--name", "okta", "--idp", "okta")).code).toBe(
+			0,
+		);
+		expect((await roster("token", "revoke", "--org", "acme", "--name", "okta")).code).toBe(0);
+		const events = await use((db) =>
+			rows<{ action: string; actor_name: string; entity_name: string }>(
+				db,
+				sql`select action, actor_name, entity_name from audit_events where entity_type = 'ScimToken' order by id`,
+			),
+		);
+		expect(events).toEqual([
+			{ action: "SCIM_TOKEN_CREATED", actor_name: "cli", entity_name: "okta" },
+			{ action: "SCIM_TOKEN_REVOKED", actor_name: "cli", entity_name: "okta" },
+		]);
 	});
 
 	it("exits non-zero with one line naming the first broken link after a row is edited", async () => {

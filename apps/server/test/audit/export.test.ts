@@ -1,5 +1,10 @@
 import { rows } from "@roster/db";
-import { AUDIT_GENESIS_HASH, auditEventHash, checkAuditLink, type SealedAuditEvent } from "@roster/domain";
+import {
+	AUDIT_CHAIN_GENESIS,
+	type AuditChainHead,
+	checkAuditLink,
+	type SealedAuditEvent,
+} from "@roster/domain";
 import { parse } from "csv-parse/sync";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +15,7 @@ import { sealAuditEvents } from "../../src/audit/sealer.ts";
 import { createSession } from "../../src/services/sessions.ts";
 import { TEST_SECRET } from "../helpers.ts";
 import { createScimHarness, type ScimHarness } from "../scim/harness.ts";
-import { freshTenant, provision } from "./fixtures.ts";
+import { freshTenant, keyring, provision } from "./fixtures.ts";
 
 let h: ScimHarness;
 beforeAll(async () => {
@@ -42,7 +47,7 @@ async function historyFor(slug: string) {
 		Operations: [{ op: "replace", path: "displayName", value: awkward }],
 	});
 	expect(patched.status).toBe(200);
-	await sealAuditEvents(h.db.db);
+	await sealAuditEvents(h.db.db, keyring);
 	return tenant;
 }
 
@@ -58,16 +63,17 @@ describe("audit export", () => {
 		const stored = await selectAuditEvents(h.db.db, sql`org_id = ${organization.id}`, 100);
 		expect(exported).toEqual(stored);
 		expect(exported.map((event) => event.action)).toEqual([
+			"SCIM_TOKEN_CREATED",
 			"LEGACY_IMPORT",
 			"SCIM_USER_PROVISIONED",
 			"SCIM_USER_PROVISIONED",
 			"SCIM_USER_UPDATED",
 		]);
-		let head = AUDIT_GENESIS_HASH;
+		let head: AuditChainHead = AUDIT_CHAIN_GENESIS;
 		for (const event of exported) {
-			expect(checkAuditLink(head, event)).toBeUndefined();
-			expect(auditEventHash(event.prevHash, event)).toBe(event.hash);
-			head = event.hash;
+			expect(event.keyVersion).toBe(1);
+			expect(checkAuditLink(head, event, keyring)).toBeUndefined();
+			head = { hash: event.hash, keyVersion: event.keyVersion };
 		}
 	});
 
@@ -92,6 +98,7 @@ describe("audit export", () => {
 				actor_id: event.actor.id ?? "",
 				prev_hash: event.prevHash,
 				hash: event.hash,
+				chain_key_version: "1",
 			});
 			expect(JSON.parse(byColumn[i]?.changes ?? "")).toEqual(event.changes);
 			expect(JSON.parse(byColumn[i]?.metadata ?? "")).toEqual(event.metadata);
@@ -109,7 +116,12 @@ describe("audit export", () => {
 			.trim()
 			.split("\n")
 			.map((line) => (JSON.parse(line) as { action: string }).action);
-		expect(actions).toEqual(["SCIM_USER_PROVISIONED", "SCIM_USER_PROVISIONED", "SCIM_USER_UPDATED"]);
+		expect(actions).toEqual([
+			"SCIM_TOKEN_CREATED",
+			"SCIM_USER_PROVISIONED",
+			"SCIM_USER_PROVISIONED",
+			"SCIM_USER_UPDATED",
+		]);
 	});
 
 	it("reads a page at a time and still returns every event once, in id order", async () => {
@@ -122,7 +134,7 @@ describe("audit export", () => {
 			sql`select id::text as id from audit_events where org_id = ${organization.id} order by audit_events.id`,
 		);
 		expect(paged).toEqual(ids.map((row) => row.id));
-		expect(paged).toHaveLength(4);
+		expect(paged).toHaveLength(5);
 	});
 });
 
@@ -173,7 +185,7 @@ describe("audit offboarding", () => {
 			expect(record.requestId).toEqual(expect.any(String));
 			expect(record.eventHash).toBeNull();
 		}
-		await sealAuditEvents(h.db.db);
+		await sealAuditEvents(h.db.db, keyring);
 		const csv = await collect(
 			offboardingReportLines(h.db.db, { orgId: organization.id, since: undefined, format: "csv" }),
 		);

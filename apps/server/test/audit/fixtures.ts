@@ -1,10 +1,18 @@
 import { type DatabaseHandle, type Organization, rows } from "@roster/db";
+import { auditChainKeyring } from "@roster/domain";
 import { type SQL, sql } from "drizzle-orm";
 import { expect } from "vitest";
 import { requireOrganization } from "../../src/services/organizations.ts";
+import { TEST_SECRET } from "../helpers.ts";
 import type { ScimClient, ScimHarness } from "../scim/harness.ts";
 
-/** An organization of its own with an IdP connection, so each test reads a chain no other test touches. */
+/** The chain keys of a Roster running with the tests' secret, as the harness's app does. */
+export const keyring = auditChainKeyring(TEST_SECRET);
+
+/**
+ * An organization of its own with an IdP connection, so each test reads a chain no other test touches.
+ * Its chain starts with the `SCIM_TOKEN_CREATED` event of the connection's token.
+ */
 export async function freshTenant(
 	h: ScimHarness,
 	slug: string,
@@ -33,10 +41,19 @@ export async function provision(scim: ScimClient, userNames: string[]): Promise<
 export async function chainOf(
 	db: DatabaseHandle,
 	orgId: string,
-): Promise<{ id: string; action: string; prev_hash: string | null; hash: string | null }[]> {
+): Promise<
+	{
+		id: string;
+		action: string;
+		prev_hash: string | null;
+		hash: string | null;
+		chain_key_version: number | null;
+	}[]
+> {
 	return rows(
 		db.db,
-		sql`select id::text as id, action, prev_hash, hash from audit_events where org_id = ${orgId} order by audit_events.id`,
+		sql`select id::text as id, action, prev_hash, hash, chain_key_version::int as chain_key_version
+			from audit_events where org_id = ${orgId} order by audit_events.id`,
 	);
 }
 

@@ -8,7 +8,7 @@ import { sealAuditEvents, startAuditSealer } from "../../src/audit/sealer.ts";
 import { verifyAuditChain } from "../../src/audit/verify.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createScimHarness, type ScimHarness } from "../scim/harness.ts";
-import { chainOf, freshTenant, provision, within } from "./fixtures.ts";
+import { chainOf, freshTenant, keyring, provision, tamper, within } from "./fixtures.ts";
 
 let h: ScimHarness;
 beforeAll(async () => {
@@ -23,6 +23,7 @@ describe("the background sealer", () => {
 		const { organization, scim } = await freshTenant(h, "sealed-live");
 		const sealer = startAuditSealer({
 			db: h.db.db,
+			keyring,
 			intervalMs: 250,
 			logger: createLogger({ level: "silent" }),
 		});
@@ -36,14 +37,18 @@ describe("the background sealer", () => {
 			await sealer.stop();
 		}
 		const chain = await chainOf(h.db, organization.id);
-		expect(chain).toHaveLength(3);
+		expect(chain.map((event) => event.action)).toEqual([
+			"SCIM_TOKEN_CREATED",
+			...Array(3).fill("SCIM_USER_PROVISIONED"),
+		]);
 		expect(chain[0]?.prev_hash).toBe(AUDIT_GENESIS_HASH);
-		expect(chain[1]?.prev_hash).toBe(chain[0]?.hash);
-		expect(chain[2]?.prev_hash).toBe(chain[1]?.hash);
-		expect(await verifyAuditChain(h.db.db, organization.id)).toMatchObject({
-			verified: 3,
+		for (const i of [1, 2, 3]) expect(chain[i]?.prev_hash).toBe(chain[i - 1]?.hash);
+		expect(chain.every((event) => event.chain_key_version === 1)).toBe(true);
+		expect(await verifyAuditChain(h.db.db, organization.id, keyring)).toMatchObject({
+			verified: 4,
+			byKeyVersion: new Map([[1, 4]]),
 			unsealed: 0,
-			head: chain[2]?.hash,
+			head: chain[3]?.hash,
 			broken: undefined,
 		});
 	});
@@ -52,13 +57,14 @@ describe("the background sealer", () => {
 		const { organization, scim } = await freshTenant(h, "sealed-at-stop");
 		const sealer = startAuditSealer({
 			db: h.db.db,
+			keyring,
 			intervalMs: 60_000,
 			logger: createLogger({ level: "silent" }),
 		});
 		await provision(scim, ["stop@example.com"]);
-		expect((await chainOf(h.db, organization.id))[0]?.hash).toBeNull();
+		expect((await chainOf(h.db, organization.id)).at(-1)?.hash).toBeNull();
 		await sealer.stop();
-		expect((await chainOf(h.db, organization.id))[0]?.hash).toMatch(/^[0-9a-f]{64}$/);
+		expect((await chainOf(h.db, organization.id)).at(-1)?.hash).toMatch(/^[0-9a-f]{64}$/);
 	});
 });
 
@@ -69,27 +75,27 @@ describe("sealAuditEvents", () => {
 		await provision(red.scim, ["r1@example.com"]);
 		await provision(blue.scim, ["b1@example.com"]);
 		await provision(red.scim, ["r2@example.com"]);
-		await sealAuditEvents(h.db.db);
+		await sealAuditEvents(h.db.db, keyring);
 		const reds = await chainOf(h.db, red.organization.id);
 		const blues = await chainOf(h.db, blue.organization.id);
-		expect(reds.map((event) => event.prev_hash)).toEqual([AUDIT_GENESIS_HASH, reds[0]?.hash]);
-		expect(blues.map((event) => event.prev_hash)).toEqual([AUDIT_GENESIS_HASH]);
+		expect(reds.map((event) => event.prev_hash)).toEqual([AUDIT_GENESIS_HASH, reds[0]?.hash, reds[1]?.hash]);
+		expect(blues.map((event) => event.prev_hash)).toEqual([AUDIT_GENESIS_HASH, blues[0]?.hash]);
 		const [first] = await selectAuditEvents(h.db.db, sql`id = ${reds[0]?.id}::bigint`, 1);
 		if (!first) throw new Error("event missing");
-		expect(reds[0]?.hash).toBe(auditEventHash(AUDIT_GENESIS_HASH, first));
+		expect(reds[0]?.hash).toBe(auditEventHash(keyring.current, AUDIT_GENESIS_HASH, first));
 	});
 
 	it("leaves sealed events alone and continues the chain from its head", async () => {
 		const { organization, scim } = await freshTenant(h, "chain-continues");
 		await provision(scim, ["one@example.com"]);
-		await sealAuditEvents(h.db.db);
-		const [before] = await chainOf(h.db, organization.id);
+		await sealAuditEvents(h.db.db, keyring);
+		const before = await chainOf(h.db, organization.id);
 		await provision(scim, ["two@example.com"]);
-		expect(await sealAuditEvents(h.db.db)).toBeGreaterThanOrEqual(1);
+		expect(await sealAuditEvents(h.db.db, keyring)).toBeGreaterThanOrEqual(1);
 		const after = await chainOf(h.db, organization.id);
-		expect(after[0]).toEqual(before);
-		expect(after[1]?.prev_hash).toBe(before?.hash);
-		expect(await sealAuditEvents(h.db.db)).toBe(0);
+		expect(after.slice(0, before.length)).toEqual(before);
+		expect(after[before.length]?.prev_hash).toBe(before.at(-1)?.hash);
+		expect(await sealAuditEvents(h.db.db, keyring)).toBe(0);
 	});
 });
 
@@ -100,8 +106,8 @@ describe("id order", () => {
 			sql`insert into audit_events (org_id, actor_type, action)
 				select ${organization.id}, 'system', 'BULK_' || n from generate_series(1, 120) as n`,
 		);
-		await sealAuditEvents(h.db.db);
-		const chain = await chainOf(h.db, organization.id);
+		await sealAuditEvents(h.db.db, keyring);
+		const chain = (await chainOf(h.db, organization.id)).slice(1);
 		const ids = chain.map((event) => BigInt(event.id));
 		expect(ids).toHaveLength(120);
 		expect(ids.every((id, i) => i === 0 || id > (ids[i - 1] ?? id))).toBe(true);
@@ -110,14 +116,18 @@ describe("id order", () => {
 			Array.from({ length: 120 }, (_, i) => `BULK_${i + 1}`),
 		);
 		for (const [i, event] of chain.entries()) {
-			expect(event.prev_hash).toBe(i === 0 ? AUDIT_GENESIS_HASH : chain[i - 1]?.hash);
+			if (i > 0) expect(event.prev_hash).toBe(chain[i - 1]?.hash);
 		}
-		expect(await verifyAuditChain(h.db.db, organization.id)).toMatchObject({
-			verified: 120,
+		expect(await verifyAuditChain(h.db.db, organization.id, keyring)).toMatchObject({
+			verified: 121,
 			broken: undefined,
 		});
 		const paged: string[] = [];
-		for await (const event of pageAuditEvents(h.db.db, sql`org_id = ${organization.id}`, 7))
+		for await (const event of pageAuditEvents(
+			h.db.db,
+			sql`org_id = ${organization.id} and action like 'BULK_%'`,
+			7,
+		))
 			paged.push(event.id);
 		expect(paged).toEqual(chain.map((event) => event.id));
 	});
@@ -150,8 +160,10 @@ describe(`out-of-order commits on ${process.env.TEST_DATABASE_URL ? "PostgreSQL"
 			const mark = await markHorizon(h.db.db);
 			expect(mark.inFlight.length).toBeGreaterThan(0);
 			expect(await markStillOpen(h.db.db, mark)).toBe(true);
-			expect(await sealAuditEvents(h.db.db, { waitMs: 0 })).toBe(0);
-			expect((await chainOf(h.db, organization.id)).every((event) => event.hash === null)).toBe(true);
+			expect(await sealAuditEvents(h.db.db, keyring, { waitMs: 0 })).toBe(0);
+			expect((await chainOf(h.db, organization.id)).slice(1).every((event) => event.hash === null)).toBe(
+				true,
+			);
 			release();
 			await slow;
 			expect(await markStillOpen(h.db.db, mark)).toBe(false);
@@ -164,12 +176,61 @@ describe(`out-of-order commits on ${process.env.TEST_DATABASE_URL ? "PostgreSQL"
 			expect(BigInt(mark.lastId)).toBeGreaterThanOrEqual(BigInt(lowId));
 			await h.db.db.execute(insert("HIGH"));
 		}
-		await sealAuditEvents(h.db.db);
-		const chain = await chainOf(h.db, organization.id);
+		await sealAuditEvents(h.db.db, keyring);
+		const [token, ...chain] = await chainOf(h.db, organization.id);
 		expect(chain.map((event) => event.action)).toEqual(["LOW", "HIGH"]);
 		expect(chain[0]?.id).toBe(lowId);
-		expect(chain[0]?.prev_hash).toBe(AUDIT_GENESIS_HASH);
+		expect(chain[0]?.prev_hash).toBe(token?.hash);
 		expect(chain[1]?.prev_hash).toBe(chain[0]?.hash);
-		expect((await verifyAuditChain(h.db.db, organization.id)).broken).toBeUndefined();
+		expect((await verifyAuditChain(h.db.db, organization.id, keyring)).broken).toBeUndefined();
+	});
+});
+
+describe(`each organization's chain advances on its own (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"})`, () => {
+	it("keeps sealing other organizations after a forged sealed row with a huge id lands in one", async () => {
+		const victim = await freshTenant(h, "forged-head");
+		const bystander = await freshTenant(h, "forged-bystander");
+		await tamper(
+			h.db,
+			sql`insert into audit_events (id, org_id, actor_type, action, prev_hash, hash, chain_key_version)
+				overriding system value
+				values (9000000000000000000, ${victim.organization.id}, 'system', 'FORGED', ${AUDIT_GENESIS_HASH}, ${"f".repeat(64)}, 1)`,
+		);
+		await provision(bystander.scim, ["after-forgery@bystander.example"]);
+		await provision(victim.scim, ["after-forgery@victim.example"]);
+		await sealAuditEvents(h.db.db, keyring);
+		const bystanders = await chainOf(h.db, bystander.organization.id);
+		expect(bystanders.map((event) => event.hash === null)).toEqual([false, false]);
+		expect(await verifyAuditChain(h.db.db, bystander.organization.id, keyring)).toMatchObject({
+			verified: 2,
+			broken: undefined,
+		});
+		const victims = await chainOf(h.db, victim.organization.id);
+		expect(victims.map((event) => [event.action, event.hash === null])).toEqual([
+			["SCIM_TOKEN_CREATED", true],
+			["SCIM_USER_PROVISIONED", true],
+			["FORGED", false],
+		]);
+		expect((await verifyAuditChain(h.db.db, victim.organization.id, keyring)).broken).toEqual({
+			eventId: victims[0]?.id,
+			sealedAfter: "9000000000000000000",
+		});
+	});
+
+	it("leaves events below a sealed row of their organization alone and seals the ones after it", async () => {
+		const { organization, scim } = await freshTenant(h, "stuck-below-head");
+		await provision(scim, ["one@stuck.example", "two@stuck.example"]);
+		const [, , pinned] = await chainOf(h.db, organization.id);
+		await tamper(
+			h.db,
+			sql`update audit_events set prev_hash = ${AUDIT_GENESIS_HASH}, hash = ${"e".repeat(64)}, chain_key_version = 1
+				where id = ${pinned?.id}::bigint`,
+		);
+		await provision(scim, ["three@stuck.example"]);
+		expect(await sealAuditEvents(h.db.db, keyring)).toBeGreaterThanOrEqual(1);
+		const chain = await chainOf(h.db, organization.id);
+		expect(chain.map((event) => event.hash === null)).toEqual([true, true, false, false]);
+		expect(chain[3]?.prev_hash).toBe("e".repeat(64));
+		expect(await sealAuditEvents(h.db.db, keyring)).toBe(0);
 	});
 });

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, index, jsonb, pgTable, smallint, text, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations.ts";
 import { timestamptz } from "./timestamps.ts";
 
@@ -10,8 +10,9 @@ export type AuditActorType = (typeof auditActorTypes)[number];
 export type AuditChanges = Record<string, { old: unknown; new: unknown }>;
 
 /**
- * The append-only audit trail. A trigger (migration 0001) rejects DELETE, TRUNCATE and every UPDATE
- * except the single sealing UPDATE that fills `prev_hash` and `hash`; events are chained in `id` order.
+ * The append-only audit trail. Triggers (migrations 0001, 0005) refuse DELETE, TRUNCATE, every UPDATE
+ * except the single sealing UPDATE that fills `prev_hash`, `hash` and `chain_key_version`, and every
+ * INSERT that is already sealed or brings its own id; events are chained per organization in `id` order.
  * Organizations with audit events therefore cannot be deleted.
  */
 export const auditEvents = pgTable(
@@ -33,9 +34,13 @@ export const auditEvents = pgTable(
 		metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
 		prevHash: text(),
 		hash: text(),
+		/** The chain key a sealed event's hash was computed with: 0 = legacy unkeyed sha256, 1+ = HMAC keys. */
+		chainKeyVersion: smallint(),
 	},
 	(t) => [
 		index("audit_events_org_id_idx").on(t.orgId, t.id),
+		index("audit_events_unsealed_idx").on(t.id).where(sql`${t.hash} is null`),
+		check("audit_events_chain_key_version_check", sql`(${t.hash} is null) = (${t.chainKeyVersion} is null)`),
 		check("audit_events_actor_type_check", sql`${t.actorType} in ('scim_connection', 'admin', 'system')`),
 	],
 );
