@@ -22,6 +22,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 		nodeEnv: "test",
 		redisUrl: undefined,
 		auditSealIntervalMs: 0,
+		logPruneIntervalMs: 0,
 		...overrides,
 	};
 }
