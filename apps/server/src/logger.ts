@@ -22,7 +22,8 @@ const REDACTED_PATHS = [
 ];
 
 /** Where a driver's error text stops describing the failure and starts quoting data. */
-const QUOTED_DATA = [/\n?\s*params:[\s\S]*$/, /(invalid input (?:syntax|value) for [^:]*):[\s\S]*$/];
+const QUERY_PARAMETERS = /\s*params:[\s\S]*$/;
+const QUOTED_INPUT = /^(invalid input (?:syntax|value) for [^:]*):[\s\S]*$/;
 const MAX_CAUSES = 5;
 
 /** Names of database error fields safe to log: they name schema objects, never row values. */
@@ -35,7 +36,7 @@ const SCHEMA_FIELDS = {
 } as const;
 
 function withoutData(text: string): string {
-	return QUOTED_DATA.reduce((kept, pattern) => kept.replace(pattern, "$1"), text);
+	return text.replace(QUERY_PARAMETERS, "").replace(QUOTED_INPUT, "$1");
 }
 
 /** The stack's frames under a safe header; V8 writes the message into the stack's first lines verbatim. */
