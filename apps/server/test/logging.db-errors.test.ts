@@ -60,7 +60,7 @@ describe("database errors in the log", () => {
 		const err = loggedError("provisioning log write failed; will retry");
 		expect(err?.message).toMatch(/^Failed query: insert into provisioning_log/);
 		expect(err?.message).not.toContain("params");
-		expect(err?.stack).toMatch(/^Error: Failed query: insert into provisioning_log[^]*\n\s+at /);
+		expect(err?.stack).toMatch(/^Error: Failed query: insert into provisioning_log[\s\S]*\n\s+at /);
 		expect(err?.cause?.code).toBe("42P01");
 
 		await h.runtime.activity.flush();
@@ -76,9 +76,9 @@ describe("database errors in the log", () => {
 		const insert = sql`insert into organizations (slug, name) values (${marker}, ${marker})`;
 		await h.db.db.execute(insert);
 		const error = await failingQuery(insert);
-		expect(JSON.stringify((error as Error).cause, Object.getOwnPropertyNames((error as Error).cause))).toContain(
-			marker,
-		);
+		expect(
+			JSON.stringify((error as Error).cause, Object.getOwnPropertyNames((error as Error).cause)),
+		).toContain(marker);
 		const { logger, lines: captured } = capturedLogger();
 		logger.error({ err: error }, "write failed");
 
@@ -113,6 +113,8 @@ describe("database errors in the log", () => {
 
 		expect(status).toBe(500);
 		expect(lines().join("\n")).not.toContain(marker);
-		expect(loggedError("unhandled error")?.cause?.code ?? loggedError("SCIM error")?.cause?.code).toBe("42P01");
+		expect(loggedError("unhandled error")?.cause?.code ?? loggedError("SCIM error")?.cause?.code).toBe(
+			"42P01",
+		);
 	});
 });

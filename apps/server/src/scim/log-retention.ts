@@ -74,7 +74,11 @@ export interface LogRetention {
  * Prunes the provisioning log every `intervalMs`. The timer is unref'd so it never keeps the process
  * alive; failures are logged and the next run tries again.
  */
-export function startLogRetention(options: { db: Database; intervalMs: number; logger: Logger }): LogRetention {
+export function startLogRetention(options: {
+	db: Database;
+	intervalMs: number;
+	logger: Logger;
+}): LogRetention {
 	const { db, intervalMs, logger } = options;
 	let timer: NodeJS.Timeout | undefined;
 	let running: Promise<void> = Promise.resolve();
@@ -85,7 +89,8 @@ export function startLogRetention(options: { db: Database; intervalMs: number; l
 		timer = setTimeout(() => {
 			running = pruneProvisioningLog(db, { shouldStop: () => stopped })
 				.then((result) => {
-					if (result.deleted > 0) logger.info(result, "provisioning log pruned to each organization's retention");
+					if (result.deleted > 0)
+						logger.info(result, "provisioning log pruned to each organization's retention");
 				})
 				.catch((error: unknown) => logger.warn({ err: error }, "provisioning log pruning failed; retrying"))
 				.finally(schedule);

@@ -26,7 +26,11 @@ function isSecretOperation(node: Record<string, unknown>): boolean {
 type Container = Record<string, unknown> | unknown[];
 
 function hasToJson(value: unknown): value is { toJSON(): unknown } {
-	return typeof value === "object" && value !== null && typeof (value as { toJSON?: unknown }).toJSON === "function";
+	return (
+		typeof value === "object" &&
+		value !== null &&
+		typeof (value as { toJSON?: unknown }).toJSON === "function"
+	);
 }
 
 /**

@@ -20,7 +20,10 @@ beforeAll(async () => {
 	const captured = capturedLogger("trace");
 	logLines = captured.lines;
 	h = await createScimHarness({ logger: captured.logger });
-	const created = await h.scim("POST", "/Users", { schemas: [USER], userName: "redaction.target@example.com" });
+	const created = await h.scim("POST", "/Users", {
+		schemas: [USER],
+		userName: "redaction.target@example.com",
+	});
 	existingId = String(created.body?.id);
 	const found = await rows<{ name: string }>(
 		h.db.db,
@@ -66,7 +69,11 @@ const passwordKey = fc.oneof(
 	fc.constant("name.password"),
 	fc.mixedCase(fc.constant(" password")),
 );
-const passwordPath = fc.oneof(passwordKey, fc.constant('password[value eq "x"]'), fc.constant("password.value"));
+const passwordPath = fc.oneof(
+	passwordKey,
+	fc.constant('password[value eq "x"]'),
+	fc.constant("password.value"),
+);
 
 /** The secret itself, as a string or hidden in the wrong JSON types. */
 function secretValue(marker: string) {
@@ -106,7 +113,11 @@ function patchOperation(marker: string, userName: string) {
 			passwordPath,
 			secretValue(marker),
 		)
-		.map(([op, opKey, pathKey, valueKey, path, value]) => ({ [opKey]: op, [pathKey]: path, [valueKey]: value }));
+		.map(([op, opKey, pathKey, valueKey, path, value]) => ({
+			[opKey]: op,
+			[pathKey]: path,
+			[valueKey]: value,
+		}));
 	const pathless = fc
 		.tuple(fc.mixedCase(fc.constantFrom("replace", "add")), userBody(marker, userName))
 		.map(([op, value]) => ({ op, value }));
@@ -132,25 +143,34 @@ function requestShape(marker: string, userName: string): fc.Arbitrary<Shape> {
 		(body): Shape => ({ method: "PATCH", path: `/Users/${existingId}`, body }),
 	);
 	const bulkOperation = fc.oneof(
-		userBody(marker, `bulk.${userName}`).map((data) => ({ method: "POST", path: "/Users", bulkId: "b1", data })),
+		userBody(marker, `bulk.${userName}`).map((data) => ({
+			method: "POST",
+			path: "/Users",
+			bulkId: "b1",
+			data,
+		})),
 		userBody(marker, userName).map((data) => ({ method: "PUT", path: `/Users/${existingId}`, data })),
 		patchBody(marker, userName).map((data) => ({ method: "PATCH", path: `/Users/${existingId}`, data })),
 		patchBody(marker, userName).map((data) => ({ method: "PATCH", path: "/Users/not-a-user", data })),
 	);
-	const bulk = fc
-		.array(bulkOperation, { minLength: 1, maxLength: 3 })
-		.map((operations): Shape => ({
+	const bulk = fc.array(bulkOperation, { minLength: 1, maxLength: 3 }).map(
+		(operations): Shape => ({
 			method: "POST",
 			path: "/Bulk",
 			body: { schemas: [BULK_REQUEST], Operations: operations },
-		}));
+		}),
+	);
 	return fc.oneof(post, put, patch, bulk);
 }
 
 describe("secrets written in any shape", () => {
 	it("are found by the checks below when written where they belong (the checks can fail)", async () => {
 		const marker = "visible-marker-5d1c";
-		const reply = await h.scim("POST", "/Users", { schemas: [USER], userName: "visible@example.com", nickName: marker });
+		const reply = await h.scim("POST", "/Users", {
+			schemas: [USER],
+			userName: "visible@example.com",
+			nickName: marker,
+		});
 		expect(reply.status).toBe(201);
 		expect(await storedRowsContaining(marker)).not.toHaveLength(0);
 	});
@@ -179,7 +199,9 @@ describe("secrets written in any shape", () => {
 						Operations: [{ method: "PATCH", path: `/Users/${existingId}`, data: patch }],
 					});
 		expect(reply.status).toBe(200);
-		const marker = String((operation.value as Record<string, unknown>)[`${USER}:password`] ?? operation.value);
+		const marker = String(
+			(operation.value as Record<string, unknown>)[`${USER}:password`] ?? operation.value,
+		);
 		expect(await storedRowsContaining(marker)).toEqual([]);
 	});
 
