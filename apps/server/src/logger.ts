@@ -52,20 +52,29 @@ export interface SerializedError {
 	type: string;
 	message: string;
 	stack?: string;
+	/** An HTTP status the error carries (ScimError, ServiceError). */
+	status?: number;
 	code?: string;
 	constraint?: string;
 	table?: string;
 	schema?: string;
 	column?: string;
 	cause?: SerializedError;
+	/** The first of an AggregateError's errors (a connection refused on every address of a host). */
+	errors?: SerializedError[];
 }
 
 function serializeOne(value: unknown): SerializedError {
 	if (!(value instanceof Error)) return { type: typeof value, message: withoutData(String(value)) };
-	const message = withoutData(value.message);
+	const message = withoutData(String(value.message));
 	const stack = safeStack(value, `${value.name}: ${message}`);
-	const out: SerializedError = { type: value.constructor.name, message, ...(stack ? { stack } : {}) };
+	const out: SerializedError = {
+		type: value.constructor?.name ?? value.name,
+		message,
+		...(stack ? { stack } : {}),
+	};
 	const fields = value as unknown as Record<string, unknown>;
+	if (typeof fields.status === "number") out.status = fields.status;
 	for (const [name, sources] of Object.entries(SCHEMA_FIELDS)) {
 		const found = sources.map((source) => fields[source]).find((field) => typeof field === "string");
 		if (typeof found === "string") out[name as keyof typeof SCHEMA_FIELDS] = found;
@@ -75,12 +84,19 @@ function serializeOne(value: unknown): SerializedError {
 
 /**
  * The one serializer for every logged error (`{ err }`): its type, message and stack, the SQLSTATE or
- * system code and the names of the constraint, table and column involved, along its `cause` chain.
+ * system code, an HTTP status and the names of the constraint, table and column involved, along its
+ * `cause` chain.
  * Everything that can carry data is left out: Drizzle's `params:` (personal data, token HMACs, whole
  * provisioning-log batches), PostgreSQL's `detail` (`Key (…)=(alice@…) already exists`), `where`, the
  * driver's `parameters`, `query` and request bodies, and the value quoted by "invalid input syntax".
  */
 export function serializeError(error: unknown): SerializedError {
+	const root = withCauses(error);
+	if (error instanceof AggregateError) root.errors = error.errors.slice(0, MAX_CAUSES).map(withCauses);
+	return root;
+}
+
+function withCauses(error: unknown): SerializedError {
 	const root = serializeOne(error);
 	let holder = root;
 	let cause = error instanceof Error ? error.cause : undefined;

@@ -1,6 +1,7 @@
 import { rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serializeError } from "../src/logger.ts";
 import { capturedLogger } from "./helpers.ts";
 import { createScimHarness, type ScimHarness } from "./scim/harness.ts";
 
@@ -116,5 +117,35 @@ describe("database errors in the log", () => {
 		expect(loggedError("unhandled error")?.cause?.code ?? loggedError("SCIM error")?.cause?.code).toBe(
 			"42P01",
 		);
+	});
+});
+
+describe("serializeError", () => {
+	it("keeps only what names the failure, along a bounded cause chain and an AggregateError's errors", () => {
+		const marker = "field-marker-c3d9";
+		const driverError = Object.assign(new Error(`violates check constraint\nparams: ${marker}`), {
+			code: "23514",
+			constraint_name: "users_name_check",
+			table_name: "users",
+			detail: `Failing row contains (${marker}).`,
+			where: `PL/pgSQL function with ${marker}`,
+			parameters: [marker],
+			query: `select '${marker}'`,
+			body: { userName: marker },
+		});
+		let chain: Error = driverError;
+		for (let level = 0; level < 8; level += 1) chain = new Error(`level ${level}`, { cause: chain });
+		const serialized = serializeError(new AggregateError([driverError, chain], "connect failed"));
+
+		expect(JSON.stringify(serialized)).not.toContain(marker);
+		expect(serialized.errors?.[0]).toMatchObject({
+			message: "violates check constraint",
+			code: "23514",
+			constraint: "users_name_check",
+			table: "users",
+		});
+		let depth = 0;
+		for (let link = serialized.errors?.[1]?.cause; link; link = link.cause) depth += 1;
+		expect(depth).toBe(5);
 	});
 });
