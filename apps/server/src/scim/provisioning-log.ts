@@ -5,8 +5,14 @@ import type { ScimEnv } from "./env.ts";
 
 const CREDENTIAL_NAMES = ["token", "secret", "authorization", "cookie"];
 const CREDENTIAL_NAME = new RegExp(`^(?:${CREDENTIAL_NAMES.join("|")})$`, "i");
-const MIGHT_NAME_A_SECRET = new RegExp([...secretAttributeNames, ...CREDENTIAL_NAMES].join("|"), "i");
+const SECRET_ATTRIBUTE_NAMES = [...secretAttributeNames].map((name) =>
+	name.replace(/[$()*+.?[\\\]^{|}]/g, "\\$&"),
+);
+const NAMES_A_SECRET_ATTRIBUTE = new RegExp(SECRET_ATTRIBUTE_NAMES.join("|"), "i");
+const MIGHT_NAME_A_SECRET = new RegExp([...SECRET_ATTRIBUTE_NAMES, ...CREDENTIAL_NAMES].join("|"), "i");
+const PATH_KEY = /^path$/i;
 const PATCH_OPERATION_KEY = /^(?:op|path)$/i;
+const FILTER_KEY = /^filter$/i;
 const MAX_LOGGED_JSON = 16_384;
 const REDACTED = "[redacted]";
 
@@ -14,11 +20,16 @@ function isSecretKey(key: string): boolean {
 	return isSecretAttributePath(key) || key.split(/[:.]/).some((name) => CREDENTIAL_NAME.test(name.trim()));
 }
 
+/** A `/.search` filter comparing a secret attribute carries the secret as its literal. */
+function isSecretFilter(key: string, value: unknown): boolean {
+	return typeof value === "string" && FILTER_KEY.test(key) && NAMES_A_SECRET_ATTRIBUTE.test(value);
+}
+
 /** A PATCH operation (RFC 7644 §3.5.2) whose `path` names a secret: everything but `op` and `path` is its value. */
 function isSecretOperation(node: Record<string, unknown>): boolean {
 	for (const key in node) {
 		const value = node[key];
-		if (typeof value === "string" && /^path$/i.test(key) && isSecretAttributePath(value)) return true;
+		if (typeof value === "string" && PATH_KEY.test(key) && isSecretAttributePath(value)) return true;
 	}
 	return false;
 }
@@ -34,11 +45,11 @@ function hasToJson(value: unknown): value is { toJSON(): unknown } {
 }
 
 /**
- * A copy of a JSON body with every secret replaced: keys naming a secret attribute (any case, URN-qualified,
- * dotted as in a path-less PATCH value) or a credential, and the value of every PATCH operation whose path
- * names one, at any depth (Bulk `data` included). Values with `toJSON` (dates) are copied as JSON.stringify would
- * write them. Iterative, so no body is too deep for it; copies are
- * null-prototype objects, so a `__proto__` key stays an ordinary key.
+ * A copy of a JSON body with every secret replaced, at any depth (Bulk `data` included): keys naming a
+ * secret attribute (any case, URN-qualified, dotted as in a path-less PATCH value) or a credential, the
+ * value of every PATCH operation whose path names one, and a search filter that names one. Values with
+ * `toJSON` (dates) are copied as JSON.stringify would write them. Iterative, so no body is too deep for
+ * it; copies are null-prototype objects, so a `__proto__` key stays an ordinary key.
  */
 function withoutSecrets(body: unknown): unknown {
 	const pending: [source: Container, target: Container][] = [];
@@ -59,7 +70,10 @@ function withoutSecrets(body: unknown): unknown {
 		const out = target as Record<string, unknown>;
 		const secretOperation = isSecretOperation(source);
 		for (const key in source) {
-			const secret = isSecretKey(key) || (secretOperation && !PATCH_OPERATION_KEY.test(key));
+			const secret =
+				isSecretKey(key) ||
+				isSecretFilter(key, source[key]) ||
+				(secretOperation && !PATCH_OPERATION_KEY.test(key));
 			out[key] = secret ? REDACTED : copy(source[key]);
 		}
 	}

@@ -118,11 +118,14 @@ function patchOperation(marker: string, userName: string) {
 			[pathKey]: path,
 			[valueKey]: value,
 		}));
+	const extensionPath = fc
+		.tuple(fc.mixedCase(fc.constant(ENTERPRISE)), passwordKey, secretValue(marker))
+		.map(([path, key, value]) => ({ op: "add", path, value: { department: "R&D", [key]: value } }));
 	const pathless = fc
 		.tuple(fc.mixedCase(fc.constantFrom("replace", "add")), userBody(marker, userName))
 		.map(([op, value]) => ({ op, value }));
 	const pathlessArray = pathless.map((operation) => ({ ...operation, value: [operation.value] }));
-	return fc.oneof(withPath, pathless, pathlessArray);
+	return fc.oneof(withPath, extensionPath, pathless, pathlessArray);
 }
 
 function patchBody(marker: string, userName: string) {
@@ -160,7 +163,19 @@ function requestShape(marker: string, userName: string): fc.Arbitrary<Shape> {
 			body: { schemas: [BULK_REQUEST], Operations: operations },
 		}),
 	);
-	return fc.oneof(post, put, patch, bulk);
+	const group = userBody(marker, userName).map(
+		(body): Shape => ({ method: "POST", path: "/Groups", body: { ...body, displayName: userName } }),
+	);
+	const search = fc
+		.tuple(fc.constantFrom("/Users/.search", "/.search"), passwordPath)
+		.map(
+			([path, attribute]): Shape => ({
+				method: "POST",
+				path,
+				body: { filter: `${attribute} eq "${marker}"` },
+			}),
+		);
+	return fc.oneof(post, put, patch, bulk, group, search);
 }
 
 describe("secrets written in any shape", () => {
