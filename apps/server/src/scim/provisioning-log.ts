@@ -17,6 +17,7 @@ const MAX_LOGGED_JSON = 16_384;
 const REDACTED = "[redacted]";
 
 function isSecretKey(key: string): boolean {
+	if (!MIGHT_NAME_A_SECRET.test(key)) return false;
 	return isSecretAttributePath(key) || key.split(/[:.]/).some((name) => CREDENTIAL_NAME.test(name.trim()));
 }
 
@@ -48,15 +49,15 @@ function hasToJson(value: unknown): value is { toJSON(): unknown } {
  * A copy of a JSON body with every secret replaced, at any depth (Bulk `data` included): keys naming a
  * secret attribute (any case, URN-qualified, dotted as in a path-less PATCH value) or a credential, the
  * value of every PATCH operation whose path names one, and a search filter that names one. Values with
- * `toJSON` (dates) are copied as JSON.stringify would write them. Iterative, so no body is too deep for
- * it; copies are null-prototype objects, so a `__proto__` key stays an ordinary key.
+ * `toJSON` (dates) are copied as JSON.stringify would write them, and a `__proto__` key as an ordinary
+ * key. Iterative, so no body is too deep for it.
  */
 function withoutSecrets(body: unknown): unknown {
 	const pending: [source: Container, target: Container][] = [];
 	function copy(original: unknown): unknown {
 		const value = hasToJson(original) ? original.toJSON() : original;
 		if (typeof value !== "object" || value === null) return value;
-		const target: Container = Array.isArray(value) ? [] : Object.create(null);
+		const target: Container = Array.isArray(value) ? [] : {};
 		pending.push([value as Container, target]);
 		return target;
 	}
@@ -74,7 +75,9 @@ function withoutSecrets(body: unknown): unknown {
 				isSecretKey(key) ||
 				isSecretFilter(key, source[key]) ||
 				(secretOperation && !PATCH_OPERATION_KEY.test(key));
-			out[key] = secret ? REDACTED : copy(source[key]);
+			const kept = secret ? REDACTED : copy(source[key]);
+			if (key === "__proto__") Object.defineProperty(out, key, { value: kept, enumerable: true });
+			else out[key] = kept;
 		}
 	}
 	return root;

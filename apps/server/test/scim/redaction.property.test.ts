@@ -166,15 +166,13 @@ function requestShape(marker: string, userName: string): fc.Arbitrary<Shape> {
 	const group = userBody(marker, userName).map(
 		(body): Shape => ({ method: "POST", path: "/Groups", body: { ...body, displayName: userName } }),
 	);
-	const search = fc
-		.tuple(fc.constantFrom("/Users/.search", "/.search"), passwordPath)
-		.map(
-			([path, attribute]): Shape => ({
-				method: "POST",
-				path,
-				body: { filter: `${attribute} eq "${marker}"` },
-			}),
-		);
+	const search = fc.tuple(fc.constantFrom("/Users/.search", "/.search"), passwordPath).map(
+		([path, attribute]): Shape => ({
+			method: "POST",
+			path,
+			body: { filter: `${attribute} eq "${marker}"` },
+		}),
+	);
 	return fc.oneof(post, put, patch, bulk, group, search);
 }
 
@@ -243,6 +241,13 @@ describe("secrets written in any shape", () => {
 });
 
 describe("redactedJson", () => {
+	it("keeps a __proto__ key as an ordinary key and redacts inside it", () => {
+		const body = JSON.parse('{"__proto__":{"PassWord":"proto-marker","a":1},"b":2}') as unknown;
+		expect(JSON.parse(redactedJson(body))).toEqual(
+			JSON.parse('{"__proto__":{"PassWord":"[redacted]","a":1},"b":2}'),
+		);
+	});
+
 	it("redacts a body nested far deeper than any stack without throwing", () => {
 		let deep: unknown = { password: "deep-marker" };
 		for (let level = 0; level < 200_000; level += 1) deep = [deep];
