@@ -16,8 +16,9 @@ export interface PruneResult {
 
 /**
  * Deletes at most `batchRows` rows older than their own organization's `provisioning_log_retention_days`
- * (0 keeps nothing), oldest first per organization through the `(org_id, occurred_at)` index. Returns how
- * many it deleted, or undefined when another replica holds the lock.
+ * (0 keeps nothing), found per organization through the `(org_id, occurred_at)` index and deleted by
+ * primary key (`= any(array(…))`: an `in (subquery)` plans as a scan of the whole log). Returns how many
+ * it deleted, or undefined when another replica holds the lock.
  */
 async function pruneBatch(db: Database, batchRows: number): Promise<number | undefined> {
 	return db.transaction(async (tx) => {
@@ -31,12 +32,11 @@ async function pruneBatch(db: Database, batchRows: number): Promise<number | und
 						select l.id from provisioning_log l
 						where l.org_id = o.id
 							and l.occurred_at < now() - make_interval(days => o.provisioning_log_retention_days)
-						order by l.occurred_at
 						limit ${batchRows}
 					) as expired_row
 					limit ${batchRows}
 				), deleted as (
-					delete from provisioning_log where id in (select id from expired) returning 1
+					delete from provisioning_log where id = any (array(select id from expired)) returning 1
 				)
 				select count(*)::int as deleted from deleted`,
 		);
