@@ -26,11 +26,21 @@ function isSecretFilter(key: string, value: unknown): boolean {
 	return typeof value === "string" && FILTER_KEY.test(key) && NAMES_A_SECRET_ATTRIBUTE.test(value);
 }
 
-/** A PATCH operation (RFC 7644 §3.5.2) whose `path` names a secret: everything but `op` and `path` is its value. */
+/**
+ * A PATCH operation (RFC 7644 §3.5.2) whose `path` names a secret: everything but `op` and `path` is its
+ * value. A path of another JSON type counts when its text names one (bodies walked here are at most 16 KiB).
+ */
 function isSecretOperation(node: Record<string, unknown>): boolean {
 	for (const key in node) {
-		const value = node[key];
-		if (typeof value === "string" && PATH_KEY.test(key) && isSecretAttributePath(value)) return true;
+		if (!PATH_KEY.test(key)) continue;
+		const path = node[key];
+		if (
+			typeof path === "string"
+				? isSecretAttributePath(path)
+				: NAMES_A_SECRET_ATTRIBUTE.test(JSON.stringify(path) ?? "")
+		) {
+			return true;
+		}
 	}
 	return false;
 }

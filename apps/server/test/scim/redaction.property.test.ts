@@ -74,6 +74,12 @@ const passwordPath = fc.oneof(
 	fc.constant('password[value eq "x"]'),
 	fc.constant("password.value"),
 );
+/** A PATCH path as sent, including the wrong JSON types a broken client may send. */
+const patchPath = fc.oneof(
+	passwordPath,
+	passwordPath.map((path): unknown => [path]),
+	passwordPath.map((path): unknown => ({ attribute: path })),
+);
 
 /** The secret itself, as a string or hidden in the wrong JSON types. */
 function secretValue(marker: string) {
@@ -110,7 +116,7 @@ function patchOperation(marker: string, userName: string) {
 			fc.constantFrom("op", "Op"),
 			fc.constantFrom("path", "Path", "PATH"),
 			fc.constantFrom("value", "Value", "values"),
-			passwordPath,
+			patchPath,
 			secretValue(marker),
 		)
 		.map(([op, opKey, pathKey, valueKey, path, value]) => ({
