@@ -31,9 +31,10 @@ const NAME_SEPARATOR = /[:.]/;
 
 /**
  * Whether a client-written attribute path or JSON key names a secret attribute: `password`, `PASSWORD`,
- * `urn:…:core:2.0:User:password`, `password[…]`, a dotted `….password`, even `password:`. Judged by any name in it across every schema,
- * with no resource type and no well-formedness required, because a body is redacted before (or whether or
- * not) the server understood it: a malformed path or a secret under the wrong resource is still a secret.
+ * `urn:…:core:2.0:User:password`, `password[…]`, a dotted `….password`, even `password:`. Judged by any
+ * name in it, across every schema, with no resource type and no well-formedness required: a body is
+ * redacted whether or not the server understood it, and a secret in a malformed path or under the wrong
+ * resource is still a secret.
  */
 export function isSecretAttributePath(path: string): boolean {
 	const withoutFilters = path.includes("[") ? path.replace(VALUE_FILTER, "") : path;
