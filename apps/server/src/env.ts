@@ -26,6 +26,7 @@ const envSchema = z.object({
 	NODE_ENV: z.string().default("development"),
 	REDIS_URL: z.url().optional(),
 	AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+	LOG_PRUNE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
 });
 
 type EnvName = keyof z.input<typeof envSchema>;
@@ -47,6 +48,8 @@ export interface Config {
 	redisUrl: string | undefined;
 	/** How often the audit sealer links new events into the hash chain; 0 turns it off. */
 	auditSealIntervalMs: number;
+	/** How often provisioning-log rows past their organization's retention are deleted; 0 turns it off. */
+	logPruneIntervalMs: number;
 }
 
 /**
@@ -85,6 +88,7 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir: st
 		nodeEnv: env.NODE_ENV,
 		redisUrl: env.REDIS_URL,
 		auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
+		logPruneIntervalMs: env.LOG_PRUNE_INTERVAL_MS,
 	};
 }
 

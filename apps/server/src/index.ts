@@ -8,6 +8,7 @@ import { loadConfig } from "./env.ts";
 import { describeFailure } from "./failure.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createScimRuntime, type ScimRuntime } from "./scim/index.ts";
+import { type LogRetention, startLogRetention } from "./scim/log-retention.ts";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -37,6 +38,10 @@ async function main(): Promise<void> {
 					logger,
 				})
 			: undefined;
+	const retention =
+		config.logPruneIntervalMs > 0
+			? startLogRetention({ db: db.db, intervalMs: config.logPruneIntervalMs, logger })
+			: undefined;
 	const app = createApp({ db, config, logger, scim });
 	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
 	server.once("error", (error) => {
@@ -47,7 +52,8 @@ async function main(): Promise<void> {
 		const { port } = server.address() as AddressInfo;
 		logger.info({ url: `http://${config.host}:${port}`, database: db.url }, "Roster is listening");
 	});
-	const stop = (signal: NodeJS.Signals) => void shutdown(signal, server, { db, scim, sealer, logger });
+	const stop = (signal: NodeJS.Signals) =>
+		void shutdown(signal, server, { db, scim, sealer, retention, logger });
 	process.once("SIGTERM", stop);
 	process.once("SIGINT", stop);
 }
@@ -64,8 +70,15 @@ async function shutdown(
 		db,
 		scim,
 		sealer,
+		retention,
 		logger,
-	}: { db: DatabaseHandle; scim: ScimRuntime | undefined; sealer: AuditSealer | undefined; logger: Logger },
+	}: {
+		db: DatabaseHandle;
+		scim: ScimRuntime | undefined;
+		sealer: AuditSealer | undefined;
+		retention: LogRetention | undefined;
+		logger: Logger;
+	},
 ): Promise<void> {
 	logger.info({ signal }, "shutting down");
 	const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -78,6 +91,7 @@ async function shutdown(
 	await closed;
 	clearTimeout(deadline);
 	try {
+		await retention?.stop();
 		await scim?.close();
 		await sealer?.stop();
 		await db.close();

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import type { Level } from "pino";
 import type { Config } from "../src/env.ts";
 import { createLogger, type Logger } from "../src/logger.ts";
 
@@ -21,12 +22,13 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 		nodeEnv: "test",
 		redisUrl: undefined,
 		auditSealIntervalMs: 0,
+		logPruneIntervalMs: 0,
 		...overrides,
 	};
 }
 
 /** A real pino logger whose JSON lines are collected in memory. */
-export function capturedLogger(): { logger: Logger; lines: () => string[] } {
+export function capturedLogger(level: Level = "info"): { logger: Logger; lines: () => string[] } {
 	const chunks: string[] = [];
 	const destination = new Writable({
 		write(chunk, _encoding, done) {
@@ -34,7 +36,7 @@ export function capturedLogger(): { logger: Logger; lines: () => string[] } {
 			done();
 		},
 	});
-	const logger = createLogger({ level: "info", destination });
+	const logger = createLogger({ level, destination });
 	return { logger, lines: () => chunks.join("").split("\n").filter(Boolean) };
 }
 

@@ -1,7 +1,7 @@
 import type { DatabaseHandle, Organization } from "@roster/db";
 import { createTestDatabase } from "@roster/db/testing";
 import { createApp } from "../../src/app.ts";
-import { createLogger } from "../../src/logger.ts";
+import { createLogger, type Logger } from "../../src/logger.ts";
 import { createScimRuntime, type ScimRuntime } from "../../src/scim/index.ts";
 import {
 	createOrganization,
@@ -47,11 +47,16 @@ export interface ScimHarness {
 }
 
 export async function createScimHarness(
-	options: { scimEnabled?: boolean; idpKind?: "entra" | "okta" | "generic"; redisUrl?: string } = {},
+	options: {
+		scimEnabled?: boolean;
+		idpKind?: "entra" | "okta" | "generic";
+		redisUrl?: string;
+		logger?: Logger;
+	} = {},
 ): Promise<ScimHarness> {
 	const db = await createTestDatabase();
 	const config = testConfig({ scimEnabled: options.scimEnabled ?? true });
-	const logger = createLogger({ level: "silent" });
+	const logger = options.logger ?? createLogger({ level: "silent" });
 	const runtime = createScimRuntime({ db, logger, redisUrl: options.redisUrl });
 	const app = createApp({ db, config, logger, scim: runtime });
 	const organization = await requireOrganization(db.db, "default");

@@ -4,5 +4,6 @@ export * from "./enterprise.ts";
 export * from "./group.ts";
 export * from "./resolve.ts";
 export * from "./resource-types.ts";
+export * from "./secrets.ts";
 export type * from "./types.ts";
 export * from "./user.ts";
