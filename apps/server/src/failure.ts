@@ -1,11 +1,12 @@
 import { DatabaseError } from "@roster/db";
 import { ConfigError } from "./env.ts";
+import { withoutData } from "./logger.ts";
 import { ServiceError } from "./services/errors.ts";
 
 /**
  * Turns any failure at boot or in a CLI command into the single line an operator sees on stderr.
  * Expected errors keep their message; for others the root cause is shown, never a query with its
- * parameters (they can hold password or token hashes).
+ * parameters (they can hold password or token hashes) nor a value the database quotes.
  */
 export function describeFailure(error: unknown): string {
 	const expected =
@@ -13,5 +14,5 @@ export function describeFailure(error: unknown): string {
 	const cause = (error as { cause?: unknown } | null)?.cause;
 	const source = !expected && cause instanceof Error ? cause : error;
 	const message = source instanceof Error ? source.message : String(source);
-	return `Error: ${message.replace(/\s+/g, " ").trim() || "unknown error"}`;
+	return `Error: ${withoutData(message).replace(/\s+/g, " ").trim() || "unknown error"}`;
 }

@@ -35,7 +35,8 @@ const SCHEMA_FIELDS = {
 	column: ["column", "column_name"],
 } as const;
 
-function withoutData(text: string): string {
+/** An error message cut before the data a driver quotes in it (query parameters, an invalid input value). */
+export function withoutData(text: string): string {
 	return text.replace(QUERY_PARAMETERS, "").replace(QUOTED_INPUT, "$1");
 }
 
