@@ -55,7 +55,10 @@ describe.each(backends)("/Bulk is charged per operation (%s)", (_label, redis) =
 			status: "429",
 		});
 		const refusedPrefix = first?.status === 429 ? "cover-a" : "cover-b";
-		const found = await h.scim("GET", `/Users?filter=${encodeURIComponent(`userName sw "${refusedPrefix}"`)}`);
+		const found = await h.scim(
+			"GET",
+			`/Users?filter=${encodeURIComponent(`userName sw "${refusedPrefix}"`)}`,
+		);
 		expect(found.body).toMatchObject({ totalResults: 0 });
 	});
 
@@ -71,7 +74,10 @@ describe.each(backends)("/Bulk is charged per operation (%s)", (_label, redis) =
 
 	it("still answers 413 before charging a Bulk with more than maxOperations", async () => {
 		const client = await throttledClient("bulk-too-many");
-		const reply = await client("POST", "/Bulk", { schemas: [BULK_REQUEST], Operations: creates("many", 1001) });
+		const reply = await client("POST", "/Bulk", {
+			schemas: [BULK_REQUEST],
+			Operations: creates("many", 1001),
+		});
 		expect(reply.status).toBe(413);
 		expect((await client("GET", "/ServiceProviderConfig")).status).toBe(200);
 	});

@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { scimConnections } from "@roster/db";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createScimHarness, type ScimHarness } from "./harness.ts";
+
+/** Well above the 200 ms command timeout, well below the 5 s pause: a hang bound, not a speed goal. */
+const ANSWER_BOUND_MS = 2000;
+const STARTUP_TIMEOUT_MS = 10_000;
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.once("error", reject);
+		probe.listen(0, "127.0.0.1", () => {
+			const address = probe.address();
+			const port = typeof address === "object" && address ? address.port : 0;
+			probe.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * A Redis of this test's own, so pausing it stalls nobody else's tests. A missing `redis-server` fails
+ * the test (spawn error) instead of skipping it.
+ */
+async function startPrivateRedis(): Promise<{ url: string; process: ChildProcess }> {
+	const port = await freePort();
+	const child = spawn(
+		"redis-server",
+		["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+		{
+			stdio: "ignore",
+		},
+	);
+	const failed = new Promise<never>((_, reject) => {
+		child.once("error", (error) => reject(new Error(`cannot start redis-server: ${error.message}`)));
+		child.once("exit", (code) => reject(new Error(`redis-server exited with ${code}`)));
+	});
+	const url = `redis://127.0.0.1:${port}`;
+	const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+	for (;;) {
+		const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+		probe.on("error", () => {});
+		try {
+			await Promise.race([failed, probe.connect().then(() => probe.ping())]);
+			break;
+		} catch (error) {
+			if (child.exitCode !== null || Date.now() > deadline) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		} finally {
+			probe.disconnect();
+		}
+	}
+	return { url, process: child };
+}
+
+describe("rate limits when Redis stops answering (CLIENT PAUSE)", () => {
+	let redis: { url: string; process: ChildProcess };
+	let admin: Redis;
+	let h: ScimHarness;
+	let closed = false;
+
+	beforeAll(async () => {
+		redis = await startPrivateRedis();
+		admin = new Redis(redis.url);
+		h = await createScimHarness({ redisUrl: redis.url });
+		await h.db.db.update(scimConnections).set({ settings: { rateLimit: { requestsPerSecond: 25 } } });
+	});
+
+	afterAll(async () => {
+		if (!closed) await h?.close();
+		admin?.disconnect();
+		redis?.process.kill("SIGKILL");
+	});
+
+	/** Sends requests until the runtime has connected and keeps its budgets in the private Redis. */
+	async function budgetsInRedis(): Promise<void> {
+		const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+		while ((await admin.dbsize()) === 0) {
+			if (Date.now() > deadline) throw new Error("the SCIM runtime never wrote its budgets to Redis");
+			expect((await h.scim("GET", "/ServiceProviderConfig")).status).toBe(200);
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+	}
+
+	it("answers promptly from the in-process limiter, still throttling, and closes without hanging", async () => {
+		await budgetsInRedis();
+		expect(await admin.client("PAUSE", 5000, "ALL")).toBe("OK");
+
+		const timed = await Promise.all(
+			Array.from({ length: 40 }, async () => {
+				const started = performance.now();
+				const reply = await h.scim("GET", "/ServiceProviderConfig");
+				return { status: reply.status, ms: performance.now() - started };
+			}),
+		);
+		for (const { ms } of timed) expect(ms).toBeLessThan(ANSWER_BOUND_MS);
+		expect(timed.filter((reply) => reply.status === 200).length).toBeGreaterThanOrEqual(20);
+		expect(timed.filter((reply) => reply.status === 429).length).toBeGreaterThan(0);
+
+		const closing = performance.now();
+		await h.close();
+		closed = true;
+		expect(performance.now() - closing).toBeLessThan(ANSWER_BOUND_MS);
+	});
+});
