@@ -20,6 +20,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 		logLevel: "info",
 		nodeEnv: "test",
 		redisUrl: undefined,
+		trustedProxies: [],
 		auditSealIntervalMs: 0,
 		...overrides,
 	};

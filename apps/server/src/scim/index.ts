@@ -4,6 +4,7 @@ import type { AppDeps } from "../app-env.ts";
 import { ActivityRecorder } from "./activity.ts";
 import { scimAuth } from "./auth.ts";
 import { bulkRoutes } from "./bulk.routes.ts";
+import { clientAddress } from "./client-ip.ts";
 import { discoveryRoutes } from "./discovery.routes.ts";
 import type { ScimEnv } from "./env.ts";
 import { groupsRoutes } from "./groups.routes.ts";
@@ -60,9 +61,9 @@ export function createScimRuntime(
 }
 
 /**
- * The SCIM 2.0 sub-app, mounted at `/scim/v2` and `/organizations/:slug/scim/v2`. Order: provisioning
- * log (outermost, so failures are logged too), the per-address limit (before any HMAC or query), bearer
- * auth, the per-connection limit, then the routes.
+ * The SCIM 2.0 sub-app, mounted at `/scim/v2` and `/organizations/:slug/scim/v2`. Order: the client's
+ * address, provisioning log (so failures are logged too), the per-address limit (before any HMAC or
+ * query), bearer auth, the per-connection limit, then the routes.
  */
 export function createScimApp(deps: AppDeps, runtime: ScimRuntime = createScimRuntime(deps)): Hono<ScimEnv> {
 	const scim = new Hono<ScimEnv>();
@@ -72,6 +73,7 @@ export function createScimApp(deps: AppDeps, runtime: ScimRuntime = createScimRu
 		await next();
 		if (c.res.status === 401) c.res.headers.set("WWW-Authenticate", 'Bearer realm="roster-scim"');
 	});
+	scim.use("*", clientAddress(deps.config.trustedProxies));
 	scim.use("*", provisioningLog(runtime.activity));
 	scim.use("*", scimAddressLimit(runtime.rateLimits));
 	scim.use("*", scimAuth({ db: deps.db.db, secret: deps.config.secret, activity: runtime.activity }));

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { ScimError } from "@roster/scim";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Redis } from "ioredis";
@@ -128,6 +129,23 @@ async function spend(limiter: RateLimiterAbstract, key: string, units: number): 
 	}
 }
 
+/**
+ * The budget key of a client address. IPv6 clients are keyed by their /64: a single host commonly holds
+ * a whole /64, and moving to another address in it must not buy a fresh budget.
+ */
+function addressKey(address: string): string {
+	const bare = address.split("%")[0] ?? address;
+	if (isIP(bare) !== 6 || bare.includes(".")) return bare;
+	const [head = "", tail] = bare.split("::");
+	const left = head === "" ? [] : head.split(":");
+	const right = tail === undefined || tail === "" ? [] : tail.split(":");
+	const groups = [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
+	return `${groups
+		.slice(0, 4)
+		.map((group) => Number.parseInt(group, 16).toString(16))
+		.join(":")}::/64`;
+}
+
 /** 429 with a SCIM error and an integer `Retry-After`. */
 function tooManyRequests(c: Context, retryAfter: number, reason: string): ScimError {
 	c.header("Retry-After", String(retryAfter));
@@ -143,10 +161,11 @@ export function scimAddressLimit(limits: ScimRateLimits): MiddlewareHandler<Scim
 	return async function throttleAddress(c, next) {
 		const address = clientIp(c);
 		if (address === undefined) return next();
-		const refusal = await limits.admitAddress(address);
+		const key = addressKey(address);
+		const refusal = await limits.admitAddress(key);
 		if (refusal) throw tooManyRequests(c, refusal.retryAfter, refusal.reason);
 		await next();
-		if (c.res.status === 401) await limits.authenticationFailed(address);
+		if (c.res.status === 401) await limits.authenticationFailed(key);
 	};
 }
 
