@@ -74,7 +74,7 @@ export class ScimRateLimits {
 	async admitAddress(address: string): Promise<{ retryAfter: number; reason: string } | undefined> {
 		const [failures, requests] = await Promise.all([
 			this.#failures().get(address),
-			spend(this.#limiter("address", this.#budgets.requestsPerSecond, 1), address, 1),
+			consume(this.#limiter("address", this.#budgets.requestsPerSecond, 1), address, 1),
 		]);
 		if (failures && failures.consumedPoints >= this.#budgets.failedAuthentications) {
 			return {
@@ -82,9 +82,12 @@ export class ScimRateLimits {
 				reason: "Too many failed authentications from this address",
 			};
 		}
-		return requests === undefined
-			? undefined
-			: { retryAfter: requests, reason: "Too many requests from this address" };
+		return (
+			requests && {
+				retryAfter: retryAfterSeconds(requests.msBeforeNext),
+				reason: "Too many requests from this address",
+			}
+		);
 	}
 
 	/** Counts a request from `address` that did not authenticate. */
@@ -104,27 +107,28 @@ export class ScimRateLimits {
 		units: number,
 	): Promise<number | undefined> {
 		const limiter = this.#limiter("connection", requestsPerSecond, 1);
-		try {
-			await limiter.consume(connectionId, units);
-			return undefined;
-		} catch (rejection) {
-			if (!(rejection instanceof RateLimiterRes)) throw rejection;
-			const spentBefore = rejection.consumedPoints - units;
-			if (units <= requestsPerSecond || spentBefore >= requestsPerSecond) {
-				return retryAfterSeconds(rejection.msBeforeNext);
-			}
-			await limiter.block(connectionId, Math.ceil(rejection.consumedPoints / requestsPerSecond));
-			return undefined;
+		const refused = await consume(limiter, connectionId, units);
+		if (!refused) return undefined;
+		const spentBefore = refused.consumedPoints - units;
+		if (units <= requestsPerSecond || spentBefore >= requestsPerSecond) {
+			return retryAfterSeconds(refused.msBeforeNext);
 		}
+		await limiter.block(connectionId, Math.ceil(refused.consumedPoints / requestsPerSecond));
+		return undefined;
 	}
 }
 
-async function spend(limiter: RateLimiterAbstract, key: string, units: number): Promise<number | undefined> {
+/** Spends `units` of `key`'s budget; resolves to the limiter's answer when it refuses them. */
+async function consume(
+	limiter: RateLimiterAbstract,
+	key: string,
+	units: number,
+): Promise<RateLimiterRes | undefined> {
 	try {
 		await limiter.consume(key, units);
 		return undefined;
 	} catch (rejection) {
-		if (rejection instanceof RateLimiterRes) return retryAfterSeconds(rejection.msBeforeNext);
+		if (rejection instanceof RateLimiterRes) return rejection;
 		throw rejection;
 	}
 }
