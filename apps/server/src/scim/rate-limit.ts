@@ -68,8 +68,8 @@ export class ScimRateLimits {
 	}
 
 	/**
-	 * Spends one request of `address`'s budget before authentication; resolves to the seconds to wait
-	 * when that budget is spent or the address has failed authentication too often.
+	 * Spends one request of `address`'s budget before authentication; resolves to a refusal (seconds to
+	 * wait, and why) when that budget is spent or the address has failed authentication too often.
 	 */
 	async admitAddress(address: string): Promise<{ retryAfter: number; reason: string } | undefined> {
 		const [failures, requests] = await Promise.all([
