@@ -53,7 +53,10 @@ async function startPrivateRedis(): Promise<{ url: string; process: ChildProcess
 			await Promise.race([failed, probe.connect().then(() => probe.ping())]);
 			break;
 		} catch (error) {
-			if (child.exitCode !== null || Date.now() > deadline) throw error;
+			if (child.exitCode !== null || Date.now() > deadline) {
+				child.kill("SIGKILL");
+				throw error;
+			}
 			await new Promise((resolve) => setTimeout(resolve, 50));
 		} finally {
 			probe.disconnect();
