@@ -40,9 +40,12 @@ async function startPrivateRedis(): Promise<{ url: string; process: ChildProcess
 			stdio: "ignore",
 		},
 	);
-	const failed = new Promise<never>((_, reject) => {
-		child.once("error", (error) => reject(new Error(`cannot start redis-server: ${error.message}`)));
-		child.once("exit", (code) => reject(new Error(`redis-server exited with ${code}`)));
+	let fatal: Error | undefined;
+	child.once("error", (error) => {
+		fatal = new Error(`cannot start redis-server: ${error.message}`);
+	});
+	child.once("exit", (code) => {
+		fatal ??= new Error(`redis-server exited with ${code}`);
 	});
 	const url = `redis://127.0.0.1:${port}`;
 	const deadline = Date.now() + STARTUP_TIMEOUT_MS;
@@ -50,12 +53,13 @@ async function startPrivateRedis(): Promise<{ url: string; process: ChildProcess
 		const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
 		probe.on("error", () => {});
 		try {
-			await Promise.race([failed, probe.connect().then(() => probe.ping())]);
+			await probe.connect();
+			await probe.ping();
 			break;
 		} catch (error) {
-			if (child.exitCode !== null || Date.now() > deadline) {
+			if (fatal || Date.now() > deadline) {
 				child.kill("SIGKILL");
-				throw error;
+				throw fatal ?? error;
 			}
 			await new Promise((resolve) => setTimeout(resolve, 50));
 		} finally {
