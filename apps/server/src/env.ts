@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
 
@@ -25,6 +26,7 @@ const envSchema = z.object({
 	LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 	NODE_ENV: z.string().default("development"),
 	REDIS_URL: z.url().optional(),
+	TRUSTED_PROXIES: z.string().optional(),
 	AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
 	LOG_PRUNE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
 });
@@ -33,6 +35,13 @@ type EnvName = keyof z.input<typeof envSchema>;
 
 /** Where the secret came from, so boot can warn when a generated development secret is in use. */
 export type SecretSource = "environment" | "generated" | "file";
+
+/** A reverse proxy (one address, or a range in CIDR notation) whose `X-Forwarded-For` Roster believes. */
+export interface TrustedProxy {
+	address: string;
+	prefix: number;
+	family: "ipv4" | "ipv6";
+}
 
 /** The validated settings of one Roster process. */
 export interface Config {
@@ -46,6 +55,8 @@ export interface Config {
 	logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
 	nodeEnv: string;
 	redisUrl: string | undefined;
+	/** Proxies whose `X-Forwarded-For` names the client; empty: the TCP peer is the client. */
+	trustedProxies: TrustedProxy[];
 	/** How often the audit sealer links new events into the hash chain; 0 turns it off. */
 	auditSealIntervalMs: number;
 	/** How often provisioning-log rows past their organization's retention are deleted; 0 turns it off. */
@@ -87,9 +98,30 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir: st
 		logLevel: env.LOG_LEVEL,
 		nodeEnv: env.NODE_ENV,
 		redisUrl: env.REDIS_URL,
+		trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES ?? ""),
 		auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
 		logPruneIntervalMs: env.LOG_PRUNE_INTERVAL_MS,
 	};
+}
+
+/** `10.0.0.0/8, 192.168.1.7, fd00::/8`: comma-separated addresses and CIDR ranges. */
+function parseTrustedProxies(value: string): TrustedProxy[] {
+	return value
+		.split(",")
+		.map((entry) => entry.trim())
+		.filter((entry) => entry !== "")
+		.map((entry) => {
+			const [address = "", prefixText, ...rest] = entry.split("/");
+			const version = isIP(address);
+			const bits = version === 4 ? 32 : 128;
+			const prefix = prefixText === undefined ? bits : Number(prefixText);
+			if (version === 0 || rest.length > 0 || !/^\d+$/.test(prefixText ?? "0") || prefix > bits) {
+				throw new ConfigError(
+					`Invalid configuration: TRUSTED_PROXIES entry "${entry}" is not an IP address or CIDR range`,
+				);
+			}
+			return { address, prefix, family: version === 4 ? "ipv4" : "ipv6" };
+		});
 }
 
 function absoluteDatabaseUrl(url: string, baseDir: string): string {

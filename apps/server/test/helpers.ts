@@ -21,6 +21,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 		logLevel: "info",
 		nodeEnv: "test",
 		redisUrl: undefined,
+		trustedProxies: [],
 		auditSealIntervalMs: 0,
 		logPruneIntervalMs: 0,
 		...overrides,

@@ -7,6 +7,7 @@ import { scimContext } from "./context.ts";
 import type { ScimEnv } from "./env.ts";
 import { createGroup, deleteGroup, patchGroup, replaceGroup } from "./groups.service.ts";
 import { SCIM_LIMITS } from "./limits.ts";
+import { type ScimRateLimits, spendConnectionBudget } from "./rate-limit.ts";
 import { scimResponse } from "./respond.ts";
 import { createUser, deleteUser, patchUser, replaceUser } from "./users.service.ts";
 
@@ -41,13 +42,29 @@ const groupsHandlers: BulkResourceHandlers = {
 	remove: (ctx, id, ifMatch) => deleteGroup(ctx, id, ifMatch),
 };
 
-/** `POST /Bulk` (RFC 7644 §3.7) over the same services as the resource routes. */
-export function bulkRoutes(deps: { db: Database; secret: string; logger: Logger }): Hono<ScimEnv> {
+/**
+ * What a Bulk spends of its connection's budget beyond the unit its request paid: one per further
+ * operation. Nothing when there are more operations than allowed, since `runBulk` refuses those (413).
+ */
+function furtherOperations(body: unknown): number {
+	const operations = (body as { Operations?: unknown } | null)?.Operations;
+	if (!Array.isArray(operations) || operations.length > SCIM_LIMITS.bulkMaxOperations) return 0;
+	return operations.length - 1;
+}
+
+/** `POST /Bulk` (RFC 7644 §3.7) over the same services as the resource routes, charged per operation. */
+export function bulkRoutes(deps: {
+	db: Database;
+	secret: string;
+	logger: Logger;
+	rateLimits: ScimRateLimits;
+}): Hono<ScimEnv> {
 	const routes = new Hono<ScimEnv>();
 	const handlers: Record<string, BulkResourceHandlers> = { Users: usersHandlers, Groups: groupsHandlers };
 	routes.post("/Bulk", async (c) => {
 		const body = await readScimBody(c, SCIM_LIMITS.bulkMaxPayloadSize);
 		c.get("scimLog").requestBody = body;
+		await spendConnectionBudget(deps.rateLimits, c, furtherOperations(body));
 		return scimResponse(c, 200, await runBulk(scimContext(c, deps), body, handlers, deps.logger));
 	});
 	return routes;

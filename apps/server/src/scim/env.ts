@@ -27,5 +27,7 @@ export interface ScimEnv {
 		/** Absolute base URL of the SCIM mount the client used, for `meta.location` and `Location`. */
 		scimBase: string;
 		scimLog: ScimLogNotes;
+		/** The client's address (see `clientAddress`); absent without a socket. */
+		clientIp: string | undefined;
 	};
 }

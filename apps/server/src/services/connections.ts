@@ -20,7 +20,7 @@ const settingsChange = z
 export type ConnectionSettingsChange = Partial<Record<keyof z.infer<typeof settingsChange>, unknown>>;
 
 /**
- * Changes a SCIM connection's compatibility profile, PATCH answer and per-token rate limit. Takes effect on
+ * Changes a SCIM connection's compatibility profile, PATCH answer and per-connection rate limit. Takes effect on
  * the connection's next request (settings are read with its token) and is recorded in the audit log.
  */
 export async function configureConnection(

@@ -10,7 +10,7 @@ const redisUrl = process.env.TEST_REDIS_URL;
 const backends: [string, string | undefined][] = [["in-process", undefined]];
 if (redisUrl) backends.push(["Redis", redisUrl]);
 
-describe.each(backends)("rate limiting per token (%s)", (_label, redis) => {
+describe.each(backends)("rate limiting per connection (%s)", (_label, redis) => {
 	let h: ScimHarness;
 	beforeAll(async () => {
 		h = await createScimHarness(redis ? { redisUrl: redis } : {});
@@ -36,10 +36,27 @@ describe.each(backends)("rate limiting per token (%s)", (_label, redis) => {
 		}
 	});
 
-	it("limits each token separately", async () => {
+	it("limits each connection separately", async () => {
 		const other = h.clientFor(await h.issueToken("default", "budget-2"));
 		await h.db.db.update(scimConnections).set({ settings: { rateLimit: { requestsPerSecond: 25 } } });
 		expect((await other("GET", "/ServiceProviderConfig")).status).toBe(200);
+	});
+
+	it("shares one budget among all tokens of a connection", async () => {
+		const tokens = [
+			await h.issueToken("default", "three-tokens"),
+			await h.issueToken("default", "three-tokens"),
+			await h.issueToken("default", "three-tokens"),
+		];
+		await h.db.db.update(scimConnections).set({ settings: { rateLimit: { requestsPerSecond: 25 } } });
+		const replies = await Promise.all(
+			tokens.flatMap((token) =>
+				Array.from({ length: 20 }, () => h.clientFor(token)("GET", "/ServiceProviderConfig")),
+			),
+		);
+		const throttled = replies.filter((reply) => reply.status === 429);
+		expect(throttled.length).toBeGreaterThanOrEqual(10);
+		expect(throttled[0]?.body).toMatchObject({ detail: expect.stringContaining("this connection") });
 	});
 
 	if (redis) {
