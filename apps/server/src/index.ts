@@ -10,6 +10,12 @@ import { createScimRuntime, type ScimRuntime } from "./scim/index.ts";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
+/**
+ * A client gets 10 s to send its headers and 60 s for the whole request (a 4 MiB Bulk body at 70 KB/s), so
+ * slow-sending clients cannot hold sockets open indefinitely; Node checks every 5 s.
+ */
+const SERVER_TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 60_000, connectionsCheckingInterval: 5_000 };
+
 async function main(): Promise<void> {
 	const config = loadConfig();
 	const logger = createLogger({ level: config.logLevel });
@@ -32,7 +38,12 @@ async function main(): Promise<void> {
 			? startAuditSealer({ db: db.db, intervalMs: config.auditSealIntervalMs, logger })
 			: undefined;
 	const app = createApp({ db, config, logger, scim });
-	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+	const server = serve({
+		fetch: app.fetch,
+		port: config.port,
+		hostname: config.host,
+		serverOptions: SERVER_TIMEOUTS,
+	});
 	server.once("error", (error) => {
 		process.stderr.write(`${describeFailure(error)}\n`);
 		void db.close().finally(() => process.exit(1));

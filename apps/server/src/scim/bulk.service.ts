@@ -1,5 +1,6 @@
 import { ScimError } from "@roster/scim";
 import type { Logger } from "../logger.ts";
+import { abandonIfGone } from "./client-gone.ts";
 import type { ScimContext } from "./context.ts";
 import { SCIM_LIMITS } from "./limits.ts";
 import { etag } from "./preconditions.ts";
@@ -132,7 +133,8 @@ function errorBody(error: ScimError) {
 /**
  * RFC 7644 §3.7: runs the operations one by one, each in its own transaction. Operations that reference a
  * `bulkId` defined later wait until it exists, so clients may send them in any order; references that can
- * never resolve (unknown or circular) fail with 409. `failOnErrors` stops after that many failures.
+ * never resolve (unknown or circular) fail with 409. `failOnErrors` stops after that many failures; a
+ * client that disconnects stops the rest (the operations already run stay done, as without Bulk).
  */
 export async function runBulk(
 	ctx: ScimContext,
@@ -150,6 +152,7 @@ export async function runBulk(
 		const waiting: number[] = [];
 		for (const index of pending) {
 			if (failOnErrors !== undefined && errors >= failOnErrors) break;
+			abandonIfGone(ctx.signal);
 			const op = operations[index] as BulkOperation;
 			const unresolved = [...references(op)].filter((ref) => !ids.has(ref));
 			if (unresolved.some((ref) => defined.has(ref))) {
