@@ -14,7 +14,11 @@ const SHUTDOWN_GRACE_MS = 10_000;
  * A client gets 10 s to send its headers and 60 s for the whole request (a 4 MiB Bulk body at 70 KB/s), so
  * slow-sending clients cannot hold sockets open indefinitely; Node checks every 5 s.
  */
-const SERVER_TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 60_000, connectionsCheckingInterval: 5_000 };
+const SERVER_TIMEOUTS = {
+	headersTimeout: 10_000,
+	requestTimeout: 60_000,
+	connectionsCheckingInterval: 5_000,
+};
 
 async function main(): Promise<void> {
 	const config = loadConfig();

@@ -94,7 +94,10 @@ function readCursorPayload(payload: string): { o: number; f: string; e: number }
 	} catch {
 		decoded = undefined;
 	}
-	const { o, f, e } = (typeof decoded === "object" && decoded !== null ? decoded : {}) as Record<string, unknown>;
+	const { o, f, e } = (typeof decoded === "object" && decoded !== null ? decoded : {}) as Record<
+		string,
+		unknown
+	>;
 	if (
 		typeof o !== "number" ||
 		!Number.isSafeInteger(o) ||

@@ -82,7 +82,11 @@ function storeList(holder: JsonObject, def: AttributeDef, list: unknown[]): void
 /** Keeps a multi-valued attribute that a PATCH grows within the bound its POST would have had. */
 function assertRoom(def: AttributeDef, size: number, label: string): void {
 	if (size > maxValuesOf(def)) {
-		throw new ScimError(400, "invalidValue", `Attribute "${label}" must be a list of at most ${maxValuesOf(def)} values.`);
+		throw new ScimError(
+			400,
+			"invalidValue",
+			`Attribute "${label}" must be a list of at most ${maxValuesOf(def)} values.`,
+		);
 	}
 }
 

@@ -34,7 +34,11 @@ function parseOperation(raw: unknown, index: number): PatchOperation {
 		throw new ScimError(400, "invalidPath", `${where}.path must be a string.`);
 	}
 	if (typeof rawPath === "string" && rawPath.length > INPUT_LIMITS.maxPathLength) {
-		throw new ScimError(400, "invalidPath", `${where}.path is longer than ${INPUT_LIMITS.maxPathLength} characters.`);
+		throw new ScimError(
+			400,
+			"invalidPath",
+			`${where}.path is longer than ${INPUT_LIMITS.maxPathLength} characters.`,
+		);
 	}
 	const path = typeof rawPath === "string" && rawPath.trim() !== "" ? parsePatchPath(rawPath) : undefined;
 	const value = getCi(raw, "value");
@@ -71,7 +75,11 @@ export function parsePatchRequest(body: unknown): PatchOperation[] {
 	const operations = getCi(body, "Operations");
 	if (!Array.isArray(operations)) throw invalidSyntax('The PATCH body must have an "Operations" list.');
 	if (operations.length > INPUT_LIMITS.maxPatchOperations) {
-		throw new ScimError(413, undefined, `A PATCH may carry at most ${INPUT_LIMITS.maxPatchOperations} operations.`);
+		throw new ScimError(
+			413,
+			undefined,
+			`A PATCH may carry at most ${INPUT_LIMITS.maxPatchOperations} operations.`,
+		);
 	}
 	return operations.map(parseOperation);
 }
