@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers/promises";
 import { ScimError } from "@roster/scim";
 import type { Logger } from "../logger.ts";
 import { abandonIfGone } from "./client-gone.ts";
@@ -133,8 +134,9 @@ function errorBody(error: ScimError) {
 /**
  * RFC 7644 §3.7: runs the operations one by one, each in its own transaction. Operations that reference a
  * `bulkId` defined later wait until it exists, so clients may send them in any order; references that can
- * never resolve (unknown or circular) fail with 409. `failOnErrors` stops after that many failures; a
- * client that disconnects stops the rest (the operations already run stay done, as without Bulk).
+ * never resolve (unknown or circular) fail with 409. `failOnErrors` stops after that many failures. Each
+ * operation starts on a fresh turn of the event loop (an in-process PGlite never yields on its own), so other
+ * requests interleave and a client that disconnects stops the rest; the operations already run stay done.
  */
 export async function runBulk(
 	ctx: ScimContext,
@@ -152,6 +154,7 @@ export async function runBulk(
 		const waiting: number[] = [];
 		for (const index of pending) {
 			if (failOnErrors !== undefined && errors >= failOnErrors) break;
+			await setImmediate();
 			abandonIfGone(ctx.signal);
 			const op = operations[index] as BulkOperation;
 			const unresolved = [...references(op)].filter((ref) => !ids.has(ref));
