@@ -26,6 +26,8 @@ export const INPUT_LIMITS = {
 	maxFilterDepth: 32,
 	/** Characters in a PATCH `path`. */
 	maxPathLength: 4_096,
+	/** Characters in `attributes` or `excludedAttributes`, which shape every resource of a page. */
+	maxAttributeListLength: 4_096,
 } as const;
 
 /** Attributes, by the label the coercer gives them, whose values end up in database indexes. */

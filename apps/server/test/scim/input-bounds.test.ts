@@ -270,6 +270,26 @@ describe("list parameters out of range", () => {
 	});
 });
 
+describe("attribute lists", () => {
+	it("a too long attributes list is 400 invalidPath, even in a .search body", async () => {
+		const attributes = Array.from({ length: 1_000 }, () => "userName").join(",");
+		expectScimError(await h.scim("GET", `/Users?attributes=${attributes}`), 400, "invalidPath", /4096/);
+		const reply = await h.scim("POST", "/Users/.search", { excludedAttributes: attributes.repeat(100) });
+		expectScimError(reply, 400, "invalidPath", /longer than 4096 characters/);
+	});
+
+	it("a list naming the same attribute many times is answered as if named once", async () => {
+		const attributes = Array.from({ length: 400 }, () => "userName").join(",");
+		const reply = await h.scim("GET", `/Users?count=1&attributes=${attributes}`);
+		expect(reply.status, reply.text).toBe(200);
+		expect(Object.keys((reply.body?.Resources as Record<string, unknown>[])[0] ?? {}).sort()).toEqual([
+			"id",
+			"schemas",
+			"userName",
+		]);
+	});
+});
+
 describe("advertised limits", () => {
 	it("ServiceProviderConfig names the bulk limits and, in Roster's extension, every input bound", async () => {
 		const reply = await h.scim("GET", "/ServiceProviderConfig");

@@ -1,5 +1,7 @@
+import { ScimError } from "../errors.ts";
 import type { AttrPath } from "../filter/ast.ts";
 import { parseAttrPathList } from "../filter/attr-path.ts";
+import { INPUT_LIMITS } from "../limits.ts";
 import { resolveAttribute } from "../schemas/resolve.ts";
 import type { AttributeDef, ResourceTypeDef } from "../schemas/types.ts";
 import { isJsonObject, type JsonObject } from "./json.ts";
@@ -22,12 +24,21 @@ interface Selection {
  * empty list, a malformed name a 400 invalidPath.
  */
 export function parseAttributeList(text: string | undefined): AttrPath[] {
+	if (text !== undefined && text.length > INPUT_LIMITS.maxAttributeListLength) {
+		const limit = INPUT_LIMITS.maxAttributeListLength;
+		throw new ScimError(400, "invalidPath", `An attribute list is longer than ${limit} characters.`);
+	}
 	return text === undefined ? [] : parseAttrPathList(text);
 }
 
+/** The distinct attributes a list names (at most the schema's), so a repetitive list costs no more per resource. */
 function toSelections(rt: ResourceTypeDef, text: string | undefined): Selection[] {
 	const selections: Selection[] = [];
+	const seen = new Set<string>();
 	for (const path of parseAttributeList(text)) {
+		const key = `${path.uri ?? ""}:${path.attr}.${path.sub ?? ""}`.toLowerCase();
+		if (seen.has(key)) continue;
+		seen.add(key);
 		const target = resolveTarget(rt, path);
 		if (target?.kind === "extension") selections.push({ schema: target.schema });
 		else if (target) {
