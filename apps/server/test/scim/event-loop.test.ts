@@ -81,7 +81,7 @@ function largestUser(run: number): string {
 	});
 }
 
-function largestGroup(run: number, count = INPUT_LIMITS.maxMembersPerRequest): string {
+function largestGroup(run: number, count: number = INPUT_LIMITS.maxMembersPerRequest): string {
 	const members = memberIds.slice(0, count).map((value) => ({ value, display: "someone@example.com" }));
 	return JSON.stringify({ schemas: [GROUP_SCHEMA], displayName: `Largest ${run}`, members });
 }
