@@ -211,9 +211,18 @@ describe("nesting depth", () => {
 		expectScimError(reply, 400, "invalidSyntax", /deeper than 32 levels/);
 	});
 
-	it("counts brackets inside strings as text", async () => {
-		const reply = await h.scim("POST", "/Users", user("brackets", { displayName: "[[[[{{{{".repeat(20) }));
+	it("counts brackets inside strings, escaped quotes included, as text", async () => {
+		const displayName = '[[{{ \\" \\\\ "[{'.repeat(20);
+		const reply = await h.scim("POST", "/Users", user("brackets", { displayName }));
 		expect(reply.status, reply.text).toBe(201);
+		expect(reply.body?.displayName).toBe(displayName);
+	});
+
+	it("accepts 32 levels (the body itself being the first) and refuses 33", async () => {
+		const at32 = `{"schemas":["${USER_SCHEMA}"],"userName":"depth-32","x":[${deeplyNested(15)}]}`;
+		expect((await h.scim("POST", "/Users", at32)).status).toBe(201);
+		const at33 = `{"schemas":["${USER_SCHEMA}"],"userName":"depth-33","x":${deeplyNested(16)}}`;
+		expectScimError(await h.scim("POST", "/Users", at33), 400, "invalidSyntax", /deeper than 32/);
 	});
 
 	it("/api/v1 applies the same bound", async () => {
