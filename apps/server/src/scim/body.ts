@@ -22,15 +22,16 @@ function tooLarge(maxBytes: number): ScimError {
 async function readNodeBody(incoming: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
 	const chunks: Buffer[] = [];
 	let size = 0;
+	let complete = true;
 	try {
 		for await (const chunk of incoming as AsyncIterable<Buffer>) {
 			size += chunk.length;
 			if (size <= maxBytes) chunks.push(chunk);
 		}
 	} catch {
-		throw new ScimError(499, undefined, "The client closed the connection before the body was complete.");
+		complete = false;
 	}
-	if (incoming.readableAborted || !incoming.complete) {
+	if (!complete || incoming.readableAborted || !incoming.complete) {
 		throw new ScimError(499, undefined, "The client closed the connection before the body was complete.");
 	}
 	if (size > maxBytes) throw tooLarge(maxBytes);
