@@ -261,6 +261,13 @@ describe("list parameters out of range", () => {
 		expect(reply.body?.totalResults).toBe(await userCount());
 	});
 
+	it("root /.search with a huge startIndex answers 200 with an empty page", async () => {
+		const body = `{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"startIndex":99999999999999999999}`;
+		const reply = await h.scim("POST", "/.search", body);
+		expect(reply.status, reply.text).toBe(200);
+		expect(reply.body?.Resources ?? []).toEqual([]);
+	});
+
 	it("a .search body with a huge startIndex answers 200", async () => {
 		const body = `{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"startIndex":99999999999999999999,"count":99999999999999999999}`;
 		const reply = await h.scim("POST", "/Users/.search", body);
