@@ -5,20 +5,11 @@ import { createApp } from "./app.ts";
 import { type AuditSealer, startAuditSealer } from "./audit/sealer.ts";
 import { loadConfig } from "./env.ts";
 import { describeFailure } from "./failure.ts";
+import { SERVER_OPTIONS } from "./http/server-options.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createScimRuntime, type ScimRuntime } from "./scim/index.ts";
 
 const SHUTDOWN_GRACE_MS = 10_000;
-
-/**
- * A client gets 10 s to send its headers and 60 s for the whole request (a 4 MiB Bulk body at 70 KB/s), so
- * slow-sending clients cannot hold sockets open indefinitely; Node checks every 5 s.
- */
-const SERVER_TIMEOUTS = {
-	headersTimeout: 10_000,
-	requestTimeout: 60_000,
-	connectionsCheckingInterval: 5_000,
-};
 
 async function main(): Promise<void> {
 	const config = loadConfig();
@@ -46,7 +37,7 @@ async function main(): Promise<void> {
 		fetch: app.fetch,
 		port: config.port,
 		hostname: config.host,
-		serverOptions: SERVER_TIMEOUTS,
+		serverOptions: SERVER_OPTIONS,
 	});
 	server.once("error", (error) => {
 		process.stderr.write(`${describeFailure(error)}\n`);

@@ -6,6 +6,7 @@ import { serve } from "@hono/node-server";
 import { rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SERVER_OPTIONS } from "../../src/http/server-options.ts";
 import { createScimHarness, type ScimHarness } from "./harness.ts";
 
 const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -16,7 +17,7 @@ let port: number;
 
 beforeAll(async () => {
 	h = await createScimHarness();
-	server = serve({ fetch: h.app.fetch, port: 0, hostname: "127.0.0.1" });
+	server = serve({ fetch: h.app.fetch, port: 0, hostname: "127.0.0.1", serverOptions: SERVER_OPTIONS });
 	await once(server, "listening");
 	port = (server.address() as AddressInfo).port;
 });
@@ -95,4 +96,16 @@ describe("a request whose client has gone is abandoned", () => {
 		const next = await h.scim("POST", "/Users", { schemas: [USER_SCHEMA], userName: "after-partial" });
 		expect(next.status).toBe(201);
 	});
+
+	it("a client that never finishes its headers is cut off (408) instead of holding the socket", async () => {
+		const socket = connect(port, "127.0.0.1");
+		await once(socket, "connect");
+		socket.write("POST /scim/v2/Users HTTP/1.1\r\nHost: roster.test\r\nX-Slow: ");
+		let answer = "";
+		socket.on("data", (chunk: Buffer) => {
+			answer += chunk.toString();
+		});
+		await once(socket, "close");
+		expect(answer).toMatch(/^HTTP\/1\.1 408/);
+	}, 40_000);
 });
