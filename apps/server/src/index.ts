@@ -6,6 +6,7 @@ import { createApp } from "./app.ts";
 import { type AuditSealer, startAuditSealer } from "./audit/sealer.ts";
 import { loadConfig } from "./env.ts";
 import { describeFailure } from "./failure.ts";
+import { SERVER_OPTIONS } from "./http/server-options.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createScimRuntime, type ScimRuntime } from "./scim/index.ts";
 import { type LogRetention, startLogRetention } from "./scim/log-retention.ts";
@@ -43,7 +44,12 @@ async function main(): Promise<void> {
 			? startLogRetention({ db: db.db, intervalMs: config.logPruneIntervalMs, logger })
 			: undefined;
 	const app = createApp({ db, config, logger, scim });
-	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+	const server = serve({
+		fetch: app.fetch,
+		port: config.port,
+		hostname: config.host,
+		serverOptions: SERVER_OPTIONS,
+	});
 	server.once("error", (error) => {
 		process.stderr.write(`${describeFailure(error)}\n`);
 		void db.close().finally(() => process.exit(1));

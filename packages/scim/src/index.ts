@@ -1,5 +1,6 @@
 export * from "./errors.ts";
 export * from "./filter/index.ts";
+export * from "./limits.ts";
 export * from "./patch/apply.ts";
 export * from "./patch/member-delta.ts";
 export * from "./patch/path.ts";

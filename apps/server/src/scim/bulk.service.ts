@@ -1,5 +1,7 @@
+import { setImmediate } from "node:timers/promises";
 import { ScimError } from "@roster/scim";
 import type { Logger } from "../logger.ts";
+import { abandonIfGone } from "./client-gone.ts";
 import type { ScimContext } from "./context.ts";
 import { SCIM_LIMITS } from "./limits.ts";
 import { etag } from "./preconditions.ts";
@@ -132,7 +134,9 @@ function errorBody(error: ScimError) {
 /**
  * RFC 7644 §3.7: runs the operations one by one, each in its own transaction. Operations that reference a
  * `bulkId` defined later wait until it exists, so clients may send them in any order; references that can
- * never resolve (unknown or circular) fail with 409. `failOnErrors` stops after that many failures.
+ * never resolve (unknown or circular) fail with 409. `failOnErrors` stops after that many failures. Each
+ * operation starts on a fresh turn of the event loop (an in-process PGlite never yields on its own), so other
+ * requests interleave and a client that disconnects stops the rest; the operations already run stay done.
  */
 export async function runBulk(
 	ctx: ScimContext,
@@ -150,6 +154,8 @@ export async function runBulk(
 		const waiting: number[] = [];
 		for (const index of pending) {
 			if (failOnErrors !== undefined && errors >= failOnErrors) break;
+			await setImmediate();
+			abandonIfGone(ctx.signal);
 			const op = operations[index] as BulkOperation;
 			const unresolved = [...references(op)].filter((ref) => !ids.has(ref));
 			if (unresolved.some((ref) => defined.has(ref))) {

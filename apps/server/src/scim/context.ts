@@ -1,5 +1,6 @@
 import type { Database } from "@roster/db";
 import type { Context } from "hono";
+import { clientSignal } from "./client-gone.ts";
 import { clientIp } from "./client-ip.ts";
 import { type ResponseProfile, responseProfile } from "./connection-settings.ts";
 import type { ScimActor, ScimEnv, ScimLogNotes } from "./env.ts";
@@ -14,6 +15,8 @@ export interface ScimContext {
 	profile: ResponseProfile;
 	request: { requestId: string; ip: string | undefined; userAgent: string | undefined };
 	notes: ScimLogNotes;
+	/** Aborts when the client disconnects before its answer: long work checks it and stops. */
+	signal: AbortSignal;
 }
 
 export function scimContext(c: Context<ScimEnv>, deps: { db: Database; secret: string }): ScimContext {
@@ -27,5 +30,6 @@ export function scimContext(c: Context<ScimEnv>, deps: { db: Database; secret: s
 		profile: responseProfile(actor.settings, userAgent),
 		request: { requestId: c.get("requestId"), ip: clientIp(c), userAgent },
 		notes: c.get("scimLog"),
+		signal: clientSignal(c),
 	};
 }

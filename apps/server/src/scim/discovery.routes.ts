@@ -1,4 +1,11 @@
-import { commonAttributes, resourceTypes, type SchemaDef, ScimError, schemaDefs } from "@roster/scim";
+import {
+	commonAttributes,
+	INPUT_LIMITS,
+	resourceTypes,
+	type SchemaDef,
+	ScimError,
+	schemaDefs,
+} from "@roster/scim";
 import { Hono } from "hono";
 import type { ScimEnv } from "./env.ts";
 import { SCIM_LIMITS } from "./limits.ts";
@@ -7,10 +14,12 @@ import { listResponse, scimResponse } from "./respond.ts";
 const SPC_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
 const RESOURCE_TYPE_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
 const SCHEMA_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Schema";
+/** Roster's extension of ServiceProviderConfig: the input bounds RFC 7643 §5 has no attribute for. */
+export const LIMITS_SCHEMA = "urn:roster:params:scim:schemas:extension:limits:1.0:ServiceProviderConfig";
 
 function serviceProviderConfig(base: string) {
 	return {
-		schemas: [SPC_SCHEMA],
+		schemas: [SPC_SCHEMA, LIMITS_SCHEMA],
 		documentationUri: "https://github.com/roster/roster#readme",
 		patch: { supported: true },
 		bulk: {
@@ -38,6 +47,7 @@ function serviceProviderConfig(base: string) {
 				primary: true,
 			},
 		],
+		[LIMITS_SCHEMA]: { maxPayloadSize: SCIM_LIMITS.maxBodyBytes, ...INPUT_LIMITS },
 		meta: { resourceType: "ServiceProviderConfig", location: `${base}/ServiceProviderConfig` },
 	};
 }

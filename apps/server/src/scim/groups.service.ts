@@ -21,6 +21,7 @@ import { type RecomputeSummary, recomputeAccess } from "../access/recompute.ts";
 import { type GroupForRelevance, groupAffectsAccess } from "../access/relevance.ts";
 import { loadAccessStatics } from "../access/statics.ts";
 import { accessMetadata, recordScimAudit } from "./audit.ts";
+import { abandonIfGone } from "./client-gone.ts";
 import type { ScimContext } from "./context.ts";
 import { rethrowAsScimError, violatedUniqueConstraint } from "./db-errors.ts";
 import { groupFields } from "./group-fields.ts";
@@ -139,6 +140,7 @@ async function lockGroup(tx: Transaction, ctx: ScimContext, id: string): Promise
 /** Runs one SCIM group write, mapping displayName/externalId collisions to 409 uniqueness. */
 async function writeTransaction<T>(ctx: ScimContext, work: (tx: Transaction) => Promise<T>): Promise<T> {
 	try {
+		abandonIfGone(ctx.signal);
 		return await ctx.db.transaction(work);
 	} catch (error) {
 		if (error instanceof ScimError) throw error;

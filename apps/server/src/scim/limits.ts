@@ -1,9 +1,20 @@
-/** Limits advertised in `/ServiceProviderConfig` and enforced by the routes; one source for both. */
+/**
+ * Limits advertised in `/ServiceProviderConfig` and enforced by the routes; one source for both. The bounds
+ * on what a resource may hold (depth, string lengths, values, members) live with the protocol, in
+ * `@roster/scim`'s `INPUT_LIMITS`, and are advertised from there.
+ */
 export const SCIM_LIMITS = {
 	/** Largest page a list or search returns (`filter.maxResults`). */
 	maxResults: 1000,
 	/** Page size when the client does not send `count`. */
 	defaultCount: 100,
+	/** Largest `startIndex` honoured; past it every list is empty anyway, and offsets stay exact integers. */
+	maxStartIndex: 2 ** 31 - 1,
 	bulkMaxOperations: 1000,
 	bulkMaxPayloadSize: 4 * 1024 * 1024,
+	/**
+	 * Largest body outside Bulk: a PUT of a group with `INPUT_LIMITS.maxMembersPerRequest` members (about
+	 * 1.5 MB with display names) fits twice over, and parsing it stays far below 100 ms of event-loop time.
+	 */
+	maxBodyBytes: 4 * 1024 * 1024,
 } as const;

@@ -54,11 +54,12 @@ function text(params: ParamsByName, name: string): string | undefined {
 	throw new ScimError(400, "invalidValue", `"${name}" must be a string.`);
 }
 
-function integer(params: ParamsByName, name: string): number | undefined {
+/** An integer parameter clamped into [min, max] (RFC 7644 §3.4.2.4 reads out-of-range values, never refuses them). */
+function integer(params: ParamsByName, name: string, min: number, max: number): number | undefined {
 	const raw = text(params, name);
 	if (raw === undefined || raw.trim() === "") return undefined;
 	if (!/^-?\d+$/.test(raw.trim())) throw new ScimError(400, "invalidValue", `"${name}" must be an integer.`);
-	return Number(raw);
+	return Math.min(Math.max(Number(raw), min), max);
 }
 
 const CURSOR_TTL_MS = 3_600_000;
@@ -80,15 +81,36 @@ function decodeCursor(cursor: string, fingerprint: string, secret: string): numb
 	if (!secretsEqual(signature, sign(payload, secret))) {
 		throw new ScimError(400, "invalidCursor", "The cursor is not valid for this server.");
 	}
-	const decoded = JSON.parse(Buffer.from(payload, "base64url").toString()) as {
-		o: number;
-		f: string;
-		e: number;
-	};
+	const decoded = readCursorPayload(payload);
 	if (decoded.f !== fingerprint)
 		throw new ScimError(400, "invalidCursor", "The cursor belongs to another query.");
 	if (decoded.e < Date.now()) throw new ScimError(400, "expiredCursor", "The cursor has expired.");
 	return decoded.o;
+}
+
+/** A signed payload's fields, checked anyway: a cursor signed under an older format must still be a 400. */
+function readCursorPayload(payload: string): { o: number; f: string; e: number } {
+	let decoded: unknown;
+	try {
+		decoded = JSON.parse(Buffer.from(payload, "base64url").toString());
+	} catch {
+		decoded = undefined;
+	}
+	const { o, f, e } = (typeof decoded === "object" && decoded !== null ? decoded : {}) as Record<
+		string,
+		unknown
+	>;
+	if (
+		typeof o !== "number" ||
+		!Number.isSafeInteger(o) ||
+		o < 0 ||
+		o >= SCIM_LIMITS.maxStartIndex ||
+		typeof f !== "string" ||
+		typeof e !== "number"
+	) {
+		throw new ScimError(400, "invalidCursor", "The cursor is not valid for this server.");
+	}
+	return { o, f, e };
 }
 
 /**
@@ -101,10 +123,7 @@ export function parseListQuery(raw: Params, secret: string, syntax: InputSyntax)
 	const filterText = text(params, "filter");
 	const filter =
 		filterText === undefined || filterText.trim() === "" ? undefined : parseFilter(filterText, {}, syntax);
-	const count = Math.min(
-		Math.max(integer(params, "count") ?? SCIM_LIMITS.defaultCount, 0),
-		SCIM_LIMITS.maxResults,
-	);
+	const count = integer(params, "count", 0, SCIM_LIMITS.maxResults) ?? SCIM_LIMITS.defaultCount;
 	const sortByText = text(params, "sortBy");
 	const sortOrder = text(params, "sortOrder")?.toLowerCase();
 	if (sortOrder !== undefined && sortOrder !== "ascending" && sortOrder !== "descending") {
@@ -112,7 +131,7 @@ export function parseListQuery(raw: Params, secret: string, syntax: InputSyntax)
 	}
 	const query: ListQuery = {
 		filter,
-		startIndex: Math.max(integer(params, "startIndex") ?? 1, 1),
+		startIndex: integer(params, "startIndex", 1, SCIM_LIMITS.maxStartIndex) ?? 1,
 		count,
 		sortBy: sortByText ? parseAttrPath(sortByText) : undefined,
 		descending: sortOrder === "descending",

@@ -31,6 +31,7 @@ import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { idpManaged } from "../access/idp-managed.ts";
 import { accessColumns, decideUserAccess, storeUserProjectRoles } from "../access/user-decision.ts";
 import { accessChange, recordScimAudit, type ScimAuditAction } from "./audit.ts";
+import { abandonIfGone } from "./client-gone.ts";
 import type { ScimContext } from "./context.ts";
 import { rethrowAsScimError, violatedUniqueConstraint } from "./db-errors.ts";
 import { encodeCursor, keyLookup, type ListQuery, orderBy, preparedRead } from "./lists.ts";
@@ -119,6 +120,7 @@ async function lockUser(tx: Transaction, ctx: ScimContext, id: string): Promise<
 /** Runs one SCIM write transaction, mapping userName collisions and unstorable values to SCIM errors. */
 async function writeTransaction<T>(ctx: ScimContext, work: (tx: Transaction) => Promise<T>): Promise<T> {
 	try {
+		abandonIfGone(ctx.signal);
 		return await ctx.db.transaction(work);
 	} catch (error) {
 		if (error instanceof ScimError) throw error;

@@ -1,4 +1,5 @@
 import { ScimError } from "../errors.ts";
+import { INPUT_LIMITS } from "../limits.ts";
 import { type InputSyntax, liberalSyntax } from "../syntax.ts";
 import type { AttrPath, CompareOp, FilterNode, FilterValue } from "./ast.ts";
 import { splitAttrPath } from "./attr-path.ts";
@@ -9,7 +10,10 @@ export interface FilterLimits {
 	maxDepth: number;
 }
 
-export const defaultFilterLimits: FilterLimits = { maxLength: 4096, maxDepth: 32 };
+export const defaultFilterLimits: FilterLimits = {
+	maxLength: INPUT_LIMITS.maxFilterLength,
+	maxDepth: INPUT_LIMITS.maxFilterDepth,
+};
 
 const COMPARE_OPS = new Set<string>(["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"]);
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;

@@ -1,8 +1,10 @@
 import { ScimError } from "../errors.ts";
 import type { AttrPath, FilterNode } from "../filter/ast.ts";
 import { splitAttrPath } from "../filter/attr-path.ts";
+import { maxValuesOf } from "../limits.ts";
 import { coerceAttribute } from "../resource/coerce.ts";
 import {
+	canonicalJson,
 	deleteCi,
 	findKey,
 	getCi,
@@ -13,7 +15,7 @@ import {
 } from "../resource/json.ts";
 import { findExtension, holderOf, resolveTarget, withSchemas } from "../resource/locate.ts";
 import type { AttributeDef, ResolvedAttribute, ResourceTypeDef } from "../schemas/types.ts";
-import { type MemberOp, memberOperation } from "./member-delta.ts";
+import { assertMembersPerRequest, type MemberOp, memberOperation } from "./member-delta.ts";
 import type { PatchOperation, PatchOpName } from "./request.ts";
 import { elementFromFilter, matchesElement } from "./value-filter.ts";
 
@@ -84,6 +86,17 @@ function storeList(holder: JsonObject, def: AttributeDef, list: unknown[]): void
 	else setCanonical(holder, def.name, list);
 }
 
+/** Keeps a multi-valued attribute that a PATCH grows within the bound its POST would have had. */
+function assertRoom(def: AttributeDef, size: number, label: string): void {
+	if (size > maxValuesOf(def)) {
+		throw new ScimError(
+			400,
+			"invalidValue",
+			`Attribute "${label}" must be a list of at most ${maxValuesOf(def)} values.`,
+		);
+	}
+}
+
 function setSub(element: JsonObject, sub: AttributeDef, value: unknown, label: string): void {
 	if (value === undefined) {
 		deleteCi(element, sub.name);
@@ -119,7 +132,9 @@ function writeWhole(holder: JsonObject, resolved: ResolvedAttribute, write: Writ
 		return;
 	}
 	const list = Array.isArray(current) ? current : [];
-	const added = incoming.filter((item) => !list.some((existing) => jsonEqual(existing, item)));
+	const present = new Set(list.map(canonicalJson));
+	const added = incoming.filter((item) => !present.has(canonicalJson(item)));
+	assertRoom(def, list.length + added.length, label);
 	list.push(...added);
 	storeList(holder, def, list);
 	enforceSinglePrimary(list, added);
@@ -182,6 +197,7 @@ function writeFiltered(
 	if (touched.length === 0) {
 		if (value === undefined) return;
 		touched = [elementFromFilter(filter, def)];
+		assertRoom(def, list.length + 1, label);
 		list.push(...touched);
 	}
 	for (const element of touched) {
@@ -372,5 +388,6 @@ export function applyPatch(
 		if (operation.path) applyPath(state, operation.path.attribute, write);
 		else applyObject(state, write, undefined);
 	}
+	for (const [name, changes] of Object.entries(deltas)) assertMembersPerRequest(name, changes);
 	return { resource: withSchemas(state.resource, rt), deltas, passwordSupplied: state.passwordSupplied };
 }

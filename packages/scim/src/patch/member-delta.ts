@@ -1,5 +1,6 @@
 import { ScimError } from "../errors.ts";
 import type { FilterNode } from "../filter/ast.ts";
+import { INPUT_LIMITS } from "../limits.ts";
 import { getCi, isJsonObject } from "../resource/json.ts";
 import type { PatchOpName } from "./request.ts";
 
@@ -30,7 +31,20 @@ export function memberIds(value: unknown, attribute: string): string[] {
 	if (value === undefined || value === null) return [];
 	const wrapped = isJsonObject(value) ? getCi(value, attribute) : undefined;
 	const items = Array.isArray(wrapped) ? wrapped : Array.isArray(value) ? value : [value];
+	if (items.length > INPUT_LIMITS.maxMembersPerRequest) throw tooManyMembers(attribute);
 	return [...new Set(items.filter((item) => item !== null).map((item) => memberId(item, attribute)))];
+}
+
+function tooManyMembers(attribute: string): ScimError {
+	const limit = INPUT_LIMITS.maxMembersPerRequest;
+	return invalidMember(attribute, `one request may name at most ${limit} members; send the rest in another.`);
+}
+
+/** Rejects a request whose member operations together name more members than one request may carry. */
+export function assertMembersPerRequest(attribute: string, changes: MemberOp[]): void {
+	let named = 0;
+	for (const change of changes) if (change.op !== "removeAll") named += change.ids.length;
+	if (named > INPUT_LIMITS.maxMembersPerRequest) throw tooManyMembers(attribute);
 }
 
 /** Ids named by `value eq "…"`, or an `or` of those; any other member filter is not a delta Roster can apply. */

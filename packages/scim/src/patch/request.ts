@@ -1,4 +1,5 @@
 import { ScimError } from "../errors.ts";
+import { INPUT_LIMITS } from "../limits.ts";
 import { assertNoNul } from "../resource/coerce.ts";
 import { getCi, isJsonObject } from "../resource/json.ts";
 import { type PatchPath, parsePatchPath } from "./path.ts";
@@ -31,6 +32,13 @@ function parseOperation(raw: unknown, index: number): PatchOperation {
 	const rawPath = getCi(raw, "path");
 	if (rawPath !== undefined && rawPath !== null && typeof rawPath !== "string") {
 		throw new ScimError(400, "invalidPath", `${where}.path must be a string.`);
+	}
+	if (typeof rawPath === "string" && rawPath.length > INPUT_LIMITS.maxPathLength) {
+		throw new ScimError(
+			400,
+			"invalidPath",
+			`${where}.path is longer than ${INPUT_LIMITS.maxPathLength} characters.`,
+		);
 	}
 	const path = typeof rawPath === "string" && rawPath.trim() !== "" ? parsePatchPath(rawPath) : undefined;
 	const value = getCi(raw, "value");
@@ -66,5 +74,12 @@ export function parsePatchRequest(body: unknown): PatchOperation[] {
 	if (!listsPatchOp) throw invalidSyntax(`The PATCH body's "schemas" must contain "${PATCH_OP_SCHEMA}".`);
 	const operations = getCi(body, "Operations");
 	if (!Array.isArray(operations)) throw invalidSyntax('The PATCH body must have an "Operations" list.');
+	if (operations.length > INPUT_LIMITS.maxPatchOperations) {
+		throw new ScimError(
+			413,
+			undefined,
+			`A PATCH may carry at most ${INPUT_LIMITS.maxPatchOperations} operations.`,
+		);
+	}
 	return operations.map(parseOperation);
 }

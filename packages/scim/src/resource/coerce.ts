@@ -1,7 +1,8 @@
 import { ScimError } from "../errors.ts";
+import { maxLengthOf, maxValuesOf } from "../limits.ts";
 import { findAttribute } from "../schemas/resource-types.ts";
 import type { AttributeDef } from "../schemas/types.ts";
-import { isJsonObject, type JsonObject, jsonEqual } from "./json.ts";
+import { canonicalJson, isJsonObject, type JsonObject } from "./json.ts";
 
 const BOOLEAN_TEXT = /^(true|false)$/i;
 const INTEGER_TEXT = /^-?\d+$/;
@@ -29,6 +30,9 @@ export function assertNoNul(value: unknown, label: string): void {
 }
 
 function coerceScalar(def: AttributeDef, value: unknown, label: string): unknown {
+	if (typeof value === "string" && value.length > maxLengthOf(label)) {
+		throw invalid(label, `at most ${maxLengthOf(label)} characters long`);
+	}
 	switch (def.type) {
 		case "boolean":
 			if (typeof value === "boolean") return value;
@@ -90,14 +94,19 @@ export function coerceAttribute(def: AttributeDef, value: unknown, label: string
 	if (Array.isArray(value)) items = value;
 	else if (def.type === "complex" ? isJsonObject(value) : typeof value !== "object") items = [value];
 	else throw invalid(label, "a list");
+	if (items.length > maxValuesOf(def)) throw invalid(label, `a list of at most ${maxValuesOf(def)} values`);
 	const result: unknown[] = [];
+	const seen = new Set<string>();
 	for (const item of items) {
 		if (def.type === "complex" && !isJsonObject(item) && typeof item !== "string" && item !== null) {
 			throw invalid(label, "a list of complex values");
 		}
 		const coerced = coerceSingle(def, item, label);
-		if (coerced !== undefined && !result.some((existing) => jsonEqual(existing, coerced)))
-			result.push(coerced);
+		if (coerced === undefined) continue;
+		const key = canonicalJson(coerced);
+		if (seen.has(key)) continue;
+		seen.add(key);
+		result.push(coerced);
 	}
 	return result.length === 0 ? undefined : result;
 }

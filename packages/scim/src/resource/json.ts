@@ -46,3 +46,18 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 	}
 	return false;
 }
+
+function sortedKeys(_key: string, value: unknown): unknown {
+	if (!isJsonObject(value)) return value;
+	const sorted: JsonObject = Object.create(null);
+	for (const key of Object.keys(value).sort()) sorted[key] = value[key];
+	return sorted;
+}
+
+/**
+ * A JSON text that is the same for exactly the values `jsonEqual` calls equal (object keys sorted), so
+ * duplicates in a list are found with a Set in linear time instead of comparing every pair.
+ */
+export function canonicalJson(value: unknown): string {
+	return JSON.stringify(value, sortedKeys) ?? "undefined";
+}

@@ -3,6 +3,7 @@ import type { AttrPath, FilterNode } from "../filter/ast.ts";
 import { parseAttrPath, splitAttributeList } from "../filter/attr-path.ts";
 import { createElementPredicate } from "../filter/evaluate.ts";
 import { parseFilter } from "../filter/parse.ts";
+import { INPUT_LIMITS } from "../limits.ts";
 import { resolveAttribute } from "../schemas/resolve.ts";
 import type { AttributeDef, ResourceTypeDef } from "../schemas/types.ts";
 import { type InputSyntax, liberalSyntax } from "../syntax.ts";
@@ -59,12 +60,22 @@ export function parseAttributeList(
 	text: string | undefined,
 	syntax: Pick<InputSyntax, "attributeFilters" | "bareValues"> = liberalSyntax,
 ): AttributeSelector[] {
+	if (text !== undefined && text.length > INPUT_LIMITS.maxAttributeListLength) {
+		const limit = INPUT_LIMITS.maxAttributeListLength;
+		throw new ScimError(400, "invalidPath", `An attribute list is longer than ${limit} characters.`);
+	}
 	return text === undefined ? [] : splitAttributeList(text).map((entry) => parseSelector(entry, syntax));
 }
 
+/** The distinct attributes a list names (at most the schema's), so a repetitive list costs no more per resource. */
 function toSelections(rt: ResourceTypeDef, text: string | undefined): Selection[] {
 	const selections: Selection[] = [];
+	const seen = new Set<string>();
 	for (const selector of parseAttributeList(text)) {
+		const { uri, attr, sub, filter: selectorFilter } = selector;
+		const key = JSON.stringify([`${uri ?? ""}:${attr}.${sub ?? ""}`.toLowerCase(), selectorFilter ?? null]);
+		if (seen.has(key)) continue;
+		seen.add(key);
 		const target = resolveTarget(rt, selector);
 		if (target?.kind === "extension") selections.push({ schema: target.schema });
 		else if (target) {
