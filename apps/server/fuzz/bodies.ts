@@ -296,14 +296,12 @@ export function hugeBody(endpointBody: string): fc.Arbitrary<string> {
 			},
 			{
 				weight: 10,
-				arbitrary: fc
-					.tuple(validUser, many)
-					.map(([user, count]) =>
-						JSON.stringify({
-							...user,
-							...Object.fromEntries(Array.from({ length: count }, (_, i) => [`x${i}`, i])),
-						}),
-					),
+				arbitrary: fc.tuple(validUser, many).map(([user, count]) =>
+					JSON.stringify({
+						...user,
+						...Object.fromEntries(Array.from({ length: count }, (_, i) => [`x${i}`, i])),
+					}),
+				),
 			},
 			{ weight: 1, arbitrary: fc.constant(0).map(() => `{"userName":"${"y".repeat(17 * 1024 * 1024)}"}`) },
 		),

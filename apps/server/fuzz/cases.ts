@@ -149,9 +149,14 @@ function caseSeed(seed: number, index: number): number {
 	return (h ^ (h >>> 16)) | 0;
 }
 
+/** Which kind case `index` is: they take turns, whatever the seed. */
+export function kindOf(index: number): CaseKind {
+	return caseKinds[index % caseKinds.length] ?? "malformed-json";
+}
+
 /** The `index`-th case of the run seeded with `seed`: the same request every time. */
 export function generateCase(seed: number, index: number): FuzzCase {
-	const kind = caseKinds[index % caseKinds.length] ?? "malformed-json";
+	const kind = kindOf(index);
 	const [generated] = fc.sample(generators[kind], { seed: caseSeed(seed, index), numRuns: 1 });
 	if (!generated) throw new Error(`No case ${index} for seed ${seed}`);
 	return { index, kind, request: generated };

@@ -212,13 +212,13 @@ const rawEscapes = fc.constantFrom("%", "%zz", "%E0%A4", "%00", "%C0%AF", "%FF",
 /** Query strings IdPs and attackers send: repeated, huge, broken escapes; `filter` from the grammar. */
 export const queryString: fc.Arbitrary<string> = fc
 	.tuple(fc.array(queryParam, { minLength: 1, maxLength: 5 }), fc.boolean(), fc.option(rawEscapes), fc.nat())
-	.map(([params, repeat, escape, at]) => {
+	.map(([params, repeat, brokenEscape, at]) => {
 		const pairs = params.map(([key, value]) => `${percentEncode(key)}=${percentEncode(value)}`);
 		if (repeat && pairs[0] !== undefined) pairs.push(pairs[0]);
 		let query = pairs.join("&");
-		if (escape !== null) {
+		if (brokenEscape !== null) {
 			const index = at % (query.length + 1);
-			query = query.slice(0, index) + escape + query.slice(index);
+			query = query.slice(0, index) + brokenEscape + query.slice(index);
 		}
 		return `?${query}`;
 	});

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { parseArgs } from "node:util";
+import { type CaseKind, caseKinds } from "./cases.ts";
 
 /** What one `pnpm fuzz` run does; every option has a default but the seed is printed so it can be repeated. */
 export interface FuzzOptions {
@@ -12,6 +13,19 @@ export interface FuzzOptions {
 	replay: number | undefined;
 	/** Cases run before the RSS baseline is read (warm-up); they are judged like the rest. */
 	warmup: number;
+	/** With `--kinds a,b`, only cases of those kinds run (their numbers unchanged); all kinds by default. */
+	kinds: ReadonlySet<CaseKind> | undefined;
+}
+
+function readKinds(raw: string | undefined): ReadonlySet<CaseKind> | undefined {
+	if (raw === undefined) return undefined;
+	const kinds = new Set<CaseKind>();
+	for (const name of raw.split(",").map((part) => part.trim())) {
+		const kind = caseKinds.find((known) => known === name);
+		if (!kind) throw new Error(`Unknown case kind "${name}"; choose from ${caseKinds.join(", ")}`);
+		kinds.add(kind);
+	}
+	return kinds;
 }
 
 function integer(name: string, raw: string | undefined, fallback: number, min: number): number {
@@ -22,7 +36,7 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
 	return value;
 }
 
-/** Reads `--seed --cases --concurrency --database-url --replay --warmup`. */
+/** Reads `--seed --cases --concurrency --database-url --replay --warmup --kinds`. */
 export function readFuzzOptions(argv: string[]): FuzzOptions {
 	const { values } = parseArgs({
 		args: argv.filter((arg) => arg !== "--"),
@@ -33,6 +47,7 @@ export function readFuzzOptions(argv: string[]): FuzzOptions {
 			"database-url": { type: "string" },
 			replay: { type: "string" },
 			warmup: { type: "string" },
+			kinds: { type: "string" },
 		},
 		strict: true,
 	});
@@ -47,5 +62,6 @@ export function readFuzzOptions(argv: string[]): FuzzOptions {
 		databaseUrl: values["database-url"] ?? "postgres://postgres@127.0.0.1:5432/test",
 		replay,
 		warmup: integer("warmup", values.warmup, Math.min(1000, Math.floor(cases / 10)), 0),
+		kinds: readKinds(values.kinds),
 	};
 }

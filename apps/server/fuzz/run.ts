@@ -52,29 +52,37 @@ async function fuzz(
 	fixtures: Fixtures,
 ): Promise<boolean> {
 	const tally = new FuzzTally();
+	const interrupted = new AbortController();
+	process.once("SIGINT", () => interrupted.abort());
 	const common = {
+		signal: interrupted.signal,
+		kinds: options.kinds,
 		seed: options.seed,
 		concurrency: options.concurrency,
 		fixtures,
 		send,
 		onOutcome: (outcome: Outcome) => tally.add(outcome),
 	};
-	const started = performance.now();
+	const reporter = setInterval(() => {
+		const failed = [...tally.failures.values()].reduce((sum, group) => sum + group.count, 0);
+		process.stderr.write(`… ${tally.cases} cases done, ${failed} failures (Ctrl-C stops and summarizes)\n`);
+	}, 15_000);
+	const warmupStarted = performance.now();
 	const warmup = Math.min(options.warmup, options.cases);
 	await runCases({ ...common, from: 0, to: warmup });
+	const warmupMs = performance.now() - warmupStarted;
 	const baseline = await settledRssMb(server);
-	const reporter = setInterval(() => {
-		process.stderr.write(`… ${tally.cases}/${options.cases} cases, ${tally.failures.size} failure groups\n`);
-	}, 15_000);
 	const peakWatch = watchPeakRss(server);
+	const started = performance.now();
 	await runCases({ ...common, from: warmup, to: options.cases });
 	const peak = peakWatch.stop();
 	clearInterval(reporter);
-	const duration = performance.now() - started;
+	const duration = warmupMs + performance.now() - started;
+	say("");
+	if (interrupted.signal.aborted) say(`interrupted: ${tally.cases} of ${options.cases} cases ran`);
+	for (const line of tally.render(options.seed, duration)) say(line);
 	const after = await settledRssMb(server);
 	const settled = backToBaseline(baseline, after);
-	say("");
-	for (const line of tally.render(options.seed, duration)) say(line);
 	say(
 		`server RSS: baseline ${baseline.toFixed(0)} MiB (after ${warmup} warm-up cases), peak ${peak.toFixed(0)} MiB, ` +
 			`after ${after.toFixed(0)} MiB → ${settled ? "back to baseline" : "NOT back to baseline"} (limit max(+30 MiB, +20 %))`,

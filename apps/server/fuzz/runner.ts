@@ -1,4 +1,4 @@
-import { type CaseKind, type FuzzCase, generateCase } from "./cases.ts";
+import { type CaseKind, type FuzzCase, generateCase, kindOf } from "./cases.ts";
 import { ANSWER_DEADLINE_MS, type FailureKind, type FuzzAnswer, judge, NoAnswer } from "./oracle.ts";
 import { type Fixtures, type FuzzRequest, materialize } from "./request.ts";
 
@@ -45,12 +45,17 @@ export async function runCases(options: {
 	fixtures: Fixtures;
 	send: Transport;
 	deadlineMs?: number;
+	/** Only cases of these kinds run; the others' numbers are skipped, so case numbers stay replayable. */
+	kinds?: ReadonlySet<CaseKind>;
+	/** Stops starting new cases (Ctrl-C); cases in flight still finish and are counted. */
+	signal?: AbortSignal;
 	onOutcome: (outcome: Outcome) => void;
 }): Promise<void> {
 	let next = options.from;
 	const worker = async () => {
-		while (next < options.to) {
+		while (next < options.to && !options.signal?.aborted) {
 			const index = next++;
+			if (options.kinds && !options.kinds.has(kindOf(index))) continue;
 			const { answer: _answer, ...outcome } = await runCase(
 				generateCase(options.seed, index),
 				options.fixtures,

@@ -3,6 +3,7 @@ import type { FailureKind } from "./oracle.ts";
 import type { Outcome } from "./runner.ts";
 
 const EXAMPLES_KEPT = 8;
+const SLOWEST_KEPT = 8;
 
 interface FailureGroup {
 	count: number;
@@ -23,13 +24,23 @@ export class FuzzTally {
 	/** Keyed `failure kind / case kind`, so a report groups findings by what was sent. */
 	readonly failures = new Map<string, FailureGroup>();
 	readonly #latencies: number[] = [];
+	/** The slowest cases, slowest first: where a run's time went. */
+	readonly slowest: { index: number; kind: CaseKind; ms: number; status: number }[] = [];
 
 	add(outcome: Outcome): void {
 		this.cases++;
 		this.statuses.set(outcome.status, (this.statuses.get(outcome.status) ?? 0) + 1);
 		this.#latencies.push(outcome.ms);
 		if (outcome.missingScimType) this.missingScimType++;
+		this.#noteSlow(outcome);
 		for (const failure of outcome.failures) this.#fail(failure, outcome.kind, outcome.index);
+	}
+
+	#noteSlow({ index, kind, ms, status }: Outcome): void {
+		if (this.slowest.length === SLOWEST_KEPT && ms <= (this.slowest.at(-1)?.ms ?? 0)) return;
+		this.slowest.push({ index, kind, ms, status });
+		this.slowest.sort((a, b) => b.ms - a.ms);
+		this.slowest.length = Math.min(this.slowest.length, SLOWEST_KEPT);
 	}
 
 	#fail(failure: FailureKind, kind: CaseKind, index: number): void {
@@ -63,6 +74,10 @@ export class FuzzTally {
 			`latency: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms`,
 			`400s without scimType: ${this.missingScimType} (reported, not a failure)`,
 		];
+		const slow = this.slowest.map(
+			({ index, kind, ms, status }) => `${index} (${kind}, ${status || "none"}, ${ms.toFixed(0)} ms)`,
+		);
+		lines.push(`slowest: ${slow.join(", ")}`);
 		if (this.failures.size === 0) lines.push("failures: none");
 		for (const [key, group] of [...this.failures.entries()].sort(([a], [b]) => a.localeCompare(b))) {
 			lines.push(
