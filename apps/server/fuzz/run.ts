@@ -97,7 +97,10 @@ async function main(): Promise<void> {
 		`roster fuzz: seed ${options.seed}, ${options.replay === undefined ? `${options.cases} cases` : `replay of case ${options.replay}`}, concurrency ${options.concurrency}`,
 	);
 	const db = await createBenchDatabase(options.databaseUrl, 1, { namePrefix: "roster_fuzz" });
-	const logFile = join(tmpdir(), `roster-fuzz-${options.seed}.log`);
+	const logFile = join(
+		tmpdir(),
+		`roster-fuzz-${options.seed}${options.replay === undefined ? "" : `-case-${options.replay}`}.log`,
+	);
 	let passed = false;
 	try {
 		const server = await startServer({
