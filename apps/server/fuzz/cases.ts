@@ -40,6 +40,16 @@ export interface FuzzCase {
 
 const endpointWithBody = fc.constantFrom(...bodyEndpoints);
 
+/** The endpoints that take `body`, e.g. PUT and POST for "user". */
+function taking(body: Endpoint["body"]): fc.Arbitrary<Endpoint> {
+	return fc.constantFrom(...bodyEndpoints.filter((endpoint) => endpoint.body === body));
+}
+
+const FILTERED_LISTS: Endpoint[] = [
+	{ method: "GET", path: "/Users" },
+	{ method: "GET", path: "/Groups" },
+];
+
 function request(
 	endpoint: fc.Arbitrary<Endpoint>,
 	body: (endpoint: Endpoint) => fc.Arbitrary<string | Uint8Array | undefined>,
@@ -47,7 +57,7 @@ function request(
 		oddHeaders?: boolean;
 		oddMount?: boolean;
 		path?: (endpoint: Endpoint) => fc.Arbitrary<string>;
-		method?: fc.Arbitrary<string>;
+		method?: (endpoint: Endpoint) => fc.Arbitrary<string>;
 	} = {},
 ): fc.Arbitrary<FuzzRequest> {
 	return endpoint.chain((chosen) =>
@@ -56,7 +66,7 @@ function request(
 				options.oddMount ? oddMount : mount,
 				options.path ? options.path(chosen) : fc.constant(chosen.path),
 				body(chosen),
-				options.method ?? fc.constant(chosen.method),
+				options.method ? options.method(chosen) : fc.constant(chosen.method),
 			)
 			.chain(([base, path, payload, method]) =>
 				headersFor(payload !== undefined, options.oddHeaders ?? false).map((headers) => ({
@@ -72,13 +82,9 @@ function request(
 const json = (arbitrary: fc.Arbitrary<unknown>) => arbitrary.map((value) => JSON.stringify(value));
 
 const wrongTypes = fc.oneof(
-	request(fc.constantFrom(...bodyEndpoints.filter((e) => e.body === "user")), () =>
-		json(wrongTypedResource("User")),
-	),
-	request(fc.constantFrom(...bodyEndpoints.filter((e) => e.body === "group")), () =>
-		json(wrongTypedResource("Group")),
-	),
-	request(fc.constantFrom(...bodyEndpoints.filter((e) => e.body === "patch")), (endpoint) =>
+	request(taking("user"), () => json(wrongTypedResource("User"))),
+	request(taking("group"), () => json(wrongTypedResource("Group"))),
+	request(taking("patch"), (endpoint) =>
 		json(
 			fc.constantFrom(...(endpoint.path.startsWith("/Users") ? userTargets : groupTargets)).chain((target) =>
 				fc
@@ -95,20 +101,13 @@ const wrongTypes = fc.oneof(
 );
 
 const filterCase = fc.oneof(
-	request(fc.constantFrom(...anyListEndpointsForFilter()), () => fc.constant(undefined), {
+	request(fc.constantFrom(...FILTERED_LISTS), () => fc.constant(undefined), {
 		path: (endpoint) => mutatedFilter.map((filter) => `${endpoint.path}?filter=${percentEncode(filter)}`),
 	}),
-	request(fc.constantFrom(...bodyEndpoints.filter((e) => e.body === "search")), () =>
+	request(taking("search"), () =>
 		json(fc.tuple(searchBody, mutatedFilter).map(([body, filter]) => ({ ...body, filter }))),
 	),
 );
-
-function anyListEndpointsForFilter(): Endpoint[] {
-	return [
-		{ method: "GET", path: "/Users" },
-		{ method: "GET", path: "/Groups" },
-	];
-}
 
 const methods = fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
 
@@ -117,8 +116,8 @@ const generators: Record<CaseKind, fc.Arbitrary<FuzzRequest>> = {
 	"wrong-types": wrongTypes,
 	"huge-body": request(endpointWithBody, (endpoint) => hugeBody(endpoint.body ?? "user")),
 	"deep-nesting": request(endpointWithBody, (endpoint) => deepBody(endpoint.body ?? "user")),
-	patch: request(fc.constantFrom(...bodyEndpoints.filter((e) => e.body === "patch")), () => json(patchBody)),
-	bulk: request(fc.constantFrom(...bodyEndpoints.filter((e) => e.body === "bulk")), () => json(bulkBody)),
+	patch: request(taking("patch"), () => json(patchBody)),
+	bulk: request(taking("bulk"), () => json(bulkBody)),
 	filter: filterCase,
 	query: request(anyListEndpoint, () => fc.constant(undefined), {
 		path: (endpoint) => queryString.map((query) => `${endpoint.path}${query}`),
@@ -129,9 +128,9 @@ const generators: Record<CaseKind, fc.Arbitrary<FuzzRequest>> = {
 		{
 			path: (endpoint) => oddPath(endpoint.path),
 			oddMount: true,
-			method: fc.oneof({ weight: 3, arbitrary: fc.constant("") }, methods),
+			method: (endpoint) => fc.oneof({ weight: 3, arbitrary: fc.constant(endpoint.method) }, methods),
 		},
-	).map((req) => (req.method === "" ? { ...req, method: req.body === undefined ? "GET" : "POST" } : req)),
+	),
 	headers: request(
 		anyEndpoint,
 		(endpoint) => (endpoint.body ? json(bodyFor[endpoint.body] ?? fc.constant({})) : fc.constant(undefined)),

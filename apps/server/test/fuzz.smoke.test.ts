@@ -1,7 +1,7 @@
 import { scimConnections } from "@roster/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unthrottleConnection } from "../bench/database.ts";
-import { caseKinds } from "../fuzz/cases.ts";
+import { caseKinds, generateCase } from "../fuzz/cases.ts";
 import { createFixtures } from "../fuzz/fixtures.ts";
 import type { Fixtures } from "../fuzz/request.ts";
 import { runCases } from "../fuzz/runner.ts";
@@ -29,6 +29,16 @@ afterAll(async () => {
 });
 
 describe("fuzz smoke run (the generators and oracle of pnpm fuzz)", () => {
+	it("rebuilds the same request from a seed and case number, so any case replays alone", () => {
+		for (const index of [0, 7, 1234, 99_999]) {
+			expect(generateCase(SMOKE_SEED, index)).toEqual(generateCase(SMOKE_SEED, index));
+		}
+		const requests = new Set(
+			Array.from({ length: 20 }, (_, seed) => JSON.stringify(generateCase(seed, 1).request)),
+		);
+		expect(requests.size).toBeGreaterThan(15);
+	});
+
 	it(`answers ${SMOKE_CASES} hostile requests of every kind below 500, with SCIM errors and no stack traces`, async () => {
 		const tally = new FuzzTally();
 		const kindsSeen = new Set<string>();
