@@ -2,7 +2,7 @@ import { GROUP_SCHEMA, USER_SCHEMA } from "@roster/scim";
 import type { Fixtures } from "./request.ts";
 import type { Transport } from "./runner.ts";
 
-/** Users and groups the cases address by index (`@user3@`); cases delete only index 16 and above. */
+/** Users and groups the cases address by index (`@user3@`); cases delete only number 16 (`DELETABLE`). */
 export const FIXTURE_COUNT = 20;
 
 async function create(send: Transport, token: string, path: string, body: unknown): Promise<string> {
