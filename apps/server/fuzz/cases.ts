@@ -14,7 +14,7 @@ import {
 	oddPath,
 	queryString,
 } from "./http-shapes.ts";
-import { type FuzzRequest, percentEncode } from "./request.ts";
+import { type FuzzRequest, percentEncode, requestTarget } from "./request.ts";
 
 /** What a case attacks; cases cycle through the kinds so every run of ≥ 10 cases covers all of them. */
 export const caseKinds = [
@@ -71,7 +71,7 @@ function request(
 			.chain(([base, path, payload, method]) =>
 				headersFor(payload !== undefined, options.oddHeaders ?? false).map((headers) => ({
 					method,
-					path: `${base}${path}`,
+					path: requestTarget(`${base}${path}`),
 					headers,
 					...(payload === undefined ? {} : { body: payload }),
 				})),

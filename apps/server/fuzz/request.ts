@@ -51,7 +51,8 @@ export function materialize(request: FuzzRequest, fixtures: Fixtures): FuzzReque
 
 /**
  * Percent-encodes every byte an HTTP request line cannot carry (controls, space, non-ASCII), leaving
- * `%` alone so malformed escapes reach the server as generated.
+ * `%` alone so malformed escapes reach the server as generated. Every generated path goes through it,
+ * so each case can be sent by any HTTP client.
  */
 export function requestTarget(path: string): string {
 	let out = "";
