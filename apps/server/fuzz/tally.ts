@@ -20,6 +20,8 @@ function percentile(sorted: readonly number[], fraction: number): number {
 export class FuzzTally {
 	cases = 0;
 	missingScimType = 0;
+	/** The first 400s without `scimType`, by case number. */
+	readonly missingScimTypeCases: number[] = [];
 	readonly statuses = new Map<number, number>();
 	/** Keyed `failure kind / case kind`, so a report groups findings by what was sent. */
 	readonly failures = new Map<string, FailureGroup>();
@@ -31,7 +33,9 @@ export class FuzzTally {
 		this.cases++;
 		this.statuses.set(outcome.status, (this.statuses.get(outcome.status) ?? 0) + 1);
 		this.#latencies.push(outcome.ms);
-		if (outcome.missingScimType) this.missingScimType++;
+		if (outcome.missingScimType && this.missingScimType++ < EXAMPLES_KEPT) {
+			this.missingScimTypeCases.push(outcome.index);
+		}
 		this.#noteSlow(outcome);
 		for (const failure of outcome.failures) this.#fail(failure, outcome.kind, outcome.index);
 	}
@@ -72,7 +76,7 @@ export class FuzzTally {
 			`cases ${this.cases}, seed ${seed}, ${(durationMs / 1000).toFixed(1)} s, ${(this.cases / (durationMs / 1000)).toFixed(0)} cases/s`,
 			`statuses: ${statuses}`,
 			`latency: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms`,
-			`400s without scimType: ${this.missingScimType} (reported, not a failure)`,
+			`400s without scimType: ${this.missingScimType} (reported, not a failure; cases ${this.missingScimTypeCases.join(", ") || "none"})`,
 		];
 		const slow = this.slowest.map(
 			({ index, kind, ms, status }) => `${index} (${kind}, ${status || "none"}, ${ms.toFixed(0)} ms)`,
