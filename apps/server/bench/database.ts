@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createDatabase, migrate, scimConnections } from "@roster/db";
+import { createDatabase, type DatabaseHandle, migrate, scimConnections } from "@roster/db";
 import { eq } from "drizzle-orm";
 import postgres from "postgres";
 import { requireOrganization } from "../src/services/organizations.ts";
@@ -7,6 +7,14 @@ import { createScimToken } from "../src/services/tokens.ts";
 
 /** Throttling high enough that the rate limiter is checked on every request but never answers 429. */
 const UNTHROTTLED = { rateLimit: { requestsPerSecond: 100_000 } };
+
+/**
+ * Gives a connection the highest rate limit an operator can set (`--rate-limit 100000`), so load and
+ * fuzz runs measure the handlers instead of 429s.
+ */
+export async function unthrottleConnection(db: DatabaseHandle["db"], connectionId: string): Promise<void> {
+	await db.update(scimConnections).set({ settings: UNTHROTTLED }).where(eq(scimConnections.id, connectionId));
+}
 
 /**
  * How the server child reaches the database: the TCP URL, or with `socketDir` a host-less URL plus
@@ -41,16 +49,16 @@ function withDatabase(url: string, name: string): string {
 }
 
 /**
- * Creates `roster_bench_<timestamp>` next to the admin URL's database, applies the committed
+ * Creates `<namePrefix>_<timestamp>` (default `roster_bench_…`) next to the admin URL's database, applies the committed
  * migrations with the server's own migrator, and issues an unthrottled token on the default
  * organization, exactly as an operator would before pointing an IdP at Roster.
  */
 export async function createBenchDatabase(
 	adminUrl: string,
 	poolSize: number,
-	options: { logStatements: boolean } = { logStatements: false },
+	options: { logStatements?: boolean; namePrefix?: string } = {},
 ): Promise<BenchDatabase> {
-	const name = `roster_bench_${Date.now()}`;
+	const name = `${options.namePrefix ?? "roster_bench"}_${Date.now()}`;
 	const url = withDatabase(adminUrl, name);
 	const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
 	await admin.unsafe(`CREATE DATABASE ${name}`);
@@ -72,10 +80,7 @@ export async function createBenchDatabase(
 				createdBy: "bench",
 				secret,
 			});
-			await handle.db
-				.update(scimConnections)
-				.set({ settings: UNTHROTTLED })
-				.where(eq(scimConnections.id, issued.connection.id));
+			await unthrottleConnection(handle.db, issued.connection.id);
 		} finally {
 			await handle.close();
 		}

@@ -2,6 +2,66 @@ import { Agent, request } from "node:http";
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
+/** An HTTP answer as bytes, for callers that judge malformed bodies themselves (the fuzzer). */
+export interface RawReply {
+	status: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: Buffer;
+}
+
+/** Refuses any host but 127.0.0.1, so load and fuzz traffic never leave the machine. */
+export function loopbackBase(baseUrl: string): URL {
+	const base = new URL(baseUrl);
+	if (base.hostname !== "127.0.0.1") throw new Error(`Refusing to load ${base.hostname}`);
+	return base;
+}
+
+/**
+ * Sends one request exactly as given (path, headers and body bytes untouched, Content-Length set) and
+ * rejects when no complete answer arrives within `timeoutMs`.
+ */
+export function sendRaw(
+	agent: Agent,
+	base: URL,
+	options: {
+		method: string;
+		path: string;
+		headers: Record<string, string>;
+		body: string | Uint8Array | undefined;
+		timeoutMs: number;
+	},
+): Promise<RawReply> {
+	const headers: Record<string, string | number> = { ...options.headers };
+	if (options.body !== undefined) headers["Content-Length"] = Buffer.byteLength(options.body);
+	return new Promise((resolve, reject) => {
+		const req = request(
+			{
+				agent,
+				host: base.hostname,
+				port: base.port,
+				method: options.method,
+				path: options.path,
+				headers,
+			},
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on("data", (chunk: Buffer) => chunks.push(chunk));
+				res.on("error", reject);
+				res.on("end", () =>
+					resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+				);
+			},
+		);
+		const timer = setTimeout(
+			() => req.destroy(new Error(`${options.method} ${options.path} timed out`)),
+			options.timeoutMs,
+		);
+		req.on("close", () => clearTimeout(timer));
+		req.on("error", reject);
+		req.end(options.body);
+	});
+}
+
 /** A SCIM reply as the benchmark needs it: the status and the parsed JSON body (null when empty). */
 export interface ScimReply {
 	status: number;
@@ -18,57 +78,35 @@ export class ScimHttp {
 	readonly #authorization: string;
 
 	constructor(baseUrl: string, token: string, maxSockets: number) {
-		this.#base = new URL(baseUrl);
-		if (this.#base.hostname !== "127.0.0.1") throw new Error(`Refusing to load ${this.#base.hostname}`);
+		this.#base = loopbackBase(baseUrl);
 		this.#agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
 		this.#authorization = `Bearer ${token}`;
 	}
 
 	/** Sends one request; `path` is relative to the SCIM base, query string included. */
-	send(method: string, path: string, body?: unknown): Promise<ScimReply> {
+	async send(method: string, path: string, body?: unknown): Promise<ScimReply> {
 		const payload = body === undefined ? undefined : JSON.stringify(body);
-		const headers: Record<string, string | number> = {
+		const headers: Record<string, string> = {
 			Authorization: this.#authorization,
 			Accept: "application/scim+json",
 		};
-		if (payload !== undefined) {
-			headers["Content-Type"] = "application/scim+json; charset=utf-8";
-			headers["Content-Length"] = Buffer.byteLength(payload);
-		}
-		return new Promise((resolve, reject) => {
-			const req = request(
-				{
-					agent: this.#agent,
-					host: this.#base.hostname,
-					port: this.#base.port,
-					method,
-					path: `${this.#base.pathname}${path}`,
-					headers,
-					timeout: REQUEST_TIMEOUT_MS,
-				},
-				(res) => {
-					const chunks: Buffer[] = [];
-					res.on("data", (chunk: Buffer) => chunks.push(chunk));
-					res.on("error", reject);
-					res.on("end", () => {
-						const text = Buffer.concat(chunks).toString("utf8");
-						try {
-							resolve({
-								status: res.statusCode ?? 0,
-								body: text === "" ? null : (JSON.parse(text) as Record<string, unknown>),
-							});
-						} catch {
-							reject(
-								new Error(`${method} ${path}: ${res.statusCode} with a non-JSON body: ${text.slice(0, 200)}`),
-							);
-						}
-					});
-				},
-			);
-			req.on("timeout", () => req.destroy(new Error(`${method} ${path} timed out`)));
-			req.on("error", reject);
-			req.end(payload);
+		if (payload !== undefined) headers["Content-Type"] = "application/scim+json; charset=utf-8";
+		const reply = await sendRaw(this.#agent, this.#base, {
+			method,
+			path: `${this.#base.pathname}${path}`,
+			headers,
+			body: payload,
+			timeoutMs: REQUEST_TIMEOUT_MS,
 		});
+		const text = reply.body.toString("utf8");
+		try {
+			return {
+				status: reply.status,
+				body: text === "" ? null : (JSON.parse(text) as Record<string, unknown>),
+			};
+		} catch {
+			throw new Error(`${method} ${path}: ${reply.status} with a non-JSON body: ${text.slice(0, 200)}`);
+		}
 	}
 
 	/** Like `send`, but throws unless the status is the expected one, quoting the server's answer. */

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -63,6 +63,8 @@ export async function startServer(options: {
 	nodeFlags?: string[];
 	/** Extra environment, e.g. PGHOST for a Unix-socket connection. */
 	env?: Record<string, string>;
+	/** Where the server's stdout and stderr go instead of this terminal (the fuzzer's 5xx would flood it). */
+	logFile?: string;
 }): Promise<ServerProcess> {
 	const port = await freePort();
 	const profiling = options.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir] : [];
@@ -80,12 +82,14 @@ export async function startServer(options: {
 			LOG_LEVEL: "warn",
 			...options.env,
 		},
-		stdio: ["ignore", "inherit", "pipe"],
+		stdio: ["ignore", options.logFile ? "pipe" : "inherit", "pipe"],
 	});
+	const log = options.logFile ? createWriteStream(options.logFile) : process.stderr;
+	child.stdout?.pipe(log);
 	let stderr = "";
 	child.stderr?.on("data", (chunk: Buffer) => {
 		stderr = (stderr + chunk.toString("utf8")).slice(-4000);
-		process.stderr.write(chunk);
+		log.write(chunk);
 	});
 	const pid = child.pid;
 	if (pid === undefined) throw new Error("Could not start the server process");

@@ -1,12 +1,12 @@
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { createDatabase, type DatabaseHandle, migrate } from "@roster/db";
 import { auditChainKeyring } from "@roster/domain";
 import { createApp } from "./app.ts";
 import { type AuditSealer, startAuditSealer } from "./audit/sealer.ts";
 import { loadConfig } from "./env.ts";
 import { describeFailure } from "./failure.ts";
-import { SERVER_OPTIONS } from "./http/server-options.ts";
+import { createHttpServer } from "./http/client-errors.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createScimRuntime, type ScimRuntime } from "./scim/index.ts";
 import { type LogRetention, startLogRetention } from "./scim/log-retention.ts";
@@ -44,12 +44,8 @@ async function main(): Promise<void> {
 			? startLogRetention({ db: db.db, intervalMs: config.logPruneIntervalMs, logger })
 			: undefined;
 	const app = createApp({ db, config, logger, scim });
-	const server = serve({
-		fetch: app.fetch,
-		port: config.port,
-		hostname: config.host,
-		serverOptions: SERVER_OPTIONS,
-	});
+	const server = createHttpServer(app.fetch, config.host);
+	server.listen(config.port, config.host);
 	server.once("error", (error) => {
 		process.stderr.write(`${describeFailure(error)}\n`);
 		void db.close().finally(() => process.exit(1));
@@ -71,7 +67,7 @@ async function main(): Promise<void> {
  */
 async function shutdown(
 	signal: NodeJS.Signals,
-	server: ReturnType<typeof serve>,
+	server: Server,
 	{
 		db,
 		scim,

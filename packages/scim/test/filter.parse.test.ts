@@ -176,6 +176,15 @@ describe("parseFilter: errors", () => {
 		expect(parseFilter(long, { maxLength: 10_000 })).toMatchObject({ kind: "compare" });
 	});
 
+	it("rejects more comparisons than the limit (each and-ed members.value one is a semi-join to plan)", () => {
+		const chain = (count: number) => Array(count).fill("members.value pr").join(" and ");
+		expect(parseFilter(chain(50))).toMatchObject({ kind: "and" });
+		const error = parseError(chain(51));
+		expect(error).toMatchObject({ status: 400, scimType: "invalidFilter" });
+		expect(error.detail).toContain("at most 50 comparisons");
+		expect(() => parseFilter("a eq 1 or b eq 2 or c pr", { maxComparisons: 2 })).toThrow(/at most 2/);
+	});
+
 	it("rejects nesting deeper than the depth limit", () => {
 		const nested = (depth: number) => `${"(".repeat(depth)}title pr${")".repeat(depth)}`;
 		expect(parseFilter(nested(32))).toEqual({ kind: "present", path: { attr: "title" } });
