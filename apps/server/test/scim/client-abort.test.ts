@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { serve } from "@hono/node-server";
-import { rows } from "@roster/db";
+import { rows, scimConnections } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SERVER_OPTIONS } from "../../src/http/server-options.ts";
@@ -17,6 +17,8 @@ let port: number;
 
 beforeAll(async () => {
 	h = await createScimHarness();
+	// A 1,000-operation Bulk spends 1,000 units of the connection's budget: lift it, this file tests abandonment.
+	await h.db.db.update(scimConnections).set({ settings: { rateLimit: { requestsPerSecond: 100_000 } } });
 	server = serve({ fetch: h.app.fetch, port: 0, hostname: "127.0.0.1", serverOptions: SERVER_OPTIONS });
 	await once(server, "listening");
 	port = (server.address() as AddressInfo).port;
