@@ -100,6 +100,18 @@ function parseOperations(body: unknown): { operations: BulkOperation[]; failOnEr
 	return { operations, failOnErrors: failOnErrors as number | undefined };
 }
 
+/**
+ * An operation path's segments, leading and trailing slashes dropped (`/Users/`, like the routes accept).
+ * Trimmed by index rather than by a `/+$/` pattern, which backtracks quadratically on a long run of slashes.
+ */
+function pathSegments(path: string): string[] {
+	let start = 0;
+	let end = path.length;
+	while (start < end && path[start] === "/") start++;
+	while (end > start && path[end - 1] === "/") end--;
+	return path.slice(start, end).split("/");
+}
+
 /** Every `bulkId:x` reference in an operation (path or any string in data). */
 function references(op: BulkOperation): Set<string> {
 	const found = new Set<string>();
@@ -205,10 +217,7 @@ async function runOne(
 		if (unresolved.length > 0) {
 			throw new ScimError(409, "invalidValue", `Unknown bulkId reference "${unresolved[0]}".`);
 		}
-		const [type = "", id, ...rest] = op.path
-			.replace(/^\/+/, "")
-			.split("/")
-			.map((segment) => String(substitute(segment, ids)));
+		const [type = "", id, ...rest] = pathSegments(op.path).map((segment) => String(substitute(segment, ids)));
 		const handler = Object.entries(handlers).find(([name]) => name.toLowerCase() === type.toLowerCase());
 		if (!handler || rest.length > 0)
 			throw new ScimError(400, "invalidPath", `Unsupported Bulk path "${op.path}".`);

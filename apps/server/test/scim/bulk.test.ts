@@ -79,6 +79,17 @@ describe("POST /Bulk", () => {
 		expect(await memberIdsOf(idOf(team))).toEqual([idOf(ada), idOf(alan)].sort());
 	});
 
+	it("accepts operation paths with trailing slashes, as the routes do", async () => {
+		const res = await bulk([
+			{ method: "POST", path: "/Users/", bulkId: "slash", data: newUser("bulk.slash") },
+			{ method: "DELETE", path: "/Users/bulkId:slash/" },
+		]);
+		const results = res.body?.Operations as Result[];
+		expect(results.map((r) => r.status)).toEqual(["201", "204"]);
+		expect(results[0]?.location).toMatch(/\/scim\/v2\/Users\/[0-9a-f-]{36}$/);
+		expect((await h.scim("GET", `/Users/${idOf(results[0])}`)).status).toBe(404);
+	});
+
 	it("runs PUT, PATCH and DELETE on ids resolved from bulkIds and reports each status", async () => {
 		const res = await bulk([
 			{ method: "POST", path: "/Users", bulkId: "grace", data: newUser("bulk.grace") },
