@@ -21,9 +21,9 @@ afterAll(async () => {
 	await db?.close();
 });
 
-function send(path: string, headers: Record<string, string> = {}) {
+function send(path: string, headers: Record<string, string> = {}, method = "GET") {
 	return sendRaw(agent, loopbackBase(server.baseUrl), {
-		method: "GET",
+		method,
 		path,
 		headers: { Authorization: "Bearer x", ...headers },
 		body: undefined,
@@ -41,6 +41,12 @@ describe("requests refused before they reach the app (the server process)", () =
 		const body = JSON.parse(reply.body.toString("utf8"));
 		expect(body).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "431" });
 		expect(body.detail).toContain(".search");
+	});
+
+	it("answers HEAD with a request line too long with a bodiless 431 the client can read", async () => {
+		const reply = await send(`/scim/v2/Users/${"9".repeat(20_000)}`, {}, "HEAD");
+		expect(reply.status).toBe(431);
+		expect(reply.body.length).toBe(0);
 	});
 
 	it("answers a path @hono/node-server cannot read (a backslash) with a SCIM 400, not an empty body", async () => {

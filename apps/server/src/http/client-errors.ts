@@ -20,6 +20,12 @@ function statusOf(error: NodeJS.ErrnoException): number {
 	return 400;
 }
 
+/** An answer to HEAD has no body: a client would read one as the start of its next response. */
+function isHead(error: NodeJS.ErrnoException): boolean {
+	const raw = (error as { rawPacket?: unknown }).rawPacket;
+	return Buffer.isBuffer(raw) && raw.subarray(0, 5).toString("latin1") === "HEAD ";
+}
+
 /**
  * Requests Node's HTTP parser refuses (a request line plus headers over its 16 KB limit, a malformed
  * request line) never reach the app, and Node answers them with an empty body. This answers them with a
@@ -42,7 +48,7 @@ function answerClientErrors(server: Server): void {
 		);
 		socket.end(
 			`HTTP/1.1 ${status} ${REASONS[status]}\r\nContent-Type: application/scim+json\r\n` +
-				`Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+				`Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${isHead(error) ? "" : body}`,
 		);
 	});
 }
