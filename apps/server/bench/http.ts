@@ -29,6 +29,8 @@ export function sendRaw(
 		headers: Record<string, string>;
 		body: string | Uint8Array | undefined;
 		timeoutMs: number;
+		/** The loopback address to send from (any of 127.0.0.0/8), to stand for another client. */
+		localAddress?: string;
 	},
 ): Promise<RawReply> {
 	const headers: Record<string, string | number> = { ...options.headers };
@@ -42,6 +44,7 @@ export function sendRaw(
 				method: options.method,
 				path: options.path,
 				headers,
+				...(options.localAddress ? { localAddress: options.localAddress } : {}),
 			},
 			(res) => {
 				const chunks: Buffer[] = [];

@@ -109,7 +109,7 @@ async function main(): Promise<void> {
 			cpuProfileDir: undefined,
 			logFile,
 		});
-		const http = httpTransport(server.baseUrl, options.concurrency);
+		const http = httpTransport(server.baseUrl, options.concurrency, db.token);
 		try {
 			const fixtures = await createFixtures(http.send, db.token);
 			passed =

@@ -4,12 +4,32 @@ import { loopbackBase, sendRaw } from "../bench/http.ts";
 import { ANSWER_DEADLINE_MS, NoAnswer } from "./oracle.ts";
 import type { Transport } from "./runner.ts";
 
-/** Real HTTP to the server process over keep-alive loopback sockets; no answer within the deadline is a timeout. */
-export function httpTransport(baseUrl: string, concurrency: number): { send: Transport; close(): void } {
+/**
+ * The 127.0.0.0/8 address the `n`-th request without the run's token is sent from: the server allows
+ * each address 30 failed authentications a minute, and one address sending every such case would turn
+ * the rest of the run into 429s that hide what the cases test.
+ */
+function strangerAddress(n: number): string {
+	const host = (n % 65_534) + 1;
+	return `127.77.${host >> 8}.${host & 255}`;
+}
+
+/**
+ * Real HTTP to the server process over keep-alive loopback sockets; no answer within the deadline is a
+ * timeout. Requests that do not carry `Bearer <token>` come from ever new loopback addresses, as from a
+ * crowd of clients.
+ */
+export function httpTransport(
+	baseUrl: string,
+	concurrency: number,
+	token: string,
+): { send: Transport; close(): void } {
 	const base = loopbackBase(baseUrl);
 	const agent = new Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
+	let strangers = 0;
 	const send: Transport = async (request) => {
 		const started = performance.now();
+		const stranger = request.headers.Authorization !== `Bearer ${token}`;
 		try {
 			const reply = await sendRaw(agent, base, {
 				method: request.method,
@@ -17,6 +37,7 @@ export function httpTransport(baseUrl: string, concurrency: number): { send: Tra
 				headers: request.headers,
 				body: request.body,
 				timeoutMs: ANSWER_DEADLINE_MS,
+				...(stranger ? { localAddress: strangerAddress(strangers++) } : {}),
 			});
 			return { status: reply.status, body: reply.body.toString("utf8"), ms: performance.now() - started };
 		} catch (error) {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { scimConnections } from "@roster/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SCIM_LIMITS } from "../../src/scim/limits.ts";
 import { createScimHarness, type ScimHarness } from "./harness.ts";
 
 const BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
@@ -81,7 +82,7 @@ describe.each(backends)("/Bulk is charged per operation (%s)", (_label, redis) =
 		const client = await throttledClient("bulk-too-many");
 		const reply = await client("POST", "/Bulk", {
 			schemas: [BULK_REQUEST],
-			Operations: creates("many", 1001),
+			Operations: creates("many", SCIM_LIMITS.bulkMaxOperations + 1),
 		});
 		expect(reply.status).toBe(413);
 		expect((await client("GET", "/ServiceProviderConfig")).status).toBe(200);
