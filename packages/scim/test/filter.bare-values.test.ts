@@ -38,6 +38,13 @@ describe("parseFilter: unquoted values", () => {
 		expect(parseFilter(text)).toEqual(expected);
 	});
 
+	it.each(["addresses.country eq 125\u0000683460", "title eq a\u0007b", "phoneNumbers[type ne 5\u00009]"])(
+		"refuses a bare value with a control character in %j (PostgreSQL refuses U+0000: it was a 500)",
+		(text) => {
+			expect(() => parseFilter(text)).toThrow(/control characters/);
+		},
+	);
+
 	it("parses the whole Okta-style filter, parentheses closing right after a bare value", () => {
 		expect(
 			parseFilter(

@@ -164,6 +164,13 @@ describe("unquoted filter values", () => {
 		expect(typed.body).toMatchObject({ status: "400", scimType: "invalidFilter" });
 	});
 
+	it("with a NUL or other control character answer 400, not the database's 500 (pnpm fuzz case 31306)", async () => {
+		for (const filter of ["addresses.country eq 125\u0000683460", "phoneNumbers[type ne 5\u00009]"]) {
+			const res = await h.scim("GET", `/Users?filter=${q(filter)}`);
+			expect(res.body).toMatchObject({ status: "400", scimType: "invalidFilter" });
+		}
+	});
+
 	it("are read the same way in /.search bodies and at the root", async () => {
 		expect(ids((await h.scim("POST", "/Users/.search", { filter: "userName sw O" })).body)).toEqual([userId]);
 		expect(ids((await h.scim("POST", "/.search", { filter: "displayName eq Interop" })).body)).toEqual([

@@ -26,6 +26,14 @@ const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const WORD = /[^\s()[\]"]+/y;
 const QUOTED = /"(?:[^"\\]|\\[\s\S])*"/y;
 const WHITESPACE = /\s*/y;
+/** True when `text` holds a C0 control character or DEL, which a JSON string may not hold raw. */
+function hasControlCharacter(text: string): boolean {
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (code < 0x20 || code === 0x7f) return true;
+	}
+	return false;
+}
 /** Never read as bare values, so a missing value (`userName eq and …`) stays an error. */
 const LOGICAL_KEYWORDS = new Set(["and", "or", "not"]);
 
@@ -147,7 +155,11 @@ class FilterParser {
 			if (NUMBER.test(token.text)) {
 				const value = Number(token.text);
 				if (Number.isFinite(value)) return value;
-			} else if (this.syntax.bareValues && !LOGICAL_KEYWORDS.has(word)) return token.text;
+			} else if (this.syntax.bareValues && !LOGICAL_KEYWORDS.has(word)) {
+				// What a JSON string may not hold raw, a bare one may not either (PostgreSQL refuses U+0000).
+				if (hasControlCharacter(token.text)) this.fail(token, "values cannot contain control characters");
+				return token.text;
+			}
 		}
 		return this.fail(token, "expected a value (a JSON string, number, true, false or null)");
 	}
