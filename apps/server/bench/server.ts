@@ -21,7 +21,8 @@ export interface ServerProcess {
 /** Linux reports CPU times in clock ticks of 1/100 s on every architecture Node runs on here. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now (bound to port 0, then released). */
+export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const probe = createServer();
 		probe.once("error", reject);

@@ -1,6 +1,11 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { createDatabase, type Database, migrate } from "@roster/db";
+import { createTestDatabase } from "@roster/db/testing";
 import type { Level } from "pino";
 import type { Config } from "../src/env.ts";
 import { createLogger, type Logger } from "../src/logger.ts";
@@ -80,4 +85,34 @@ export function runTsx(
 /** The non-empty lines of a process stream. */
 export function linesOf(text: string): string[] {
 	return text.split("\n").filter((line) => line.trim() !== "");
+}
+
+/**
+ * A database that a server process started by the test can open too: a fresh PostgreSQL database with
+ * TEST_DATABASE_URL, else PGlite on disk (one process at a time: `use` opens it only while the server is
+ * stopped). `use` migrates first, so a test may seed before the server's first start.
+ */
+export async function openSharedDatabase(prefix: string): Promise<{
+	url: string;
+	use<T>(work: (db: Database) => Promise<T>): Promise<T>;
+	close(): Promise<void>;
+}> {
+	if (process.env.TEST_DATABASE_URL) {
+		const handle = await createTestDatabase();
+		return { url: handle.url, use: (work) => work(handle.db), close: () => handle.close() };
+	}
+	const url = `pglite://${join(mkdtempSync(join(tmpdir(), prefix)), "data")}`;
+	return {
+		url,
+		async use(work) {
+			const handle = await createDatabase(url);
+			try {
+				await migrate(handle);
+				return await work(handle.db);
+			} finally {
+				await handle.close();
+			}
+		},
+		close: async () => undefined,
+	};
 }

@@ -7,6 +7,7 @@ import {
 } from "@roster/domain";
 import { sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
+import { startPeriodic } from "../periodic.ts";
 import { selectAuditEvents } from "./events.ts";
 import { type HorizonMark, markHorizon, markStillOpen } from "./horizon.ts";
 
@@ -134,9 +135,6 @@ export function startAuditSealer(options: {
 	const { db, keyring, intervalMs, logger } = options;
 	let pending: HorizonMark | undefined;
 	let sealedThrough: string | undefined;
-	let timer: NodeJS.Timeout | undefined;
-	let running: Promise<void> = Promise.resolve();
-	let stopped = false;
 
 	async function tick(): Promise<void> {
 		let horizon: string | undefined;
@@ -153,22 +151,10 @@ export function startAuditSealer(options: {
 		if ((await sealUpTo(db, keyring, horizon)) !== undefined) sealedThrough = horizon;
 	}
 
-	function schedule(): void {
-		if (stopped) return;
-		timer = setTimeout(() => {
-			running = tick()
-				.catch((error: unknown) => logger.warn({ err: error }, "audit sealing failed; retrying"))
-				.finally(schedule);
-		}, intervalMs);
-		timer.unref();
-	}
-
-	schedule();
+	const ticks = startPeriodic({ intervalMs, logger, failure: "audit sealing failed; retrying", run: tick });
 	return {
 		async stop() {
-			stopped = true;
-			clearTimeout(timer);
-			await running;
+			await ticks.stop();
 			await sealAuditEvents(db, keyring, { waitMs: 2000 }).catch((error: unknown) =>
 				logger.warn({ err: error }, "final audit seal failed; the next start will seal the rest"),
 			);

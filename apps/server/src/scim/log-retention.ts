@@ -1,6 +1,7 @@
 import { type Database, rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
+import { type PeriodicTask, startPeriodic } from "../periodic.ts";
 
 /** One key for every replica: whoever holds it is the only pruner for the length of one batch. */
 const PRUNER_LOCK = sql`pg_try_advisory_xact_lock(5861042290)`;
@@ -65,10 +66,8 @@ export async function pruneProvisioningLog(
 	return result;
 }
 
-export interface LogRetention {
-	/** Stops the timer and waits for a run in progress to end its current batch. */
-	stop(): Promise<void>;
-}
+/** The pruning timer; `stop` waits for a run in progress to end its current batch. */
+export type LogRetention = PeriodicTask;
 
 /**
  * Prunes the provisioning log every `intervalMs`. The timer is unref'd so it never keeps the process
@@ -80,30 +79,13 @@ export function startLogRetention(options: {
 	logger: Logger;
 }): LogRetention {
 	const { db, intervalMs, logger } = options;
-	let timer: NodeJS.Timeout | undefined;
-	let running: Promise<void> = Promise.resolve();
-	let stopped = false;
-
-	function schedule(): void {
-		if (stopped) return;
-		timer = setTimeout(() => {
-			running = pruneProvisioningLog(db, { shouldStop: () => stopped })
-				.then((result) => {
-					if (result.deleted > 0)
-						logger.info(result, "provisioning log pruned to each organization's retention");
-				})
-				.catch((error: unknown) => logger.warn({ err: error }, "provisioning log pruning failed; retrying"))
-				.finally(schedule);
-		}, intervalMs);
-		timer.unref();
-	}
-
-	schedule();
-	return {
-		async stop() {
-			stopped = true;
-			clearTimeout(timer);
-			await running;
+	return startPeriodic({
+		intervalMs,
+		logger,
+		failure: "provisioning log pruning failed; retrying",
+		async run(isStopped) {
+			const result = await pruneProvisioningLog(db, { shouldStop: isStopped });
+			if (result.deleted > 0) logger.info(result, "provisioning log pruned to each organization's retention");
 		},
-	};
+	});
 }

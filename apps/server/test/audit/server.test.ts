@@ -1,43 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createDatabase, type Database, rows } from "@roster/db";
-import { createTestDatabase } from "@roster/db/testing";
+import { rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../src/env.ts";
-import { linesOf, runTsx, SERVER_DIR, TEST_SECRET } from "../helpers.ts";
+import { linesOf, openSharedDatabase, runTsx, SERVER_DIR, TEST_SECRET } from "../helpers.ts";
 
 let child: ChildProcess | undefined;
 afterEach(() => {
 	if (child && child.exitCode === null && child.pid) process.kill(child.pid, "SIGKILL");
 });
-
-/** The database the server process uses: PostgreSQL with TEST_DATABASE_URL, else PGlite on disk. */
-async function openTarget(): Promise<{
-	url: string;
-	read<T>(work: (db: Database) => Promise<T>): Promise<T>;
-	close(): Promise<void>;
-}> {
-	if (process.env.TEST_DATABASE_URL) {
-		const handle = await createTestDatabase();
-		return { url: handle.url, read: (work) => work(handle.db), close: () => handle.close() };
-	}
-	const url = `pglite://${join(mkdtempSync(join(tmpdir(), "roster-seal-boot-")), "data")}`;
-	return {
-		url,
-		async read(work) {
-			const handle = await createDatabase(url);
-			try {
-				return await work(handle.db);
-			} finally {
-				await handle.close();
-			}
-		},
-		close: async () => undefined,
-	};
-}
 
 async function listening(server: ChildProcess): Promise<string> {
 	let output = "";
@@ -80,7 +51,7 @@ describe("AUDIT_SEAL_INTERVAL_MS", () => {
 
 describe("the server's sealer", () => {
 	it("seals the events of the last requests when the server stops on SIGTERM", async () => {
-		const target = await openTarget();
+		const target = await openSharedDatabase("roster-seal-boot-");
 		try {
 			const issued = await runTsx("src/cli.ts", [
 				"token",
@@ -119,7 +90,7 @@ describe("the server's sealer", () => {
 			expect(created.status).toBe(201);
 			server.kill("SIGTERM");
 			expect(await exited).toBe(0);
-			const events = await target.read((db) =>
+			const events = await target.use((db) =>
 				rows<{ action: string; hash: string | null }>(
 					db,
 					sql`select action, hash from audit_events order by id`,

@@ -1,47 +1,17 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createDatabase, type Database, migrate, rows } from "@roster/db";
-import { createTestDatabase } from "@roster/db/testing";
+import { rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { SERVER_DIR, TEST_SECRET } from "../helpers.ts";
+import { openSharedDatabase, SERVER_DIR, TEST_SECRET } from "../helpers.ts";
 
 let child: ChildProcess | undefined;
 afterEach(() => {
 	if (child && child.exitCode === null && child.pid) process.kill(child.pid, "SIGKILL");
 });
 
-/** A database a server process can open too: PostgreSQL with TEST_DATABASE_URL, else PGlite on disk. */
-async function openShared(): Promise<{
-	url: string;
-	use<T>(work: (db: Database) => Promise<T>): Promise<T>;
-	close(): Promise<void>;
-}> {
-	if (process.env.TEST_DATABASE_URL) {
-		const handle = await createTestDatabase();
-		return { url: handle.url, use: (work) => work(handle.db), close: () => handle.close() };
-	}
-	const url = `pglite://${join(mkdtempSync(join(tmpdir(), "roster-retention-boot-")), "data")}`;
-	return {
-		url,
-		async use(work) {
-			const handle = await createDatabase(url);
-			try {
-				await migrate(handle);
-				return await work(handle.db);
-			} finally {
-				await handle.close();
-			}
-		},
-		close: async () => undefined,
-	};
-}
-
 describe("the server's provisioning-log retention", () => {
 	it("starts at boot, prunes on its interval and stops at shutdown", async () => {
-		const target = await openShared();
+		const target = await openSharedDatabase("roster-retention-boot-");
 		try {
 			await target.use((db) =>
 				db.execute(sql`insert into provisioning_log (org_id, occurred_at, method, path, status, duration_ms, request_id)

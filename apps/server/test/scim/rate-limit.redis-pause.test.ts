@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { type AddressInfo, createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { scimConnections } from "@roster/db";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../bench/server.ts";
 import { createScimHarness, type ScimHarness } from "./harness.ts";
 
 /**
@@ -14,18 +15,6 @@ const ANSWER_BOUND_MS = 5000;
 const STARTUP_TIMEOUT_MS = 10_000;
 /** Longer than the whole test takes, so every request and the close run against the paused Redis. */
 const PAUSE_MS = 30_000;
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.once("error", reject);
-		probe.listen(0, "127.0.0.1", () => {
-			const address = probe.address();
-			const port = typeof address === "object" && address ? address.port : 0;
-			probe.close(() => resolve(port));
-		});
-	});
-}
 
 /**
  * A Redis of this test's own, so pausing it stalls nobody else's tests. A missing `redis-server` fails
