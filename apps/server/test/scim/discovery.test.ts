@@ -18,7 +18,7 @@ describe("discovery", () => {
 		expect(res.headers.get("content-type")).toContain("application/scim+json");
 		expect(res.body).toMatchObject({
 			patch: { supported: true },
-			bulk: { supported: true, maxOperations: 200 },
+			bulk: { supported: true, maxOperations: 100 },
 			filter: { supported: true, maxResults: 1000 },
 			sort: { supported: true },
 			etag: { supported: true },

@@ -307,7 +307,7 @@ describe("advertised limits", () => {
 	it("ServiceProviderConfig names the bulk limits and, in Roster's extension, every input bound", async () => {
 		const reply = await h.scim("GET", "/ServiceProviderConfig");
 		expect(reply.body?.schemas).toContain(LIMITS_SCHEMA);
-		expect(reply.body?.bulk).toMatchObject({ maxOperations: 200, maxPayloadSize: 4 * 1024 * 1024 });
+		expect(reply.body?.bulk).toMatchObject({ maxOperations: 100, maxPayloadSize: 4 * 1024 * 1024 });
 		expect(reply.body?.[LIMITS_SCHEMA]).toEqual({ maxPayloadSize: 4 * 1024 * 1024, ...INPUT_LIMITS });
 	});
 
