@@ -1,5 +1,5 @@
-import { requireOrganization } from "../src/services/organizations.ts";
-import { updateRoleMapping } from "../src/services/role-mappings.ts";
+import { updateRoleMapping } from "../src/access/mappings.ts";
+import { requireOrganization } from "../src/organizations/organizations.ts";
 import { mapGroupToTier, withServices } from "./access-setup.ts";
 import type { BenchContext } from "./context.ts";
 import { seedMembers } from "./database.ts";

@@ -1,6 +1,6 @@
 import { createDatabase, type DatabaseHandle } from "@roster/db";
-import { requireOrganization } from "../src/services/organizations.ts";
-import { createRoleMapping, type RoleMappingResult } from "../src/services/role-mappings.ts";
+import { createRoleMapping, type RoleMappingResult } from "../src/access/mappings.ts";
+import { requireOrganization } from "../src/organizations/organizations.ts";
 import type { BenchDatabase } from "./database.ts";
 
 /**

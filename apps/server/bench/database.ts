@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { createDatabase, type DatabaseHandle, migrate, scimConnections } from "@roster/db";
 import { eq } from "drizzle-orm";
 import postgres from "postgres";
-import { requireOrganization } from "../src/services/organizations.ts";
-import { createScimToken } from "../src/services/tokens.ts";
+import { createScimToken } from "../src/connections/scim-tokens.ts";
+import { requireOrganization } from "../src/organizations/organizations.ts";
 
 /** Throttling high enough that the rate limiter is checked on every request but never answers 429. */
 const UNTHROTTLED = { rateLimit: { requestsPerSecond: 100_000 } };

@@ -2,18 +2,20 @@ import { fileURLToPath } from "node:url";
 import { trpcServer } from "@hono/trpc-server";
 import { Hono } from "hono";
 import { createApiApp } from "./api/index.ts";
-import type { AppDeps, AppEnv } from "./app-env.ts";
+import type { AppDeps } from "./deps.ts";
 import { mountConsole } from "./http/console.ts";
 import { handleError, handleNotFound } from "./http/errors.ts";
 import { requestId } from "./http/request-id.ts";
 import { requestLog } from "./http/request-log.ts";
+import type { AppEnv } from "./http/variables.ts";
 import { createScimApp } from "./scim/index.ts";
 import { getScimRoutingPath } from "./scim/paths.ts";
 import { createTrpcContext } from "./trpc/context.ts";
 import { appRouter } from "./trpc/root.ts";
 import type { TrpcContext } from "./trpc/trpc.ts";
 
-export type { AppDeps, AppEnv } from "./app-env.ts";
+export type { AppDeps } from "./deps.ts";
+export type { AppEnv } from "./http/variables.ts";
 
 const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL("../../console/dist", import.meta.url));
 

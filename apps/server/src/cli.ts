@@ -1,24 +1,24 @@
 import { parseArgs } from "node:util";
 import { createDatabase, type DatabaseHandle, type IdpKind, idpKinds, migrate } from "@roster/db";
 import { auditChainKeyring } from "@roster/domain";
-import { auditReportCommand, verifyAuditCommand } from "./audit/commands.ts";
-import { sealAuditEvents } from "./audit/sealer.ts";
-import { writeAll } from "./audit/stream.ts";
-import { loadConfig } from "./env.ts";
-import { describeFailure } from "./failure.ts";
-import { createAdmin } from "./services/admins.ts";
-import { createAppKey, revokeAppKeys } from "./services/app-keys.ts";
-import { configureConnection } from "./services/connections.ts";
-import { ServiceError } from "./services/errors.ts";
-import { configureOrganization } from "./services/organization-settings.ts";
-import { createOrganization, requireOrganization } from "./services/organizations.ts";
 import {
 	createRoleMapping,
 	deleteRoleMapping,
 	listRoleMappings,
 	type RoleMappingInput,
-} from "./services/role-mappings.ts";
-import { createScimToken, revokeConnectionTokens } from "./services/tokens.ts";
+} from "./access/mappings.ts";
+import { auditReportCommand, verifyAuditCommand } from "./audit/commands.ts";
+import { sealAuditEvents } from "./audit/sealer.ts";
+import { writeAll } from "./audit/stream.ts";
+import { createAppKey, revokeAppKeys } from "./connections/app-keys.ts";
+import { configureConnection } from "./connections/connections.ts";
+import { createScimToken, revokeConnectionTokens } from "./connections/scim-tokens.ts";
+import { loadConfig } from "./env.ts";
+import { describeFailure } from "./failure.ts";
+import { OperationError } from "./operation-error.ts";
+import { createOrganization, requireOrganization } from "./organizations/organizations.ts";
+import { configureOrganization } from "./organizations/settings.ts";
+import { createAdmin } from "./users/admins.ts";
 
 const USAGE = `Usage: pnpm roster <command> [options]
 
@@ -323,7 +323,7 @@ async function runCli(argv: string[]): Promise<number> {
 	try {
 		const name = argv.slice(0, 2).join(" ");
 		const command = COMMANDS[name];
-		if (!command) throw new ServiceError("invalid", `Unknown command "${name}"; run pnpm roster --help`);
+		if (!command) throw new OperationError("invalid", `Unknown command "${name}"; run pnpm roster --help`);
 		const { values } = parseArgs({
 			args: argv.slice(2),
 			options: {
@@ -358,7 +358,7 @@ async function runCli(argv: string[]): Promise<number> {
 function need(values: Record<string, string | undefined>, flag: string): string {
 	const value = values[flag];
 	if (value === undefined || value.trim() === "")
-		throw new ServiceError("invalid", `Missing required option --${flag}`);
+		throw new OperationError("invalid", `Missing required option --${flag}`);
 	return value;
 }
 
@@ -372,11 +372,11 @@ function mappingFromFlags(values: Record<string, string | undefined>): RoleMappi
 	const given = matches.filter(([, value]) => value !== undefined);
 	const [match] = given;
 	if (given.length !== 1 || !match) {
-		throw new ServiceError("invalid", "Give exactly one of --group, --group-external-id or --role-pattern");
+		throw new OperationError("invalid", "Give exactly one of --group, --group-external-id or --role-pattern");
 	}
 	const priority = values.priority === undefined ? undefined : Number(values.priority);
 	if (values.tier !== undefined && (values.project !== undefined || values["project-role"] !== undefined)) {
-		throw new ServiceError("invalid", "Give either --tier or --project with --project-role, not both");
+		throw new OperationError("invalid", "Give either --tier or --project with --project-role, not both");
 	}
 	return {
 		matchKind: match[0],
@@ -395,14 +395,15 @@ function mappingFromFlags(values: Record<string, string | undefined>): RoleMappi
 function parseIdp(value: string | undefined): IdpKind | undefined {
 	if (value === undefined) return undefined;
 	const kind = idpKinds.find((candidate) => candidate === value);
-	if (!kind) throw new ServiceError("invalid", `Unknown --idp "${value}"; use one of ${idpKinds.join(", ")}`);
+	if (!kind)
+		throw new OperationError("invalid", `Unknown --idp "${value}"; use one of ${idpKinds.join(", ")}`);
 	return kind;
 }
 
 function parseDays(value: string | undefined): number | undefined {
 	if (value === undefined) return undefined;
 	if (!/^\d+$/.test(value) || Number(value) < 1) {
-		throw new ServiceError("invalid", `Invalid --expires-in "${value}": give a whole number of days`);
+		throw new OperationError("invalid", `Invalid --expires-in "${value}": give a whole number of days`);
 	}
 	return Number(value);
 }

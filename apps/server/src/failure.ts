@@ -1,7 +1,7 @@
 import { DatabaseError } from "@roster/db";
 import { ConfigError } from "./env.ts";
 import { withoutData } from "./logger.ts";
-import { ServiceError } from "./services/errors.ts";
+import { OperationError } from "./operation-error.ts";
 
 /**
  * Turns any failure at boot or in a CLI command into the single line an operator sees on stderr.
@@ -10,7 +10,7 @@ import { ServiceError } from "./services/errors.ts";
  */
 export function describeFailure(error: unknown): string {
 	const expected =
-		error instanceof ConfigError || error instanceof DatabaseError || error instanceof ServiceError;
+		error instanceof ConfigError || error instanceof DatabaseError || error instanceof OperationError;
 	const cause = (error as { cause?: unknown } | null)?.cause;
 	const source = !expected && cause instanceof Error ? cause : error;
 	const message = source instanceof Error ? source.message : String(source);

@@ -3,13 +3,13 @@ import type { AddressInfo } from "node:net";
 import { createDatabase, type DatabaseHandle, migrate } from "@roster/db";
 import { auditChainKeyring } from "@roster/domain";
 import { createApp } from "./app.ts";
+import { type LogRetention, startLogRetention } from "./audit/log-retention.ts";
 import { type AuditSealer, startAuditSealer } from "./audit/sealer.ts";
 import { loadConfig } from "./env.ts";
 import { describeFailure } from "./failure.ts";
 import { createHttpServer } from "./http/client-errors.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createScimRuntime, type ScimRuntime } from "./scim/index.ts";
-import { type LogRetention, startLogRetention } from "./scim/log-retention.ts";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 

@@ -53,7 +53,7 @@ export interface SerializedError {
 	type: string;
 	message: string;
 	stack?: string;
-	/** An HTTP status the error carries (ScimError, ServiceError). */
+	/** An HTTP status the error carries (ScimError, OperationError). */
 	status?: number;
 	code?: string;
 	constraint?: string;

@@ -5,8 +5,8 @@ import { createDatabase, type Database, type DatabaseHandle, rows } from "@roste
 import { createTestDatabase } from "@roster/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveScimToken } from "../src/connections/scim-tokens.ts";
 import { hashSecret } from "../src/security/tokens.ts";
-import { resolveScimToken } from "../src/services/tokens.ts";
 import { linesOf, type ProcessResult, runTsx, TEST_SECRET } from "./helpers.ts";
 
 interface Target {

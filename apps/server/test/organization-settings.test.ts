@@ -1,10 +1,7 @@
 import { rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-	configureOrganization,
-	type OrganizationSettingsChange,
-} from "../src/services/organization-settings.ts";
+import { configureOrganization, type OrganizationSettingsChange } from "../src/organizations/settings.ts";
 import { addProject, provisionUser, storedAccess, tierOf } from "./access/fixtures.ts";
 import { createScimHarness, type ScimHarness } from "./scim/harness.ts";
 

@@ -3,10 +3,10 @@ import type { DatabaseHandle } from "@roster/db";
 import { createTestDatabase } from "@roster/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
+import { createScimToken } from "../src/connections/scim-tokens.ts";
 import { createLogger } from "../src/logger.ts";
+import { requireOrganization } from "../src/organizations/organizations.ts";
 import { createScimRuntime } from "../src/scim/index.ts";
-import { requireOrganization } from "../src/services/organizations.ts";
-import { createScimToken } from "../src/services/tokens.ts";
 import { TEST_SECRET, testConfig } from "./helpers.ts";
 
 let db: DatabaseHandle;

@@ -2,12 +2,12 @@ import { type DatabaseHandle, rows, scimTokens } from "@roster/db";
 import { createTestDatabase } from "@roster/db/testing";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createScimToken, resolveScimToken, revokeConnectionTokens } from "../src/connections/scim-tokens.ts";
+import { OperationError } from "../src/operation-error.ts";
+import { createOrganization, requireOrganization } from "../src/organizations/organizations.ts";
 import { verifyPassword } from "../src/security/passwords.ts";
 import { hashSecret } from "../src/security/tokens.ts";
-import { createAdmin } from "../src/services/admins.ts";
-import { ServiceError } from "../src/services/errors.ts";
-import { createOrganization, requireOrganization } from "../src/services/organizations.ts";
-import { createScimToken, resolveScimToken, revokeConnectionTokens } from "../src/services/tokens.ts";
+import { createAdmin } from "../src/users/admins.ts";
 import { TEST_SECRET } from "./helpers.ts";
 
 let handle: DatabaseHandle;
@@ -37,7 +37,7 @@ describe("organizations", () => {
 
 	it("finds the seeded default organization and reports unknown ones", async () => {
 		expect((await requireOrganization(handle.db, "default")).slug).toBe("default");
-		await expect(requireOrganization(handle.db, "missing")).rejects.toThrow(ServiceError);
+		await expect(requireOrganization(handle.db, "missing")).rejects.toThrow(OperationError);
 	});
 });
 

@@ -1,9 +1,9 @@
 import { rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OperationError } from "../src/operation-error.ts";
 import { hashSecret } from "../src/security/tokens.ts";
-import { ServiceError } from "../src/services/errors.ts";
-import { createSession, resolveSession, revokeSession } from "../src/services/sessions.ts";
+import { createSession, resolveSession, revokeSession } from "../src/sessions/sessions.ts";
 import { provisionUser, sessionMe, signIn } from "./api/fixtures.ts";
 import { TEST_SECRET } from "./helpers.ts";
 import { createScimHarness, type ScimHarness } from "./scim/harness.ts";
@@ -76,7 +76,7 @@ describe("session service", () => {
 		});
 		for (const id of [userId, "00000000-0000-4000-8000-000000000000", "not-a-uuid"]) {
 			await expect(createSession(h.db.db, { userId: id, secret: TEST_SECRET })).rejects.toBeInstanceOf(
-				ServiceError,
+				OperationError,
 			);
 		}
 		expect(await sessionCount(userId)).toBe(0);

@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from "hono";
-import { noteAppKeyUse, resolveAppKey } from "../services/app-keys.ts";
-import type { Executor } from "../services/executor.ts";
-import type { ApiEnv } from "./env.ts";
+import { noteAppKeyUse, resolveAppKey } from "../connections/app-keys.ts";
+import type { Executor } from "../executor.ts";
 import { ApiError } from "./errors.ts";
+import type { ApiEnv } from "./variables.ts";
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]{1,512})[ \t]*$/i;
 

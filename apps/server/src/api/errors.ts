@@ -1,7 +1,7 @@
 import type { ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { ApiEnv } from "./env.ts";
+import type { ApiEnv } from "./variables.ts";
 
 /** Machine-readable reasons an `/api/v1` request failed; host applications branch on these. */
 export type ApiErrorCode =

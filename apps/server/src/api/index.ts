@@ -1,10 +1,10 @@
 import { Hono } from "hono";
-import type { AppDeps } from "../app-env.ts";
+import type { AppDeps } from "../deps.ts";
 import { appKeyAuth } from "./auth.ts";
-import type { ApiEnv } from "./env.ts";
 import { apiNotFound, handleApiError } from "./errors.ts";
 import { sessionsRoutes } from "./sessions.routes.ts";
 import { usersRoutes } from "./users.routes.ts";
+import type { ApiEnv } from "./variables.ts";
 
 /**
  * The access API for host applications, mounted at `/api/v1`: every route needs an application key

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import type { Executor } from "../services/executor.ts";
-import { resolveSession } from "../services/sessions.ts";
+import type { Executor } from "../executor.ts";
+import { resolveSession } from "../sessions/sessions.ts";
 import { readJsonObject } from "./body.ts";
-import type { ApiEnv } from "./env.ts";
 import { ApiError } from "./errors.ts";
+import type { ApiEnv } from "./variables.ts";
 
 /**
  * `POST /sessions/validate` `{ "token": "rst_sess_…" }`: whether a session token is live right now, and

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import type { Executor } from "../services/executor.ts";
-import { readUserAccess, type UserSelector } from "./access.service.ts";
-import type { ApiEnv } from "./env.ts";
+import { readUserAccess, type UserSelector } from "../access/check.ts";
+import type { Executor } from "../executor.ts";
 import { ApiError } from "./errors.ts";
+import type { ApiEnv } from "./variables.ts";
 
 const MAX_USER_NAME_LENGTH = 1024;
 

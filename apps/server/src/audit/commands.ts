@@ -1,7 +1,7 @@
 import type { Database } from "@roster/db";
 import type { AuditChainKeyring } from "@roster/domain";
-import { ServiceError } from "../services/errors.ts";
-import { requireOrganization } from "../services/organizations.ts";
+import { OperationError } from "../operation-error.ts";
+import { requireOrganization } from "../organizations/organizations.ts";
 import { auditExportLines } from "./export.ts";
 import { offboardingReportLines } from "./offboarding.ts";
 import { parseOutputFormat, parseSince } from "./options.ts";
@@ -9,7 +9,7 @@ import { describeBreak, describeKeyVersions, verifyAuditChain } from "./verify.t
 
 /**
  * `audit verify`: the summary line of an intact chain with the key versions of its links, or a
- * `ServiceError` whose one line names the first broken link (the CLI prints it on stderr and exits
+ * `OperationError` whose one line names the first broken link (the CLI prints it on stderr and exits
  * non-zero).
  */
 export async function verifyAuditCommand(
@@ -19,7 +19,7 @@ export async function verifyAuditCommand(
 ): Promise<string> {
 	const organization = await requireOrganization(db, orgSlug);
 	const result = await verifyAuditChain(db, organization.id, keyring);
-	if (result.broken) throw new ServiceError("conflict", describeBreak(orgSlug, result.broken));
+	if (result.broken) throw new OperationError("conflict", describeBreak(orgSlug, result.broken));
 	return (
 		`Audit chain of ${orgSlug} is intact: ${result.verified} sealed event${result.verified === 1 ? "" : "s"} verified ` +
 		`(keys: ${describeKeyVersions(result.byKeyVersion)}), ${result.unsealed} not sealed yet, head ${result.head}`

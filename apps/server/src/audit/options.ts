@@ -1,4 +1,4 @@
-import { ServiceError } from "../services/errors.ts";
+import { OperationError } from "../operation-error.ts";
 
 /** The output formats of `audit export` and `audit offboarding`. */
 const auditOutputFormats = ["jsonl", "csv"] as const;
@@ -10,7 +10,7 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z
 export function parseOutputFormat(value: string | undefined): AuditOutputFormat {
 	if (value === undefined) return "jsonl";
 	const format = auditOutputFormats.find((known) => known === value);
-	if (!format) throw new ServiceError("invalid", `Invalid --format "${value}": use jsonl or csv`);
+	if (!format) throw new OperationError("invalid", `Invalid --format "${value}": use jsonl or csv`);
 	return format;
 }
 
@@ -22,7 +22,7 @@ export function parseSince(value: string | undefined): Date | undefined {
 	if (value === undefined) return undefined;
 	const time = ISO_8601.test(value) ? Date.parse(value) : Number.NaN;
 	if (Number.isNaN(time)) {
-		throw new ServiceError(
+		throw new OperationError(
 			"invalid",
 			`Invalid --since "${value}": use an ISO-8601 date or date-time with a zone, e.g. 2026-11-01 or 2026-11-01T09:00:00Z`,
 		);

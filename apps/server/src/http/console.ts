@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Hono } from "hono";
-import type { AppEnv } from "../app-env.ts";
+import type { AppEnv } from "./variables.ts";
 
 const API_PREFIX = /^\/(?:scim|trpc|api|organizations\/[^/]+\/scim)(?:\/|$)/;
 

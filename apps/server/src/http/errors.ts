@@ -2,7 +2,7 @@ import { SCIM_ERROR_SCHEMA, ScimError } from "@roster/scim";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppEnv } from "../app-env.ts";
+import type { AppEnv } from "./variables.ts";
 
 const SCIM_PATH = /^\/(?:organizations\/[^/]+\/)?scim(?:\/|$)/;
 

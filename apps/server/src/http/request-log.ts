@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app-env.ts";
 import type { Logger } from "../logger.ts";
 import { isScimPath } from "./errors.ts";
+import type { AppEnv } from "./variables.ts";
 
 /**
  * Logs one line per request: method, path without its query string (filters and tokens can ride

@@ -1,11 +1,11 @@
 import { ScimError } from "@roster/scim";
 import type { MiddlewareHandler } from "hono";
-import type { Executor } from "../services/executor.ts";
-import { resolveScimToken } from "../services/tokens.ts";
+import { resolveScimToken } from "../connections/scim-tokens.ts";
+import { type ConnectionSettings, readConnectionSettings } from "../connections/settings.ts";
+import type { Executor } from "../executor.ts";
 import type { ActivityRecorder } from "./activity.ts";
 import { clientIp } from "./client-ip.ts";
-import { type ConnectionSettings, readConnectionSettings } from "./connection-settings.ts";
-import type { ScimEnv } from "./env.ts";
+import type { ScimEnv } from "./variables.ts";
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]{1,512})[ \t]*$/i;
 

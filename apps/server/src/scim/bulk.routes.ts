@@ -1,15 +1,15 @@
 import type { Database } from "@roster/db";
 import { Hono } from "hono";
+import { createGroup, deleteGroup, patchGroup, replaceGroup } from "../groups/provision.ts";
 import type { Logger } from "../logger.ts";
+import { createUser, deleteUser, patchUser, replaceUser } from "../users/provision.ts";
 import { readScimBody } from "./body.ts";
-import { type BulkResourceHandlers, runBulk } from "./bulk.service.ts";
+import { type BulkResourceHandlers, runBulk } from "./bulk.ts";
 import { scimContext } from "./context.ts";
-import type { ScimEnv } from "./env.ts";
-import { createGroup, deleteGroup, patchGroup, replaceGroup } from "./groups.service.ts";
 import { SCIM_LIMITS } from "./limits.ts";
 import { type ScimRateLimits, spendConnectionBudget } from "./rate-limit.ts";
 import { scimResponse } from "./respond.ts";
-import { createUser, deleteUser, patchUser, replaceUser } from "./users.service.ts";
+import type { ScimEnv } from "./variables.ts";
 
 const usersHandlers: BulkResourceHandlers = {
 	create: async (ctx, data) => {
@@ -52,7 +52,7 @@ function furtherOperations(body: unknown): number {
 	return operations.length - 1;
 }
 
-/** `POST /Bulk` (RFC 7644 §3.7) over the same services as the resource routes, charged per operation. */
+/** `POST /Bulk` (RFC 7644 §3.7) over the same operations as the resource routes, charged per operation. */
 export function bulkRoutes(deps: {
 	db: Database;
 	secret: string;

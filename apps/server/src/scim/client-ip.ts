@@ -2,7 +2,7 @@ import { BlockList, isIP } from "node:net";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
 import type { TrustedProxy } from "../env.ts";
-import type { ScimEnv } from "./env.ts";
+import type { ScimEnv } from "./variables.ts";
 
 /** The peer address of the TCP connection; absent when the app is driven without a socket (tests). */
 function peerAddress(c: Context): string | undefined {

@@ -1,9 +1,9 @@
 import type { Database } from "@roster/db";
 import type { Context } from "hono";
+import { type ResponseProfile, responseProfile } from "../connections/settings.ts";
 import { clientSignal } from "./client-gone.ts";
 import { clientIp } from "./client-ip.ts";
-import { type ResponseProfile, responseProfile } from "./connection-settings.ts";
-import type { ScimActor, ScimEnv, ScimLogNotes } from "./env.ts";
+import type { ScimActor, ScimEnv, ScimLogNotes } from "./variables.ts";
 
 /** Everything a SCIM operation needs besides its input; built once per request (and per Bulk operation). */
 export interface ScimContext {

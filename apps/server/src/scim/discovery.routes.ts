@@ -7,9 +7,9 @@ import {
 	schemaDefs,
 } from "@roster/scim";
 import { Hono } from "hono";
-import type { ScimEnv } from "./env.ts";
 import { SCIM_LIMITS } from "./limits.ts";
 import { listResponse, scimResponse } from "./respond.ts";
+import type { ScimEnv } from "./variables.ts";
 
 const SPC_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
 const RESOURCE_TYPE_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";

@@ -1,10 +1,7 @@
 import type { Database } from "@roster/db";
 import type { ProjectionOptions } from "@roster/scim";
 import { type Context, Hono } from "hono";
-import { readScimBody } from "./body.ts";
-import { inputSyntax } from "./connection-settings.ts";
-import { scimContext } from "./context.ts";
-import type { ScimEnv } from "./env.ts";
+import { inputSyntax } from "../connections/settings.ts";
 import {
 	createGroup,
 	deleteGroup,
@@ -14,13 +11,16 @@ import {
 	patchGroup,
 	projectGroup,
 	replaceGroup,
-} from "./groups.service.ts";
-import { parseListQuery } from "./lists.ts";
-import { etag, matchesIfNoneMatch } from "./preconditions.ts";
+} from "../groups/provision.ts";
+import { parseListQuery } from "../provisioning/lists.ts";
+import { etag, matchesIfNoneMatch } from "../provisioning/preconditions.ts";
+import { readScimBody } from "./body.ts";
+import { scimContext } from "./context.ts";
 import { listResponse, scimResponse } from "./respond.ts";
+import type { ScimEnv } from "./variables.ts";
 import { requestedView } from "./view.ts";
 
-/** `/Groups` (RFC 7644 §3): thin HTTP glue over groups.service, which Bulk calls too. */
+/** `/Groups` (RFC 7644 §3): thin HTTP glue over the groups operations, which Bulk calls too. */
 export function groupsRoutes(deps: { db: Database; secret: string }): Hono<ScimEnv> {
 	const routes = new Hono<ScimEnv>();
 

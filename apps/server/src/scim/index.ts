@@ -1,64 +1,20 @@
 import { Hono } from "hono";
-import { Redis } from "ioredis";
-import type { AppDeps } from "../app-env.ts";
-import { ActivityRecorder } from "./activity.ts";
+import type { AppDeps } from "../deps.ts";
 import { scimAuth } from "./auth.ts";
 import { bulkRoutes } from "./bulk.routes.ts";
 import { clientAddress } from "./client-ip.ts";
 import { discoveryRoutes } from "./discovery.routes.ts";
-import type { ScimEnv } from "./env.ts";
 import { groupsRoutes } from "./groups.routes.ts";
 import { provisioningLog } from "./provisioning-log.ts";
-import { type AddressBudgets, ScimRateLimits, scimAddressLimit, scimRateLimit } from "./rate-limit.ts";
+import { scimAddressLimit, scimRateLimit } from "./rate-limit.ts";
+import { createScimRuntime, type ScimRuntime } from "./runtime.ts";
 import { searchRoutes } from "./search.routes.ts";
 import { usersRoutes } from "./users.routes.ts";
+import type { ScimEnv } from "./variables.ts";
+
+export { createScimRuntime, type ScimRuntime } from "./runtime.ts";
 
 const MOUNT = "/scim/v2";
-
-/** How long a Redis command may take before the rate limits fall back to in-process ones. */
-const REDIS_COMMAND_TIMEOUT_MS = 200;
-
-/** What the SCIM API keeps across requests; boot owns it so shutdown can flush and close it. */
-export interface ScimRuntime {
-	activity: ActivityRecorder;
-	rateLimits: ScimRateLimits;
-	/** Flushes buffered activity and disconnects from Redis. */
-	close(): Promise<void>;
-}
-
-/**
- * With `redisUrl`, rate-limit budgets live in Redis and are shared by every replica; without it they are
- * per process. Redis commands fail fast instead of queueing while disconnected, and time out after
- * 200 ms when Redis is connected but not answering, so an outage or a stall falls back to in-process
- * limits instead of holding requests. `addressBudgets` overrides the per-address budgets (tests).
- */
-export function createScimRuntime(
-	deps: Pick<AppDeps, "db" | "logger"> & {
-		redisUrl?: string | undefined;
-		addressBudgets?: Partial<AddressBudgets>;
-	},
-): ScimRuntime {
-	const redis = deps.redisUrl
-		? new Redis(deps.redisUrl, {
-				enableOfflineQueue: false,
-				maxRetriesPerRequest: 1,
-				connectTimeout: 2000,
-				commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
-			})
-		: undefined;
-	redis?.on("error", (error: Error) =>
-		deps.logger.warn({ err: error }, "redis unavailable; rate limits are per process"),
-	);
-	const activity = new ActivityRecorder({ db: deps.db.db, logger: deps.logger });
-	return {
-		activity,
-		rateLimits: new ScimRateLimits({ redis, budgets: deps.addressBudgets }),
-		async close() {
-			await activity.close();
-			if (redis) await redis.quit().catch(() => redis.disconnect());
-		},
-	};
-}
 
 /**
  * The SCIM 2.0 sub-app, mounted at `/scim/v2` and `/organizations/:slug/scim/v2`. Order: the client's

@@ -1,7 +1,7 @@
 import { detectQuirks, isSecretAttributePath, ScimError, secretAttributeNames } from "@roster/scim";
 import type { MiddlewareHandler } from "hono";
 import type { ActivityRecorder } from "./activity.ts";
-import type { ScimEnv } from "./env.ts";
+import type { ScimEnv } from "./variables.ts";
 
 const CREDENTIAL_NAMES = ["token", "secret", "authorization", "cookie"];
 const CREDENTIAL_NAME = new RegExp(`^(?:${CREDENTIAL_NAMES.join("|")})$`, "i");

@@ -9,7 +9,7 @@ import {
 	RateLimiterRes,
 } from "rate-limiter-flexible";
 import { clientIp } from "./client-ip.ts";
-import type { ScimEnv } from "./env.ts";
+import type { ScimEnv } from "./variables.ts";
 
 /**
  * The budgets of one client address, checked before authentication (docs/decisions/0130). The request

@@ -1,14 +1,14 @@
 import type { Database } from "@roster/db";
 import { ScimError } from "@roster/scim";
 import { Hono } from "hono";
+import { inputSyntax } from "../connections/settings.ts";
+import { listGroups } from "../groups/provision.ts";
+import { type ListQuery, parseListQuery } from "../provisioning/lists.ts";
+import { type ListResult, listUsers } from "../users/provision.ts";
 import { readScimBody } from "./body.ts";
-import { inputSyntax } from "./connection-settings.ts";
 import { type ScimContext, scimContext } from "./context.ts";
-import type { ScimEnv } from "./env.ts";
-import { listGroups } from "./groups.service.ts";
-import { type ListQuery, parseListQuery } from "./lists.ts";
 import { listResponse, scimResponse } from "./respond.ts";
-import { type ListResult, listUsers } from "./users.service.ts";
+import type { ScimEnv } from "./variables.ts";
 
 type Lister = (ctx: ScimContext, query: ListQuery) => Promise<ListResult>;
 

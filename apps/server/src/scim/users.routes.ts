@@ -1,12 +1,8 @@
 import type { Database } from "@roster/db";
 import { type Context, Hono } from "hono";
-import { readScimBody } from "./body.ts";
-import { inputSyntax } from "./connection-settings.ts";
-import { scimContext } from "./context.ts";
-import type { ScimEnv } from "./env.ts";
-import { parseListQuery } from "./lists.ts";
-import { etag, matchesIfNoneMatch } from "./preconditions.ts";
-import { listResponse, scimResponse } from "./respond.ts";
+import { inputSyntax } from "../connections/settings.ts";
+import { parseListQuery } from "../provisioning/lists.ts";
+import { etag, matchesIfNoneMatch } from "../provisioning/preconditions.ts";
 import {
 	createUser,
 	deleteUser,
@@ -16,10 +12,14 @@ import {
 	projectUser,
 	replaceUser,
 	type UserResult,
-} from "./users.service.ts";
+} from "../users/provision.ts";
+import { readScimBody } from "./body.ts";
+import { scimContext } from "./context.ts";
+import { listResponse, scimResponse } from "./respond.ts";
+import type { ScimEnv } from "./variables.ts";
 import { requestedView } from "./view.ts";
 
-/** `/Users` (RFC 7644 §3): thin HTTP glue over users.service, which Bulk calls too. */
+/** `/Users` (RFC 7644 §3): thin HTTP glue over the users operations, which Bulk calls too. */
 export function usersRoutes(deps: { db: Database; secret: string }): Hono<ScimEnv> {
 	const routes = new Hono<ScimEnv>();
 

@@ -1,7 +1,7 @@
 import { type ProjectionOptions, parseAttributeList } from "@roster/scim";
 import type { Context } from "hono";
-import { inputSyntax } from "./connection-settings.ts";
-import type { ScimEnv } from "./env.ts";
+import { inputSyntax } from "../connections/settings.ts";
+import type { ScimEnv } from "./variables.ts";
 
 /**
  * The `attributes` / `excludedAttributes` of a single-resource request, parameter names in any case as lists

@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
-import type { AppDeps, AppEnv } from "../app-env.ts";
-import { looksLikeSessionToken, resolveSession } from "../services/sessions.ts";
+import type { AppDeps } from "../deps.ts";
+import type { AppEnv } from "../http/variables.ts";
+import { looksLikeSessionToken, resolveSession } from "../sessions/sessions.ts";
 import type { ConsoleSession, TrpcContext } from "./trpc.ts";
 
 /** The cookie the console keeps its session token in. */

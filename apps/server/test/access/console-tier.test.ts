@@ -1,8 +1,8 @@
 import { rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAdmin } from "../../src/services/admins.ts";
-import { configureOrganization } from "../../src/services/organization-settings.ts";
+import { configureOrganization } from "../../src/organizations/settings.ts";
+import { createAdmin } from "../../src/users/admins.ts";
 import { createScimHarness, type ScimHarness } from "../scim/harness.ts";
 import { mapping, patch, provisionGroup, provisionUser, tierOf } from "./fixtures.ts";
 

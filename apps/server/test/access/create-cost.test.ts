@@ -1,12 +1,12 @@
 import type { DatabaseHandle } from "@roster/db";
 import { createTestDatabase } from "@roster/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRoleMapping } from "../../src/access/mappings.ts";
 import { createApp } from "../../src/app.ts";
+import { createScimToken } from "../../src/connections/scim-tokens.ts";
 import { createLogger } from "../../src/logger.ts";
+import { requireOrganization } from "../../src/organizations/organizations.ts";
 import { createScimRuntime, type ScimRuntime } from "../../src/scim/index.ts";
-import { requireOrganization } from "../../src/services/organizations.ts";
-import { createRoleMapping } from "../../src/services/role-mappings.ts";
-import { createScimToken } from "../../src/services/tokens.ts";
 import { TEST_SECRET, testConfig } from "../helpers.ts";
 import { countingDatabase } from "./counting.ts";
 import { USER_SCHEMA } from "./fixtures.ts";

@@ -1,8 +1,8 @@
 import { type Database, rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { expect } from "vitest";
-import { createRoleMapping, type RoleMappingInput } from "../../src/services/role-mappings.ts";
-import { createSession } from "../../src/services/sessions.ts";
+import { createRoleMapping, type RoleMappingInput } from "../../src/access/mappings.ts";
+import { createSession } from "../../src/sessions/sessions.ts";
 import { TEST_SECRET } from "../helpers.ts";
 import type { ScimHarness } from "../scim/harness.ts";
 

@@ -1,13 +1,13 @@
 import { rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ServiceError } from "../../src/services/errors.ts";
 import {
 	createRoleMapping,
 	deleteRoleMapping,
 	type RoleMappingInput,
 	updateRoleMapping,
-} from "../../src/services/role-mappings.ts";
+} from "../../src/access/mappings.ts";
+import { OperationError } from "../../src/operation-error.ts";
 import { createScimHarness, type ScimHarness } from "../scim/harness.ts";
 import { countingDatabase } from "./counting.ts";
 import { addProject, latestAudit, provisionGroup, provisionUser, storedAccess } from "./fixtures.ts";
@@ -97,7 +97,7 @@ describe("a mapping change updates everyone affected and no one else", () => {
 		expect(await storedAccess(h, other)).toEqual(before);
 	});
 
-	it("refuses invalid mappings with a ServiceError and changes nothing", async () => {
+	it("refuses invalid mappings with a OperationError and changes nothing", async () => {
 		const [version] = await rows<{ v: number }>(
 			h.db.db,
 			sql`select access_version as v from organizations where id = ${h.organization.id}::uuid`,
@@ -116,7 +116,7 @@ describe("a mapping change updates everyone affected and no one else", () => {
 				projectRole: "owner",
 			},
 		]) {
-			await expect(create(bad as RoleMappingInput)).rejects.toBeInstanceOf(ServiceError);
+			await expect(create(bad as RoleMappingInput)).rejects.toBeInstanceOf(OperationError);
 		}
 		await expect(
 			deleteRoleMapping(h.db.db, { organization: h.organization, id: "not-a-uuid", actor }),

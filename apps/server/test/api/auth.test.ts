@@ -1,8 +1,8 @@
 import { rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resolveAppKey, revokeAppKeys } from "../../src/services/app-keys.ts";
-import { requireOrganization } from "../../src/services/organizations.ts";
+import { resolveAppKey, revokeAppKeys } from "../../src/connections/app-keys.ts";
+import { requireOrganization } from "../../src/organizations/organizations.ts";
 import { TEST_SECRET } from "../helpers.ts";
 import { createScimHarness, type ScimHarness } from "../scim/harness.ts";
 import { apiClient, issueAppKey, provisionUser, signIn } from "./fixtures.ts";

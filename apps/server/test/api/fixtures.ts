@@ -1,6 +1,6 @@
-import { createAppKey } from "../../src/services/app-keys.ts";
-import { createOrganization, findOrganizationBySlug } from "../../src/services/organizations.ts";
-import { createSession } from "../../src/services/sessions.ts";
+import { createAppKey } from "../../src/connections/app-keys.ts";
+import { createOrganization, findOrganizationBySlug } from "../../src/organizations/organizations.ts";
+import { createSession } from "../../src/sessions/sessions.ts";
 import { TEST_SECRET } from "../helpers.ts";
 import type { ScimClient, ScimHarness } from "../scim/harness.ts";
 

@@ -12,7 +12,7 @@ import { pageAuditEvents, selectAuditEvents } from "../../src/audit/events.ts";
 import { AUDIT_CSV_COLUMNS, auditExportLines } from "../../src/audit/export.ts";
 import { offboardingReportLines } from "../../src/audit/offboarding.ts";
 import { sealAuditEvents } from "../../src/audit/sealer.ts";
-import { createSession } from "../../src/services/sessions.ts";
+import { createSession } from "../../src/sessions/sessions.ts";
 import { TEST_SECRET } from "../helpers.ts";
 import { createScimHarness, type ScimHarness } from "../scim/harness.ts";
 import { freshTenant, keyring, provision } from "./fixtures.ts";

@@ -2,7 +2,7 @@ import { type DatabaseHandle, type Organization, rows } from "@roster/db";
 import { auditChainKeyring } from "@roster/domain";
 import { type SQL, sql } from "drizzle-orm";
 import { expect } from "vitest";
-import { requireOrganization } from "../../src/services/organizations.ts";
+import { requireOrganization } from "../../src/organizations/organizations.ts";
 import { TEST_SECRET } from "../helpers.ts";
 import type { ScimClient, ScimHarness } from "../scim/harness.ts";
 

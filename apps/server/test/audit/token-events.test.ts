@@ -2,8 +2,8 @@ import { type DatabaseHandle, rows } from "@roster/db";
 import { createTestDatabase } from "@roster/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOrganization } from "../../src/services/organizations.ts";
-import { createScimToken, revokeConnectionTokens } from "../../src/services/tokens.ts";
+import { createScimToken, revokeConnectionTokens } from "../../src/connections/scim-tokens.ts";
+import { createOrganization } from "../../src/organizations/organizations.ts";
 import { TEST_SECRET } from "../helpers.ts";
 
 let handle: DatabaseHandle;

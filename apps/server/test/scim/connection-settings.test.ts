@@ -1,7 +1,7 @@
 import { rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ConnectionSettingsChange, configureConnection } from "../../src/services/connections.ts";
+import { type ConnectionSettingsChange, configureConnection } from "../../src/connections/connections.ts";
 import { createScimHarness, type ScimHarness } from "./harness.ts";
 
 let h: ScimHarness;

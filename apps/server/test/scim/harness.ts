@@ -1,14 +1,14 @@
 import type { DatabaseHandle, Organization } from "@roster/db";
 import { createTestDatabase } from "@roster/db/testing";
 import { createApp } from "../../src/app.ts";
+import { createScimToken } from "../../src/connections/scim-tokens.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
-import { createScimRuntime, type ScimRuntime } from "../../src/scim/index.ts";
 import {
 	createOrganization,
 	findOrganizationBySlug,
 	requireOrganization,
-} from "../../src/services/organizations.ts";
-import { createScimToken } from "../../src/services/tokens.ts";
+} from "../../src/organizations/organizations.ts";
+import { createScimRuntime, type ScimRuntime } from "../../src/scim/index.ts";
 import { TEST_SECRET, testConfig } from "../helpers.ts";
 
 export interface ScimReply {

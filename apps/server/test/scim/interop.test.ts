@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configureConnection } from "../../src/connections/connections.ts";
 import { scimRoutingPath } from "../../src/scim/paths.ts";
-import { configureConnection } from "../../src/services/connections.ts";
 import { createScimHarness, type ScimClient, type ScimHarness } from "./harness.ts";
 
 const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAdmin } from "../../src/services/admins.ts";
+import { createAdmin } from "../../src/users/admins.ts";
 import { createScimHarness, type ScimHarness, type ScimReply } from "./harness.ts";
 
 const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";

@@ -2,10 +2,10 @@ import { type DatabaseHandle, type Organization, rows } from "@roster/db";
 import { createTestDatabase } from "@roster/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { pruneProvisioningLog, startLogRetention } from "../../src/audit/log-retention.ts";
 import { ConfigError, parseConfig } from "../../src/env.ts";
-import { pruneProvisioningLog, startLogRetention } from "../../src/scim/log-retention.ts";
-import { configureOrganization } from "../../src/services/organization-settings.ts";
-import { createOrganization } from "../../src/services/organizations.ts";
+import { createOrganization } from "../../src/organizations/organizations.ts";
+import { configureOrganization } from "../../src/organizations/settings.ts";
 import { capturedLogger, TEST_SECRET } from "../helpers.ts";
 
 let db: DatabaseHandle;

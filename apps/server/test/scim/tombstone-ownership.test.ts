@@ -1,8 +1,8 @@
 import { rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configureOrganization } from "../../src/services/organization-settings.ts";
-import { requireOrganization } from "../../src/services/organizations.ts";
+import { requireOrganization } from "../../src/organizations/organizations.ts";
+import { configureOrganization } from "../../src/organizations/settings.ts";
 import { createScimHarness, type ScimClient, type ScimHarness } from "./harness.ts";
 
 const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";

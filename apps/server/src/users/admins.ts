@@ -1,8 +1,8 @@
 import { type Organization, type User, users } from "@roster/db";
 import { and, eq, sql } from "drizzle-orm";
+import type { Executor } from "../executor.ts";
+import { isUniqueViolation, OperationError } from "../operation-error.ts";
 import { hashPassword } from "../security/passwords.ts";
-import { isUniqueViolation, ServiceError } from "./errors.ts";
-import type { Executor } from "./executor.ts";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MIN_PASSWORD_LENGTH = 12;
@@ -16,11 +16,11 @@ export async function createAdmin(
 	input: { organization: Organization; email: string; password: string },
 ): Promise<User> {
 	const email = input.email.trim();
-	if (!EMAIL.test(email)) throw new ServiceError("invalid", `Invalid email address "${email}"`);
+	if (!EMAIL.test(email)) throw new OperationError("invalid", `Invalid email address "${email}"`);
 	if (input.password.length < MIN_PASSWORD_LENGTH) {
-		throw new ServiceError("invalid", `The password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+		throw new OperationError("invalid", `The password must be at least ${MIN_PASSWORD_LENGTH} characters`);
 	}
-	const duplicate = new ServiceError(
+	const duplicate = new OperationError(
 		"conflict",
 		`A user "${email}" already exists in organization "${input.organization.slug}"`,
 	);

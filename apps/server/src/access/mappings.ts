@@ -13,9 +13,9 @@ import {
 import { diffFields } from "@roster/domain";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { type RecomputeScope, recomputeAccess } from "../access/recompute.ts";
-import { ServiceError } from "./errors.ts";
-import type { Executor } from "./executor.ts";
+import type { Executor } from "../executor.ts";
+import { OperationError } from "../operation-error.ts";
+import { type RecomputeScope, recomputeAccess } from "./recompute.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -47,10 +47,10 @@ export interface RoleMappingResult {
 	usersChanged: number;
 }
 
-function invalid(error: z.ZodError): ServiceError {
+function invalid(error: z.ZodError): OperationError {
 	const issue = error.issues[0];
 	const field = issue?.path.join(".") || "mapping";
-	return new ServiceError("invalid", `Invalid ${field}: ${issue?.message ?? "bad value"}`);
+	return new OperationError("invalid", `Invalid ${field}: ${issue?.message ?? "bad value"}`);
 }
 
 /** Parses a mapping and checks what zod cannot: the target's fields fit its kind and the role exists. */
@@ -59,14 +59,14 @@ function validMapping(input: unknown, organization: Organization): MappingFields
 	if (!parsed.success) throw invalid(parsed.error);
 	const mapping = parsed.data;
 	if (mapping.targetKind === "tier") {
-		if (mapping.tier === null) throw new ServiceError("invalid", "A tier mapping needs a tier");
+		if (mapping.tier === null) throw new OperationError("invalid", "A tier mapping needs a tier");
 		return { ...mapping, projectSelector: null, projectRole: null };
 	}
 	if (mapping.projectSelector === null || mapping.projectRole === null) {
-		throw new ServiceError("invalid", "A project-role mapping needs a project (id, slug or *) and a role");
+		throw new OperationError("invalid", "A project-role mapping needs a project (id, slug or *) and a role");
 	}
 	if (!organization.projectRoles.includes(mapping.projectRole)) {
-		throw new ServiceError(
+		throw new OperationError(
 			"invalid",
 			`Unknown project role "${mapping.projectRole}": use one of ${organization.projectRoles.join(", ")}`,
 		);
@@ -81,7 +81,7 @@ async function bumpAccessVersion(tx: Transaction, organization: Organization): P
 		.set({ accessVersion: sql`${organizations.accessVersion} + 1`, updatedAt: new Date() })
 		.where(eq(organizations.id, organization.id))
 		.returning();
-	if (!bumped) throw new ServiceError("not_found", `Unknown organization "${organization.slug}"`);
+	if (!bumped) throw new OperationError("not_found", `Unknown organization "${organization.slug}"`);
 	return bumped;
 }
 
@@ -93,7 +93,7 @@ async function lockMapping(tx: Transaction, orgId: string, id: string): Promise<
 				.where(and(eq(roleMappings.orgId, orgId), eq(roleMappings.id, id)))
 				.for("update")
 		: [];
-	if (!found) throw new ServiceError("not_found", `Unknown role mapping "${id}"`);
+	if (!found) throw new OperationError("not_found", `Unknown role mapping "${id}"`);
 	return found;
 }
 

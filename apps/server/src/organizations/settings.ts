@@ -10,8 +10,8 @@ import { diffFields } from "@roster/domain";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { recomputeAccess } from "../access/recompute.ts";
-import { ServiceError } from "./errors.ts";
-import type { Executor } from "./executor.ts";
+import type { Executor } from "../executor.ts";
+import { OperationError } from "../operation-error.ts";
 import { parseSettingsChange } from "./settings-change.ts";
 
 const yesNo = z
@@ -78,7 +78,7 @@ export async function configureOrganization(
 			.from(organizations)
 			.where(eq(organizations.id, input.organization.id))
 			.for("update");
-		if (!before) throw new ServiceError("not_found", `Unknown organization "${input.organization.slug}"`);
+		if (!before) throw new OperationError("not_found", `Unknown organization "${input.organization.slug}"`);
 		const changes = diffFields(
 			Object.fromEntries(Object.keys(change).map((key) => [key, before[key as keyof SettingsChange]])),
 			change,

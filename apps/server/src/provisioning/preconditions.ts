@@ -1,5 +1,5 @@
 import { ScimError } from "@roster/scim";
-import type { ScimContext } from "./context.ts";
+import type { ScimContext } from "../scim/context.ts";
 
 /** The weak ETag of a stored version (RFC 7644 §3.14). */
 export function etag(version: number): string {

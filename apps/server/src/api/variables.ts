@@ -1,5 +1,5 @@
-import type { AppEnv } from "../app-env.ts";
-import type { ResolvedAppKey } from "../services/app-keys.ts";
+import type { ResolvedAppKey } from "../connections/app-keys.ts";
+import type { AppEnv } from "../http/variables.ts";
 
 /** Variables of the `/api/v1` sub-app on top of the app-wide ones. */
 export interface ApiEnv {

@@ -1,7 +1,7 @@
 import { type Organization, organizations } from "@roster/db";
 import { eq } from "drizzle-orm";
-import { isUniqueViolation, ServiceError } from "./errors.ts";
-import type { Executor } from "./executor.ts";
+import type { Executor } from "../executor.ts";
+import { isUniqueViolation, OperationError } from "../operation-error.ts";
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -10,21 +10,21 @@ export function isValidSlug(slug: string): boolean {
 	return SLUG.test(slug);
 }
 
-/** Creates an organization; rejects a malformed or taken slug with a `ServiceError`. */
+/** Creates an organization; rejects a malformed or taken slug with a `OperationError`. */
 export async function createOrganization(
 	db: Executor,
 	input: { slug: string; name: string },
 ): Promise<Organization> {
 	if (!isValidSlug(input.slug)) {
-		throw new ServiceError(
+		throw new OperationError(
 			"invalid",
 			`Invalid slug "${input.slug}": use 1-63 lowercase letters, digits and inner hyphens`,
 		);
 	}
 	const name = input.name.trim();
-	if (name === "") throw new ServiceError("invalid", "The organization name must not be empty");
+	if (name === "") throw new OperationError("invalid", "The organization name must not be empty");
 	if (await findOrganizationBySlug(db, input.slug)) {
-		throw new ServiceError("conflict", `Organization "${input.slug}" already exists`);
+		throw new OperationError("conflict", `Organization "${input.slug}" already exists`);
 	}
 	try {
 		const [created] = await db.insert(organizations).values({ slug: input.slug, name }).returning();
@@ -32,7 +32,7 @@ export async function createOrganization(
 		return created;
 	} catch (error) {
 		if (isUniqueViolation(error)) {
-			throw new ServiceError("conflict", `Organization "${input.slug}" already exists`);
+			throw new OperationError("conflict", `Organization "${input.slug}" already exists`);
 		}
 		throw error;
 	}
@@ -47,6 +47,6 @@ export async function findOrganizationBySlug(db: Executor, slug: string): Promis
 /** Like `findOrganizationBySlug`, for callers that cannot continue without it. */
 export async function requireOrganization(db: Executor, slug: string): Promise<Organization> {
 	const found = await findOrganizationBySlug(db, slug);
-	if (!found) throw new ServiceError("not_found", `Unknown organization "${slug}"`);
+	if (!found) throw new OperationError("not_found", `Unknown organization "${slug}"`);
 	return found;
 }

@@ -1,15 +1,15 @@
 import { setImmediate } from "node:timers/promises";
 import { ScimError } from "@roster/scim";
 import type { Logger } from "../logger.ts";
+import { etag } from "../provisioning/preconditions.ts";
 import { abandonIfGone } from "./client-gone.ts";
 import type { ScimContext } from "./context.ts";
 import { SCIM_LIMITS } from "./limits.ts";
-import { etag } from "./preconditions.ts";
 
 export const BULK_REQUEST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
 export const BULK_RESPONSE_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
 
-/** What one resource type's service does for a Bulk operation; each call is its own transaction. */
+/** What one resource type's operations do for a Bulk operation; each call is its own transaction. */
 export interface BulkResourceHandlers {
 	create(ctx: ScimContext, data: unknown): Promise<{ id: string; version: number }>;
 	replace(

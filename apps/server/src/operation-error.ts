@@ -1,12 +1,12 @@
-/** Why a service refused: the CLI prints the message, HTTP and tRPC map the code to a status. */
-export type ServiceErrorCode = "invalid" | "not_found" | "conflict";
+/** Why an operation refused: the CLI prints the message, HTTP and tRPC map the code to a status. */
+export type OperationErrorCode = "invalid" | "not_found" | "conflict";
 
 /** An expected, operator-facing failure with a one-line message (never a database error text). */
-export class ServiceError extends Error {
-	override name = "ServiceError";
-	readonly code: ServiceErrorCode;
+export class OperationError extends Error {
+	override name = "OperationError";
+	readonly code: OperationErrorCode;
 
-	constructor(code: ServiceErrorCode, message: string) {
+	constructor(code: OperationErrorCode, message: string) {
 		super(message);
 		this.code = code;
 	}

@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from "@roster/db";
 import type { Config } from "./env.ts";
 import type { Logger } from "./logger.ts";
-import type { ScimRuntime } from "./scim/index.ts";
+import type { ScimRuntime } from "./scim/runtime.ts";
 
 /** What `createApp` needs from boot; tests pass their own database handle and a temp console dir. */
 export interface AppDeps {
@@ -11,12 +11,4 @@ export interface AppDeps {
 	consoleDir?: string;
 	/** SCIM buffers and limiters; boot passes its own so shutdown can flush them. */
 	scim?: ScimRuntime;
-}
-
-/** Variables every handler can read with `c.get(...)`, declared once for the whole app. */
-export interface AppEnv {
-	Variables: {
-		requestId: string;
-		logger: Logger;
-	};
 }

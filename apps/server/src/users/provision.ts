@@ -30,14 +30,14 @@ import {
 import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { idpManaged } from "../access/idp-managed.ts";
 import { accessColumns, decideUserAccess, storeUserProjectRoles } from "../access/user-decision.ts";
-import { accessChange, recordScimAudit, type ScimAuditAction } from "./audit.ts";
-import { abandonIfGone } from "./client-gone.ts";
-import type { ScimContext } from "./context.ts";
-import { rethrowAsScimError, violatedUniqueConstraint } from "./db-errors.ts";
-import { encodeCursor, keyLookup, type ListQuery, orderBy, preparedRead } from "./lists.ts";
-import { assertIfMatch, assertOwnership, mayChange, notFound } from "./preconditions.ts";
-import { noteUnusableRoles } from "./role-notices.ts";
-import { userFields } from "./user-fields.ts";
+import { accessChange, recordScimAudit, type ScimAuditAction } from "../audit/scim-events.ts";
+import { rethrowAsScimError, violatedUniqueConstraint } from "../provisioning/db-errors.ts";
+import { encodeCursor, keyLookup, type ListQuery, orderBy, preparedRead } from "../provisioning/lists.ts";
+import { assertIfMatch, assertOwnership, mayChange, notFound } from "../provisioning/preconditions.ts";
+import { noteUnusableRoles } from "../provisioning/role-notices.ts";
+import { abandonIfGone } from "../scim/client-gone.ts";
+import type { ScimContext } from "../scim/context.ts";
+import { userFields } from "./filter-fields.ts";
 
 type Executor = Database | Transaction;
 

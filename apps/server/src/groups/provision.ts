@@ -20,21 +20,21 @@ import { and, eq, type SQL, sql } from "drizzle-orm";
 import { type RecomputeSummary, recomputeAccess } from "../access/recompute.ts";
 import { type GroupForRelevance, groupAffectsAccess } from "../access/relevance.ts";
 import { loadAccessStatics } from "../access/statics.ts";
-import { accessMetadata, recordScimAudit } from "./audit.ts";
-import { abandonIfGone } from "./client-gone.ts";
-import type { ScimContext } from "./context.ts";
-import { rethrowAsScimError, violatedUniqueConstraint } from "./db-errors.ts";
-import { groupFields } from "./group-fields.ts";
+import { accessMetadata, recordScimAudit } from "../audit/scim-events.ts";
+import { rethrowAsScimError, violatedUniqueConstraint } from "../provisioning/db-errors.ts";
+import { keyLookup, type ListQuery, orderBy, preparedRead } from "../provisioning/lists.ts";
+import { assertIfMatch, assertOwnership, etag, notFound } from "../provisioning/preconditions.ts";
+import { abandonIfGone } from "../scim/client-gone.ts";
+import type { ScimContext } from "../scim/context.ts";
+import { type ListResult, listPage } from "../users/provision.ts";
+import { groupFields } from "./filter-fields.ts";
 import {
 	applyMemberOps,
 	assertMembersAreUsers,
 	type MembershipDelta,
 	membershipChanges,
 	membersOf,
-} from "./groups.members.ts";
-import { keyLookup, type ListQuery, orderBy, preparedRead } from "./lists.ts";
-import { assertIfMatch, assertOwnership, etag, notFound } from "./preconditions.ts";
-import { type ListResult, listPage } from "./users.service.ts";
+} from "./members.ts";
 
 type Executor = Database | Transaction;
 

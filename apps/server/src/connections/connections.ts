@@ -2,10 +2,10 @@ import { auditEvents, type Organization, type ScimConnection, scimConnections } 
 import { diffFields } from "@roster/domain";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { readConnectionSettings } from "../scim/connection-settings.ts";
-import { ServiceError } from "./errors.ts";
-import type { Executor } from "./executor.ts";
-import { parseSettingsChange } from "./settings-change.ts";
+import type { Executor } from "../executor.ts";
+import { OperationError } from "../operation-error.ts";
+import { parseSettingsChange } from "../organizations/settings-change.ts";
+import { readConnectionSettings } from "./settings.ts";
 
 /** What an operator may change on a connection; stricter than reading, which falls back to defaults. */
 const settingsChange = z
@@ -41,7 +41,7 @@ export async function configureConnection(
 		)
 		.for("update");
 	if (!connection) {
-		throw new ServiceError(
+		throw new OperationError(
 			"not_found",
 			`Unknown connection "${input.connectionName}" in organization "${input.organization.slug}"`,
 		);

@@ -12,8 +12,8 @@ import {
 	ScimError,
 } from "@roster/scim";
 import { type SQL, sql } from "drizzle-orm";
+import { SCIM_LIMITS } from "../scim/limits.ts";
 import { secretsEqual } from "../security/tokens.ts";
-import { SCIM_LIMITS } from "./limits.ts";
 
 /** A list or search request (RFC 7644 §3.4.2-3.4.3, RFC 9865), from query parameters or a `.search` body. */
 export interface ListQuery {

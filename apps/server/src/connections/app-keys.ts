@@ -1,8 +1,8 @@
 import { type AppKey, appKeys, auditEvents, type Organization, organizations } from "@roster/db";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import type { Executor } from "../executor.ts";
+import { OperationError } from "../operation-error.ts";
 import { hashSecret, issueSecret, secretsEqual } from "../security/tokens.ts";
-import { ServiceError } from "./errors.ts";
-import type { Executor } from "./executor.ts";
 
 const APP_KEY_PREFIX = "rst_app_";
 const MAX_KEY_LENGTH = 256;
@@ -34,7 +34,7 @@ export async function createAppKey(
 ): Promise<CreatedAppKey> {
 	const name = input.name.trim();
 	if (name === "" || name.length > MAX_NAME_LENGTH) {
-		throw new ServiceError("invalid", `The key name must be 1-${MAX_NAME_LENGTH} characters`);
+		throw new OperationError("invalid", `The key name must be 1-${MAX_NAME_LENGTH} characters`);
 	}
 	const issued = issueSecret("appkey", input.secret);
 	const [row] = await db
@@ -68,7 +68,7 @@ export async function revokeAppKeys(
 		)
 		.returning({ id: appKeys.id, prefix: appKeys.prefix });
 	if (revoked.length === 0) {
-		throw new ServiceError(
+		throw new OperationError(
 			"not_found",
 			`No live application key "${input.name}" in organization "${input.organization.slug}"`,
 		);

@@ -9,9 +9,9 @@ import {
 	scimTokens,
 } from "@roster/db";
 import { and, eq, isNull, sql } from "drizzle-orm";
+import type { Executor } from "../executor.ts";
+import { OperationError } from "../operation-error.ts";
 import { hashSecret, issueSecret, secretsEqual } from "../security/tokens.ts";
-import { ServiceError } from "./errors.ts";
-import type { Executor } from "./executor.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -47,12 +47,12 @@ export async function createScimToken(
 	},
 ): Promise<CreatedScimToken> {
 	const name = input.connectionName.trim();
-	if (name === "") throw new ServiceError("invalid", "The connection name must not be empty");
+	if (name === "") throw new OperationError("invalid", "The connection name must not be empty");
 	if (
 		input.expiresInDays !== undefined &&
 		!(Number.isInteger(input.expiresInDays) && input.expiresInDays > 0)
 	) {
-		throw new ServiceError("invalid", "--expires-in must be a whole number of days greater than 0");
+		throw new OperationError("invalid", "--expires-in must be a whole number of days greater than 0");
 	}
 	let connection = await findConnection(db, input.organization.id, name);
 	const connectionCreated = connection === undefined;
@@ -93,7 +93,7 @@ export async function revokeConnectionTokens(
 ): Promise<number> {
 	const connection = await findConnection(db, input.organization.id, input.connectionName);
 	if (!connection) {
-		throw new ServiceError(
+		throw new OperationError(
 			"not_found",
 			`Unknown connection "${input.connectionName}" in organization "${input.organization.slug}"`,
 		);

@@ -1,8 +1,8 @@
 import { type AccessTier, type Session, sessions, users } from "@roster/db";
 import { and, eq, not, sql } from "drizzle-orm";
+import type { Executor } from "../executor.ts";
+import { OperationError } from "../operation-error.ts";
 import { hashSecret, issueSecret, secretsEqual } from "../security/tokens.ts";
-import { ServiceError } from "./errors.ts";
-import type { Executor } from "./executor.ts";
 
 /** How long a session lives when the caller does not say: one working day. */
 export const DEFAULT_SESSION_TTL_SECONDS = 12 * 60 * 60;
@@ -35,7 +35,7 @@ export interface ResolvedSession {
 /**
  * Signs a user in: stores only the HMAC of a fresh `rst_sess_` token. The user row is locked (shared)
  * while the session is inserted, so a deactivation running at the same time either kills this session
- * too or makes this call fail; an inactive, deleted or unknown user gets a `ServiceError`.
+ * too or makes this call fail; an inactive, deleted or unknown user gets a `OperationError`.
  */
 export async function createSession(
 	db: Executor,
@@ -50,9 +50,12 @@ export async function createSession(
 ): Promise<CreatedSession> {
 	const ttlSeconds = input.ttlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
 	if (!(Number.isInteger(ttlSeconds) && ttlSeconds > 0)) {
-		throw new ServiceError("invalid", "A session lifetime must be a whole number of seconds greater than 0");
+		throw new OperationError(
+			"invalid",
+			"A session lifetime must be a whole number of seconds greater than 0",
+		);
 	}
-	const unknownUser = new ServiceError("not_found", "No active user with that id");
+	const unknownUser = new OperationError("not_found", "No active user with that id");
 	if (!UUID.test(input.userId)) throw unknownUser;
 	const now = input.now ?? new Date();
 	return db.transaction(async (tx) => {

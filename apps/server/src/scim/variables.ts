@@ -1,6 +1,6 @@
 import type { Organization, ScimConnection, ScimToken } from "@roster/db";
-import type { AppEnv } from "../app-env.ts";
-import type { ConnectionSettings } from "./connection-settings.ts";
+import type { ConnectionSettings } from "../connections/settings.ts";
+import type { AppEnv } from "../http/variables.ts";
 
 /** Who a SCIM request acts for, set by the auth middleware before any route runs. */
 export interface ScimActor {

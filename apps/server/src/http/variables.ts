@@ -1,0 +1,9 @@
+import type { Logger } from "../logger.ts";
+
+/** Variables every handler can read with `c.get(...)`, declared once for the whole app (Hono's `Env`). */
+export interface AppEnv {
+	Variables: {
+		requestId: string;
+		logger: Logger;
+	};
+}

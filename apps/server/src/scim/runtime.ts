@@ -1,0 +1,50 @@
+import type { DatabaseHandle } from "@roster/db";
+import { Redis } from "ioredis";
+import type { Logger } from "../logger.ts";
+import { ActivityRecorder } from "./activity.ts";
+import { type AddressBudgets, ScimRateLimits } from "./rate-limit.ts";
+
+/** How long a Redis command may take before the rate limits fall back to in-process ones. */
+const REDIS_COMMAND_TIMEOUT_MS = 200;
+
+/** What the SCIM API keeps across requests; boot owns it so shutdown can flush and close it. */
+export interface ScimRuntime {
+	activity: ActivityRecorder;
+	rateLimits: ScimRateLimits;
+	/** Flushes buffered activity and disconnects from Redis. */
+	close(): Promise<void>;
+}
+
+/**
+ * With `redisUrl`, rate-limit budgets live in Redis and are shared by every replica; without it they are
+ * per process. Redis commands fail fast instead of queueing while disconnected, and time out after
+ * 200 ms when Redis is connected but not answering, so an outage or a stall falls back to in-process
+ * limits instead of holding requests. `addressBudgets` overrides the per-address budgets (tests).
+ */
+export function createScimRuntime(deps: {
+	db: DatabaseHandle;
+	logger: Logger;
+	redisUrl?: string | undefined;
+	addressBudgets?: Partial<AddressBudgets>;
+}): ScimRuntime {
+	const redis = deps.redisUrl
+		? new Redis(deps.redisUrl, {
+				enableOfflineQueue: false,
+				maxRetriesPerRequest: 1,
+				connectTimeout: 2000,
+				commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+			})
+		: undefined;
+	redis?.on("error", (error: Error) =>
+		deps.logger.warn({ err: error }, "redis unavailable; rate limits are per process"),
+	);
+	const activity = new ActivityRecorder({ db: deps.db.db, logger: deps.logger });
+	return {
+		activity,
+		rateLimits: new ScimRateLimits({ redis, budgets: deps.addressBudgets }),
+		async close() {
+			await activity.close();
+			if (redis) await redis.quit().catch(() => redis.disconnect());
+		},
+	};
+}
