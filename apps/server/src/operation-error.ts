@@ -11,13 +11,3 @@ export class OperationError extends Error {
 		this.code = code;
 	}
 }
-
-/** True when PostgreSQL (either driver, possibly wrapped by Drizzle) reports a unique violation. */
-export function isUniqueViolation(error: unknown): boolean {
-	let current: unknown = error;
-	for (let depth = 0; depth < 4 && current instanceof Object; depth++) {
-		if ((current as { code?: unknown }).code === "23505") return true;
-		current = (current as { cause?: unknown }).cause;
-	}
-	return false;
-}

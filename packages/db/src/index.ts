@@ -1,7 +1,10 @@
 export { createDatabase } from "./client.ts";
 export { DatabaseError } from "./errors.ts";
 export { migrate, migrationsFolder } from "./migrate.ts";
+export { isDataException, isUniqueViolation, pgError, violatedUniqueConstraint } from "./pg-errors.ts";
+export { preparedRead } from "./prepared.ts";
 export { rows } from "./rows.ts";
 export * as schema from "./schema/index.ts";
 export * from "./schema/index.ts";
-export type { Database, DatabaseHandle, Transaction } from "./types.ts";
+export { intArray, uuidArray } from "./sql-arrays.ts";
+export type { Database, DatabaseHandle, Executor, Transaction } from "./types.ts";

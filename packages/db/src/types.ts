@@ -7,6 +7,9 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** The `tx` handed to `db.transaction(async (tx) => …)`. */
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
+/** Operations run on the database or inside a caller's transaction, so one command stays atomic. */
+export type Executor = Database | Transaction;
+
 /** An open database: the Drizzle instance plus what the server needs for readiness and shutdown. */
 export interface DatabaseHandle {
 	db: Database;

@@ -1,6 +1,6 @@
+import type { Executor } from "@roster/db";
 import { type AccessTier, projects, userProjectRoles, users } from "@roster/db";
 import { and, asc, eq, not, type SQL, sql } from "drizzle-orm";
-import type { Executor } from "../executor.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

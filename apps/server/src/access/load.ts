@@ -1,9 +1,8 @@
-import { rows, type Transaction } from "@roster/db";
+import { rows, type Transaction, uuidArray } from "@roster/db";
 import type { AccessGroup, AccessTier } from "@roster/domain";
 import { type SQL, sql } from "drizzle-orm";
 import { idpManaged } from "./idp-managed.ts";
 import type { UserAccessInput } from "./resolutions.ts";
-import { uuidArray } from "./store.ts";
 
 /** A user as recompute reads it: its inputs and the tier stored now (to report tier changes). */
 export interface LoadedUser {

@@ -1,3 +1,4 @@
+import type { Executor } from "@roster/db";
 import {
 	accessTier,
 	auditEvents,
@@ -13,7 +14,6 @@ import {
 import { diffFields } from "@roster/domain";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Executor } from "../executor.ts";
 import { OperationError } from "../operation-error.ts";
 import { type RecomputeScope, recomputeAccess } from "./recompute.ts";
 

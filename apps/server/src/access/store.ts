@@ -1,4 +1,4 @@
-import { rows, type Transaction } from "@roster/db";
+import { intArray, rows, type Transaction, uuidArray } from "@roster/db";
 import type { AccessDecision, AccessProject } from "@roster/domain";
 import { type SQL, sql } from "drizzle-orm";
 
@@ -10,15 +10,6 @@ export interface DecisionBatch {
 	userIds: string[];
 	decisionIndex: number[];
 	decisions: readonly AccessDecision[];
-}
-
-/** Validated UUIDs (or integers) as ONE array parameter: the statement text never depends on the count. */
-export function uuidArray(ids: readonly string[]): SQL {
-	return sql`${`{${ids.join(",")}}`}::text::uuid[]`;
-}
-
-function intArray(values: readonly number[]): SQL {
-	return sql`${`{${values.join(",")}}`}::text::int[]`;
 }
 
 /** The decisions as stored: tier, its source, the explanation and the project roles that have a project. */

@@ -1,6 +1,6 @@
+import type { Executor } from "@roster/db";
 import type { MiddlewareHandler } from "hono";
 import { noteAppKeyUse, resolveAppKey } from "../connections/app-keys.ts";
-import type { Executor } from "../executor.ts";
 import { ApiError } from "./errors.ts";
 import type { ApiEnv } from "./variables.ts";
 

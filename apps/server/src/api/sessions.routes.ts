@@ -1,5 +1,5 @@
+import type { Executor } from "@roster/db";
 import { Hono } from "hono";
-import type { Executor } from "../executor.ts";
 import { resolveSession } from "../sessions/sessions.ts";
 import { readJsonObject } from "./body.ts";
 import { ApiError } from "./errors.ts";

@@ -1,6 +1,6 @@
+import type { Executor } from "@roster/db";
 import { Hono } from "hono";
 import { readUserAccess, type UserSelector } from "../access/check.ts";
-import type { Executor } from "../executor.ts";
 import { ApiError } from "./errors.ts";
 import type { ApiEnv } from "./variables.ts";
 

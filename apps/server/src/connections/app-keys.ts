@@ -1,6 +1,13 @@
-import { type AppKey, appKeys, auditEvents, type Organization, organizations } from "@roster/db";
+import {
+	type AppKey,
+	appKeys,
+	auditEvents,
+	type Executor,
+	type Organization,
+	organizations,
+	preparedRead,
+} from "@roster/db";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
-import type { Executor } from "../executor.ts";
 import { OperationError } from "../operation-error.ts";
 import { hashSecret, issueSecret, secretsEqual } from "../security/tokens.ts";
 
@@ -107,8 +114,6 @@ function selectKeyByHash(db: Executor) {
 		.prepare("roster_app_key_by_hash");
 }
 
-const keyByHash = new WeakMap<Executor, ReturnType<typeof selectKeyByHash>>();
-
 /**
  * Finds the key and organization behind an application key with one indexed query; `null` for
  * anything that is not a live `rst_app_` key (a SCIM or session token included), so callers answer
@@ -121,12 +126,9 @@ export async function resolveAppKey(
 ): Promise<ResolvedAppKey | null> {
 	if (!key.startsWith(APP_KEY_PREFIX) || key.length > MAX_KEY_LENGTH) return null;
 	const hash = hashSecret(key, secret);
-	let query = keyByHash.get(db);
-	if (!query) {
-		query = selectKeyByHash(db);
-		keyByHash.set(db, query);
-	}
-	const [found] = await query.execute({ hash });
+	const [found] = await preparedRead(db, "roster_app_key_by_hash", () => selectKeyByHash(db)).execute({
+		hash,
+	});
 	if (!found || !secretsEqual(found.keyHash, hash)) return null;
 	if (found.revokedAt !== null) return null;
 	return {

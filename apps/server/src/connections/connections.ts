@@ -1,8 +1,8 @@
+import type { Executor } from "@roster/db";
 import { auditEvents, type Organization, type ScimConnection, scimConnections } from "@roster/db";
 import { diffFields } from "@roster/domain";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Executor } from "../executor.ts";
 import { OperationError } from "../operation-error.ts";
 import { parseSettingsChange } from "../organizations/settings-change.ts";
 import { readConnectionSettings } from "./settings.ts";

@@ -1,15 +1,16 @@
 import {
 	auditEvents,
+	type Executor,
 	type IdpKind,
 	type Organization,
 	organizations,
+	preparedRead,
 	type ScimConnection,
 	type ScimToken,
 	scimConnections,
 	scimTokens,
 } from "@roster/db";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { Executor } from "../executor.ts";
 import { OperationError } from "../operation-error.ts";
 import { hashSecret, issueSecret, secretsEqual } from "../security/tokens.ts";
 
@@ -143,8 +144,6 @@ function selectTokenByHash(db: Executor) {
 		.prepare("roster_scim_token_by_hash");
 }
 
-const tokenByHash = new WeakMap<Executor, ReturnType<typeof selectTokenByHash>>();
-
 /**
  * Finds the token, connection and organization behind a bearer token; `null` for unknown, revoked or
  * expired tokens, so the caller answers 401 without saying which. It runs on every SCIM request, so the
@@ -158,12 +157,9 @@ export async function resolveScimToken(
 	now: Date = new Date(),
 ): Promise<ResolvedScimToken | null> {
 	const hash = hashSecret(token, secret);
-	let query = tokenByHash.get(db);
-	if (!query) {
-		query = selectTokenByHash(db);
-		tokenByHash.set(db, query);
-	}
-	const [found] = await query.execute({ hash });
+	const [found] = await preparedRead(db, "roster_scim_token_by_hash", () => selectTokenByHash(db)).execute({
+		hash,
+	});
 	if (!found || !secretsEqual(found.token.tokenHash, hash)) return null;
 	if (found.token.revokedAt !== null) return null;
 	if (found.token.expiresAt !== null && found.token.expiresAt.getTime() <= now.getTime()) return null;

@@ -1,9 +1,15 @@
-import { type AuditChanges, type Database, groupMembers, rows, type Transaction, users } from "@roster/db";
+import {
+	type AuditChanges,
+	type Executor,
+	groupMembers,
+	rows,
+	type Transaction,
+	users,
+	uuidArray,
+} from "@roster/db";
 import { isUuid, type JsonObject, type MemberOp, ScimError } from "@roster/scim";
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { idpManaged } from "../access/idp-managed.ts";
-
-type Executor = Database | Transaction;
 
 /** How many member ids one audit event keeps per direction; the counts stay exact. */
 export const AUDITED_MEMBER_IDS = 100;
@@ -24,11 +30,6 @@ export interface MembershipDelta {
 }
 
 const NONE: MemberChange = { count: 0, ids: [], userIds: [] };
-
-/** Validated UUIDs as ONE array parameter, so the statement text and its plan never depend on the list size. */
-function idArray(ids: string[]): SQL {
-	return sql`${`{${ids.join(",")}}`}::text::uuid[]`;
-}
 
 function merge(a: MemberChange, b: MemberChange): MemberChange {
 	if (b.count === 0) return a;
@@ -63,7 +64,7 @@ function insertMembers(
 		sql`insert into group_members (group_id, user_id)
 			select ${groupId}::uuid, u.id from users u
 			where u.org_id = ${orgId}::uuid and not u.is_deleted and ${idpManaged("u")}
-				and u.id in (select unnest(${idArray(ids)}))
+				and u.id in (select unnest(${uuidArray(ids)}))
 			on conflict do nothing`,
 	);
 }
@@ -74,7 +75,7 @@ function deleteMembers(tx: Transaction, groupId: string, ids: string[]): Promise
 	return counted(
 		tx,
 		sql`delete from group_members
-			where (group_id, user_id) in (select ${groupId}::uuid, unnest(${idArray(keys)}))`,
+			where (group_id, user_id) in (select ${groupId}::uuid, unnest(${uuidArray(keys)}))`,
 	);
 }
 
@@ -88,7 +89,7 @@ function deleteMembersOutside(tx: Transaction, groupId: string, ids: string[]): 
 		tx,
 		sql`delete from group_members as member
 			where member.group_id = ${groupId}::uuid
-				and not exists (select 1 from unnest(${idArray(ids)}) as wanted(id) where wanted.id = member.user_id)`,
+				and not exists (select 1 from unnest(${uuidArray(ids)}) as wanted(id) where wanted.id = member.user_id)`,
 	);
 }
 
@@ -141,11 +142,11 @@ export async function unknownMembers(tx: Transaction, orgId: string, ids: string
 	if (candidates.length === 0) return malformed;
 	const missing = await rows<{ id: string }>(
 		tx,
-		sql`select unnest(${idArray(candidates)})::text as id
+		sql`select unnest(${uuidArray(candidates)})::text as id
 			except
 			select id::text from users
 			where org_id = ${orgId}::uuid and not is_deleted and ${idpManaged()}
-				and id in (select unnest(${idArray(candidates)}))`,
+				and id in (select unnest(${uuidArray(candidates)}))`,
 	);
 	return [...malformed, ...missing.map((row) => row.id)];
 }

@@ -1,4 +1,12 @@
-import { type Database, type Group, groups, type Transaction } from "@roster/db";
+import {
+	type Database,
+	type Executor,
+	type Group,
+	groups,
+	preparedRead,
+	type Transaction,
+	violatedUniqueConstraint,
+} from "@roster/db";
 import { diffFields } from "@roster/domain";
 import {
 	applyPatch,
@@ -21,8 +29,8 @@ import { type RecomputeSummary, recomputeAccess } from "../access/recompute.ts";
 import { type GroupForRelevance, groupAffectsAccess } from "../access/relevance.ts";
 import { loadAccessStatics } from "../access/statics.ts";
 import { accessMetadata, recordScimAudit } from "../audit/scim-events.ts";
-import { rethrowAsScimError, violatedUniqueConstraint } from "../provisioning/db-errors.ts";
-import { keyLookup, type ListQuery, orderBy, preparedRead } from "../provisioning/lists.ts";
+import { rethrowAsScimError } from "../provisioning/db-errors.ts";
+import { keyLookup, type ListQuery, orderBy } from "../provisioning/lists.ts";
 import { assertIfMatch, assertOwnership, etag, notFound } from "../provisioning/preconditions.ts";
 import { abandonIfGone } from "../scim/client-gone.ts";
 import type { ScimContext } from "../scim/context.ts";
@@ -35,8 +43,6 @@ import {
 	membershipChanges,
 	membersOf,
 } from "./members.ts";
-
-type Executor = Database | Transaction;
 
 /** A group write or read: the stored row and the SCIM resource (with `members` only when the view wants them). */
 export interface GroupResult {

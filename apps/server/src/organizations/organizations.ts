@@ -1,7 +1,6 @@
-import { type Organization, organizations } from "@roster/db";
+import { type Executor, isUniqueViolation, type Organization, organizations } from "@roster/db";
 import { eq } from "drizzle-orm";
-import type { Executor } from "../executor.ts";
-import { isUniqueViolation, OperationError } from "../operation-error.ts";
+import { OperationError } from "../operation-error.ts";
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 

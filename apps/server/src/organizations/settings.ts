@@ -1,3 +1,4 @@
+import type { Executor } from "@roster/db";
 import {
 	accessTier,
 	auditEvents,
@@ -10,7 +11,6 @@ import { diffFields } from "@roster/domain";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { recomputeAccess } from "../access/recompute.ts";
-import type { Executor } from "../executor.ts";
 import { OperationError } from "../operation-error.ts";
 import { parseSettingsChange } from "./settings-change.ts";
 

@@ -198,23 +198,3 @@ export function keyLookup<Name extends string>(
 	const attribute = attributes.find((name) => name === resolved.attribute.name);
 	return attribute === undefined ? undefined : { attribute, value: filter.value };
 }
-
-const preparedReads = new WeakMap<object, Map<string, unknown>>();
-
-/**
- * The hot reads (lookups by key or id) are built once per database and sent as named prepared
- * statements: no query building per request, and PostgreSQL parses and plans them once per connection.
- */
-export function preparedRead<T>(db: object, name: string, build: () => T): T {
-	let byName = preparedReads.get(db);
-	if (!byName) {
-		byName = new Map();
-		preparedReads.set(db, byName);
-	}
-	let query = byName.get(name) as T | undefined;
-	if (query === undefined) {
-		query = build();
-		byName.set(name, query);
-	}
-	return query;
-}

@@ -1,8 +1,8 @@
+import type { Executor } from "@roster/db";
 import { ScimError } from "@roster/scim";
 import type { MiddlewareHandler } from "hono";
 import { resolveScimToken } from "../connections/scim-tokens.ts";
 import { type ConnectionSettings, readConnectionSettings } from "../connections/settings.ts";
-import type { Executor } from "../executor.ts";
 import type { ActivityRecorder } from "./activity.ts";
 import { clientIp } from "./client-ip.ts";
 import type { ScimEnv } from "./variables.ts";

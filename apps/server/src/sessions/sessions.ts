@@ -1,6 +1,5 @@
-import { type AccessTier, type Session, sessions, users } from "@roster/db";
+import { type AccessTier, type Executor, preparedRead, type Session, sessions, users } from "@roster/db";
 import { and, eq, not, sql } from "drizzle-orm";
-import type { Executor } from "../executor.ts";
 import { OperationError } from "../operation-error.ts";
 import { hashSecret, issueSecret, secretsEqual } from "../security/tokens.ts";
 
@@ -101,8 +100,6 @@ function selectSessionByHash(db: Executor) {
 		.prepare("roster_session_by_hash");
 }
 
-const sessionByHash = new WeakMap<Executor, ReturnType<typeof selectSessionByHash>>();
-
 /** True when `token` has the shape of a session token, so other bearer secrets are refused without a query. */
 export function looksLikeSessionToken(token: string): boolean {
 	return token.startsWith(SESSION_PREFIX) && token.length <= MAX_TOKEN_LENGTH;
@@ -121,12 +118,9 @@ export async function resolveSession(
 ): Promise<ResolvedSession | null> {
 	if (!looksLikeSessionToken(token)) return null;
 	const hash = hashSecret(token, secret);
-	let query = sessionByHash.get(db);
-	if (!query) {
-		query = selectSessionByHash(db);
-		sessionByHash.set(db, query);
-	}
-	const [found] = await query.execute({ hash });
+	const [found] = await preparedRead(db, "roster_session_by_hash", () => selectSessionByHash(db)).execute({
+		hash,
+	});
 	if (!found || !secretsEqual(found.tokenHash, hash)) return null;
 	if (found.expiresAt.getTime() <= now.getTime()) return null;
 	if (!found.isActive || found.isDeleted) return null;

@@ -1,7 +1,6 @@
-import { type Organization, type User, users } from "@roster/db";
+import { type Executor, isUniqueViolation, type Organization, type User, users } from "@roster/db";
 import { and, eq, sql } from "drizzle-orm";
-import type { Executor } from "../executor.ts";
-import { isUniqueViolation, OperationError } from "../operation-error.ts";
+import { OperationError } from "../operation-error.ts";
 import { hashPassword } from "../security/passwords.ts";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

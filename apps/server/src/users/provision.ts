@@ -1,11 +1,14 @@
 import {
 	type Database,
+	type Executor,
 	groupMembers,
 	groups,
+	preparedRead,
 	sessions,
 	type Transaction,
 	type User,
 	users,
+	violatedUniqueConstraint,
 } from "@roster/db";
 import {
 	diffFields,
@@ -31,15 +34,13 @@ import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { idpManaged } from "../access/idp-managed.ts";
 import { accessColumns, decideUserAccess, storeUserProjectRoles } from "../access/user-decision.ts";
 import { accessChange, recordScimAudit, type ScimAuditAction } from "../audit/scim-events.ts";
-import { rethrowAsScimError, violatedUniqueConstraint } from "../provisioning/db-errors.ts";
-import { encodeCursor, keyLookup, type ListQuery, orderBy, preparedRead } from "../provisioning/lists.ts";
+import { rethrowAsScimError } from "../provisioning/db-errors.ts";
+import { encodeCursor, keyLookup, type ListQuery, orderBy } from "../provisioning/lists.ts";
 import { assertIfMatch, assertOwnership, mayChange, notFound } from "../provisioning/preconditions.ts";
 import { noteUnusableRoles } from "../provisioning/role-notices.ts";
 import { abandonIfGone } from "../scim/client-gone.ts";
 import type { ScimContext } from "../scim/context.ts";
 import { userFields } from "./filter-fields.ts";
-
-type Executor = Database | Transaction;
 
 /** A write's outcome: the stored row and the SCIM resource the client gets back. */
 export interface UserResult {
