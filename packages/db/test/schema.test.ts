@@ -137,17 +137,18 @@ describe("rows", () => {
 	});
 });
 
-describe("relations", () => {
-	it("load a group with its members through db.query", async () => {
+describe("group members", () => {
+	it("load a group with its members through a join on users", async () => {
 		const orgId = await newOrg("relations");
 		const [user] = await handle.db.insert(users).values({ orgId, userName: "erin" }).returning();
 		const [group] = await handle.db.insert(groups).values({ orgId, displayName: "Admins" }).returning();
 		if (!user || !group) throw new Error("fixtures not inserted");
 		await handle.db.insert(groupMembers).values({ groupId: group.id, userId: user.id });
-		const loaded = await handle.db.query.groups.findFirst({
-			where: eq(groups.id, group.id),
-			with: { members: { with: { user: true } } },
-		});
-		expect(loaded?.members.map((member) => member.user.userName)).toEqual(["erin"]);
+		const loaded = await handle.db
+			.select({ userName: users.userName })
+			.from(groupMembers)
+			.innerJoin(users, eq(users.id, groupMembers.userId))
+			.where(eq(groupMembers.groupId, group.id));
+		expect(loaded.map((member) => member.userName)).toEqual(["erin"]);
 	});
 });

@@ -5,7 +5,6 @@ export * from "./groups.ts";
 export * from "./organizations.ts";
 export * from "./projects.ts";
 export * from "./provisioning-log.ts";
-export * from "./relations.ts";
 export * from "./role-mappings.ts";
 export * from "./scim-connections.ts";
 export * from "./sessions.ts";

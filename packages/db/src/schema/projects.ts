@@ -1,5 +1,4 @@
 import { pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { groups } from "./groups.ts";
 import { organizations } from "./organizations.ts";
 import { createdAt } from "./timestamps.ts";
 import { users } from "./users.ts";
@@ -40,27 +39,6 @@ export const userProjectRoles = pgTable(
 	(t) => [primaryKey({ columns: [t.userId, t.projectId] })],
 );
 
-/** A role every member of a group holds on a project. */
-export const groupProjectRoles = pgTable(
-	"group_project_roles",
-	{
-		groupId: uuid()
-			.notNull()
-			.references(() => groups.id, { onDelete: "cascade" }),
-		projectId: uuid()
-			.notNull()
-			.references(() => projects.id, { onDelete: "cascade" }),
-		orgId: uuid()
-			.notNull()
-			.references(() => organizations.id, { onDelete: "cascade" }),
-		role: text().notNull(),
-		source: text().notNull(),
-		createdAt: createdAt(),
-	},
-	(t) => [primaryKey({ columns: [t.groupId, t.projectId] })],
-);
-
 export type Project = typeof projects.$inferSelect;
 export type NewProject = typeof projects.$inferInsert;
 export type UserProjectRole = typeof userProjectRoles.$inferSelect;
-export type GroupProjectRole = typeof groupProjectRoles.$inferSelect;

@@ -13,7 +13,6 @@ export const sessions = pgTable(
 		tokenHash: text().notNull().unique("sessions_token_hash_unique"),
 		createdAt: createdAt(),
 		expiresAt: timestamptz().notNull(),
-		lastSeenAt: timestamptz(),
 		ip: text(),
 		userAgent: text(),
 	},

@@ -1,7 +1,7 @@
 import { readRoleValues } from "../users/role-values.ts";
 import { matchesRolePattern } from "./role-pattern.ts";
-import { parseTier } from "./tiers.ts";
-import type { AccessInput, AccessMapping, AccessTier, GrantOrigin, IgnoredValue } from "./types.ts";
+import { type AccessTier, parseTier } from "./tiers.ts";
+import type { AccessInput, AccessMapping, GrantOrigin, IgnoredValue } from "./types.ts";
 import { parseRoleUrn } from "./urn.ts";
 
 /** A tier some rule grants, before the highest one is chosen. */

@@ -1,4 +1,10 @@
-import { type AccessTier, accessTiers } from "./types.ts";
+/**
+ * Least to most privileged; a higher tier always wins. @roster/db's `access_tier` enum is this list, and
+ * imports it through the `@roster/domain/tiers` entry: drizzle-kit loads the schema as CommonJS, and the
+ * package root pulls in the ESM-only `canonicalize`.
+ */
+export const accessTiers = ["NONE", "USER", "PROJECTADMIN", "ADMIN"] as const;
+export type AccessTier = (typeof accessTiers)[number];
 
 /** Orders tiers by privilege (negative when `a` is below `b`), so callers never rely on string order. */
 export function compareTiers(a: AccessTier, b: AccessTier): number {

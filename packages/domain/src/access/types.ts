@@ -3,9 +3,7 @@
  * so the server can load it in a few set-based queries and store the decision without interpreting it.
  */
 
-/** Least to most privileged; a higher tier always wins. */
-export const accessTiers = ["NONE", "USER", "PROJECTADMIN", "ADMIN"] as const;
-export type AccessTier = (typeof accessTiers)[number];
+import type { AccessTier } from "./tiers.ts";
 
 /** Where an organization takes roles from: only what the IdP sends, only console mappings, or both. */
 export type RoleSourcePolicy = "idp" | "console" | "both";

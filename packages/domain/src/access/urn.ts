@@ -1,5 +1,4 @@
-import { parseTier } from "./tiers.ts";
-import type { AccessTier } from "./types.ts";
+import { type AccessTier, parseTier } from "./tiers.ts";
 
 /** What one role or entitlement value means to Roster. */
 export type RoleUrn =
