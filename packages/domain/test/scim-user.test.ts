@@ -1,12 +1,6 @@
+import { ENTERPRISE_USER_SCHEMA } from "@roster/scim";
 import { describe, expect, it } from "vitest";
-import {
-	diffFields,
-	ENTERPRISE_USER_SCHEMA,
-	pickEmail,
-	readRoleValues,
-	userFieldsFromScim,
-	userToScim,
-} from "../src/index.ts";
+import { diffFields, pickEmail, readRoleValues, userFieldsFromScim, userToScim } from "../src/index.ts";
 
 const created = new Date("2026-01-01T00:00:00.000Z");
 

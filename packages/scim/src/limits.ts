@@ -1,3 +1,4 @@
+import { roleAttributes } from "./schemas/role-attributes.ts";
 import type { AttributeDef } from "./schemas/types.ts";
 
 /**
@@ -34,7 +35,7 @@ export const INPUT_LIMITS = {
 
 /** Attributes, by the label the coercer gives them, whose values end up in database indexes. */
 const IDENTIFIER_LABELS = new Set(["userName", "externalId", "displayName", "emails.value"]);
-const ROLE_ATTRIBUTES = new Set(["roles", "entitlements"]);
+const ROLE_ATTRIBUTES: ReadonlySet<string> = new Set(roleAttributes);
 
 /** The most characters a string written to the attribute labelled `label` may hold. */
 export function maxLengthOf(label: string): number {

@@ -1,4 +1,5 @@
 import { getCi, isJsonObject, type JsonObject } from "./resource/json.ts";
+import { roleAttributes } from "./schemas/role-attributes.ts";
 
 /**
  * Deviations from RFC 7643/7644 that Roster accepts because real IdPs send them. The provisioning log names
@@ -16,7 +17,7 @@ export type Quirk =
 
 const BOOLEAN_KEYS = new Set(["active", "primary"]);
 const COMPLEX_WITH_VALUE_KEYS = new Set(["manager", "roles", "entitlements", "emails", "members", "groups"]);
-const ROLE_KEYS = new Set(["roles", "entitlements"]);
+const ROLE_KEYS: ReadonlySet<string> = new Set(roleAttributes);
 
 function scanValue(value: unknown, key: string | undefined, found: Set<Quirk>): void {
 	const name = key?.toLowerCase() ?? "";

@@ -1,3 +1,4 @@
+import type { RoleAttribute } from "@roster/scim";
 import { readRoleValues } from "../users/role-values.ts";
 import { matchesRolePattern } from "./role-pattern.ts";
 import { type AccessTier, parseTier } from "./tiers.ts";
@@ -33,7 +34,7 @@ export interface Candidates {
 
 interface IdpValue {
 	value: string;
-	attribute: "roles" | "entitlements";
+	attribute: RoleAttribute;
 	origin: GrantOrigin;
 	source: string;
 }

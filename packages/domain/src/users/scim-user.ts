@@ -1,7 +1,5 @@
+import { ENTERPRISE_USER_SCHEMA, roleAttributes, USER_SCHEMA } from "@roster/scim";
 import { type RoleShape, readRoleValues, writeRoleValues } from "./role-values.ts";
-
-export const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
-export const ENTERPRISE_USER_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 type Json = Record<string, unknown>;
 
@@ -65,7 +63,7 @@ export function userFieldsFromScim(resource: Json): UserFields {
 		if (Object.keys(otherNames).length > 0) attributes.name = otherNames;
 		else delete attributes.name;
 	}
-	for (const key of ["roles", "entitlements"] as const) {
+	for (const key of roleAttributes) {
 		if (key in attributes) attributes[key] = readRoleValues(attributes[key]);
 	}
 	return {
@@ -98,7 +96,7 @@ export function userToScim(user: StoredUser, options: UserOutputOptions): Json {
 	};
 	if (user.givenName !== null) name.givenName = user.givenName;
 	if (user.familyName !== null) name.familyName = user.familyName;
-	for (const key of ["roles", "entitlements"] as const) {
+	for (const key of roleAttributes) {
 		if (key in attributes)
 			attributes[key] = writeRoleValues(readRoleValues(attributes[key]), options.roleShape);
 	}

@@ -4,6 +4,7 @@ export * from "./enterprise.ts";
 export * from "./group.ts";
 export * from "./resolve.ts";
 export * from "./resource-types.ts";
+export * from "./role-attributes.ts";
 export * from "./secrets.ts";
 export type * from "./types.ts";
 export * from "./user.ts";
