@@ -1,8 +1,7 @@
 import type { Executor } from "@roster/db";
 import { type AccessTier, projects, userProjectRoles, users } from "@roster/db";
+import { isUuid } from "@roster/scim";
 import { and, asc, eq, not, type SQL, sql } from "drizzle-orm";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A project role as the host application enforces it; `source` names the rule that granted it. */
 export interface ProjectRoleGrant {
@@ -40,7 +39,7 @@ export async function readUserAccess(
 ): Promise<UserAccess | null> {
 	let match: SQL | undefined;
 	if ("id" in selector) {
-		if (!UUID.test(selector.id)) return null;
+		if (!isUuid(selector.id)) return null;
 		match = eq(users.id, selector.id);
 	} else {
 		if (selector.userName.includes("\u0000")) return null;

@@ -12,12 +12,11 @@ import {
 	type Transaction,
 } from "@roster/db";
 import { diffFields } from "@roster/domain";
+import { isUuid } from "@roster/scim";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { OperationError } from "../operation-error.ts";
 import { type RecomputeScope, recomputeAccess } from "./recompute.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const mappingFields = z.object({
 	matchKind: z.enum(roleMatchKinds),
@@ -86,7 +85,7 @@ async function bumpAccessVersion(tx: Transaction, organization: Organization): P
 }
 
 async function lockMapping(tx: Transaction, orgId: string, id: string): Promise<RoleMapping> {
-	const [found] = UUID.test(id)
+	const [found] = isUuid(id)
 		? await tx
 				.select()
 				.from(roleMappings)

@@ -1,4 +1,5 @@
 import { type AccessTier, type Executor, preparedRead, type Session, sessions, users } from "@roster/db";
+import { isUuid } from "@roster/scim";
 import { and, eq, not, sql } from "drizzle-orm";
 import { OperationError } from "../operation-error.ts";
 import { hashSecret, issueSecret, secretsEqual } from "../security/tokens.ts";
@@ -8,7 +9,6 @@ export const DEFAULT_SESSION_TTL_SECONDS = 12 * 60 * 60;
 
 const SESSION_PREFIX = "rst_sess_";
 const MAX_TOKEN_LENGTH = 256;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A session just created: `token` is the only copy of the secret and goes to the client once. */
 export interface CreatedSession {
@@ -55,7 +55,7 @@ export async function createSession(
 		);
 	}
 	const unknownUser = new OperationError("not_found", "No active user with that id");
-	if (!UUID.test(input.userId)) throw unknownUser;
+	if (!isUuid(input.userId)) throw unknownUser;
 	const now = input.now ?? new Date();
 	return db.transaction(async (tx) => {
 		const [user] = await tx
