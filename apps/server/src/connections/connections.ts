@@ -5,14 +5,19 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { OperationError } from "../operation-error.ts";
 import { parseSettingsChange } from "../organizations/settings-change.ts";
-import { readConnectionSettings } from "./settings.ts";
+import {
+	compatibilitySetting,
+	readConnectionSettings,
+	requestsPerSecondSetting,
+	userPatchResponseSetting,
+} from "./settings.ts";
 
 /** What an operator may change on a connection; stricter than reading, which falls back to defaults. */
 const settingsChange = z
 	.object({
-		compatibility: z.enum(["auto", "entra", "okta", "strict"]),
-		userPatchResponse: z.enum(["200", "204"]),
-		requestsPerSecond: z.coerce.number().int().min(25).max(100_000),
+		compatibility: compatibilitySetting,
+		userPatchResponse: userPatchResponseSetting,
+		requestsPerSecond: z.coerce.number().pipe(requestsPerSecondSetting),
 	})
 	.partial();
 

@@ -1,19 +1,29 @@
 import { type InputSyntax, liberalSyntax, strictSyntax } from "@roster/scim";
 import { z } from "zod";
 
+/**
+ * The values each setting may take, shared by reading (which falls back to the default) and by an operator's
+ * change (which refuses anything else). `auto` picks the response profile by User-Agent; only an explicit
+ * `strict` also reads input by the RFC grammar alone (see `inputSyntax`), since clients `auto` cannot
+ * recognise are the ones that need leniency.
+ */
+export const compatibilitySetting = z.enum(["auto", "entra", "okta", "strict"]);
+export const userPatchResponseSetting = z.enum(["200", "204"]);
+export const requestsPerSecondSetting = z.number().int().min(25).max(100_000);
+
+const DEFAULT_REQUESTS_PER_SECOND = 200;
+
 const settingsSchema = z.object({
-	/**
-	 * `auto` picks the response profile by User-Agent; only an explicit `strict` also reads input by the RFC
-	 * grammar alone (see `inputSyntax`), since clients `auto` cannot recognise are the ones that need leniency.
-	 */
-	compatibility: z.enum(["auto", "entra", "okta", "strict"]).catch("auto").default("auto"),
-	userPatchResponse: z.enum(["200", "204"]).catch("200").default("200"),
+	compatibility: compatibilitySetting.catch("auto").default("auto"),
+	userPatchResponse: userPatchResponseSetting.catch("200").default("200"),
 	rateLimit: z
 		.object({
-			requestsPerSecond: z.number().int().min(25).max(100_000).catch(200).default(200),
+			requestsPerSecond: requestsPerSecondSetting
+				.catch(DEFAULT_REQUESTS_PER_SECOND)
+				.default(DEFAULT_REQUESTS_PER_SECOND),
 		})
-		.catch({ requestsPerSecond: 200 })
-		.default({ requestsPerSecond: 200 }),
+		.catch({ requestsPerSecond: DEFAULT_REQUESTS_PER_SECOND })
+		.default({ requestsPerSecond: DEFAULT_REQUESTS_PER_SECOND }),
 });
 
 /** A SCIM connection's compatibility and throttling settings, with defaults for anything unset or invalid. */
