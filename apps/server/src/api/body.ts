@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { type BodyRefusal, readJsonBody } from "../http/json-body.ts";
+import { type BodyRefusal, malformedDetail, readJsonBody } from "../http/json-body.ts";
 import { ApiError } from "./errors.ts";
 
 /** The largest body `/api/v1` accepts; its requests carry a token or a few fields, never documents. */
@@ -21,15 +21,8 @@ function apiRefusal(refusal: BodyRefusal): Error {
 			return new ApiError(413, "payload_too_large", `The body exceeds ${refusal.maxBytes} bytes.`);
 		case "aborted":
 			return new Error("The client closed the connection before the body was complete.");
-		case "depth":
-			return new ApiError(
-				400,
-				"invalid_request",
-				`The body nests objects and arrays deeper than ${refusal.maxDepth} levels.`,
-			);
-		case "encoding":
-		case "syntax":
-			return new ApiError(400, "invalid_request", "The body is not valid JSON.");
+		default:
+			return new ApiError(400, "invalid_request", malformedDetail(refusal));
 	}
 }
 

@@ -19,6 +19,15 @@ export interface JsonBodyRules {
 	refuse(refusal: BodyRefusal): Error;
 }
 
+/** The wording both protocols use for a body too deep or not JSON (SCIM words bad UTF-8 on its own). */
+export function malformedDetail(
+	refusal: { reason: "depth"; maxDepth: number } | { reason: "encoding" | "syntax" },
+) {
+	return refusal.reason === "depth"
+		? `The body nests objects and arrays deeper than ${refusal.maxDepth} levels.`
+		: "The body is not valid JSON.";
+}
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;

@@ -1,10 +1,10 @@
 import type { Executor } from "@roster/db";
 import { ScimError } from "@roster/scim";
 import type { MiddlewareHandler } from "hono";
+import type { ActivityRecorder } from "../audit/activity-recorder.ts";
 import { resolveScimToken } from "../connections/scim-tokens.ts";
 import { type ConnectionSettings, readConnectionSettings } from "../connections/settings.ts";
 import { bearerCredential } from "../http/bearer.ts";
-import type { ActivityRecorder } from "./activity.ts";
 import { clientIp } from "./client-ip.ts";
 import type { ScimEnv } from "./variables.ts";
 

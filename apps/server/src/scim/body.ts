@@ -1,6 +1,6 @@
 import { ScimError } from "@roster/scim";
 import type { Context } from "hono";
-import { type BodyRefusal, readJsonBody } from "../http/json-body.ts";
+import { type BodyRefusal, malformedDetail, readJsonBody } from "../http/json-body.ts";
 import { SCIM_LIMITS } from "./limits.ts";
 
 const JSON_MEDIA_TYPES = new Set(["application/scim+json", "application/json"]);
@@ -17,16 +17,10 @@ function scimRefusal(refusal: BodyRefusal): ScimError {
 			return new ScimError(413, undefined, `The body exceeds the limit of ${refusal.maxBytes} bytes.`);
 		case "aborted":
 			return new ScimError(499, undefined, "The client closed the connection before the body was complete.");
-		case "depth":
-			return new ScimError(
-				400,
-				"invalidSyntax",
-				`The body nests objects and arrays deeper than ${refusal.maxDepth} levels.`,
-			);
 		case "encoding":
 			return new ScimError(400, "invalidSyntax", "The body is not valid UTF-8.");
-		case "syntax":
-			return new ScimError(400, "invalidSyntax", "The body is not valid JSON.");
+		default:
+			return new ScimError(400, "invalidSyntax", malformedDetail(refusal));
 	}
 }
 
