@@ -21,8 +21,8 @@ export interface JsonBodyRules {
 
 /** The wording both protocols use for a body too deep or not JSON (SCIM words bad UTF-8 on its own). */
 export function malformedDetail(
-	refusal: { reason: "depth"; maxDepth: number } | { reason: "encoding" | "syntax" },
-) {
+	refusal: Extract<BodyRefusal, { reason: "depth" | "encoding" | "syntax" }>,
+): string {
 	return refusal.reason === "depth"
 		? `The body nests objects and arrays deeper than ${refusal.maxDepth} levels.`
 		: "The body is not valid JSON.";
