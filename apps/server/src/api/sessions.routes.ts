@@ -1,6 +1,6 @@
 import type { Executor } from "@roster/db";
 import { Hono } from "hono";
-import { resolveSession } from "../sessions/sessions.ts";
+import { validateSessionInOrganization } from "../sessions/validate.ts";
 import { readJsonObject } from "./body.ts";
 import { ApiError } from "./errors.ts";
 import type { ApiEnv } from "./variables.ts";
@@ -19,10 +19,9 @@ export function sessionsRoutes(options: { db: Executor; secret: string }): Hono<
 		if (typeof token !== "string" || token === "") {
 			throw new ApiError(400, "invalid_request", 'The body must be { "token": "<session token>" }.');
 		}
-		const resolved = await resolveSession(options.db, token, options.secret);
-		if (!resolved || resolved.user.orgId !== c.get("appKey").organization.id) {
-			return c.json({ valid: false });
-		}
+		const orgId = c.get("appKey").organization.id;
+		const resolved = await validateSessionInOrganization(options.db, token, options.secret, orgId);
+		if (!resolved) return c.json({ valid: false });
 		const { user, session } = resolved;
 		return c.json({
 			valid: true,

@@ -1,6 +1,6 @@
 import type { Logger } from "../logger.ts";
 
-/** Variables every handler can read with `c.get(...)`, declared once for the whole app (Hono's `Env`). */
+/** Variables every handler can read with `c.get(...)`, declared once for the whole app: a Hono `Env` type, not configuration. */
 export interface AppEnv {
 	Variables: {
 		requestId: string;

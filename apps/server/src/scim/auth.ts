@@ -1,13 +1,12 @@
 import type { Executor } from "@roster/db";
 import { ScimError } from "@roster/scim";
 import type { MiddlewareHandler } from "hono";
+import type { ActivityRecorder } from "../audit/activity-recorder.ts";
 import { resolveScimToken } from "../connections/scim-tokens.ts";
 import { type ConnectionSettings, readConnectionSettings } from "../connections/settings.ts";
-import type { ActivityRecorder } from "./activity.ts";
+import { bearerCredential } from "../http/bearer.ts";
 import { clientIp } from "./client-ip.ts";
 import type { ScimEnv } from "./variables.ts";
-
-const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]{1,512})[ \t]*$/i;
 
 const MAX_CACHED_SETTINGS = 256;
 const parsedSettings = new Map<string, ConnectionSettings>();
@@ -45,11 +44,15 @@ export function scimAuth(options: {
 	activity: ActivityRecorder;
 }): MiddlewareHandler<ScimEnv> {
 	return async function authenticateScim(c, next) {
-		const header = c.req.header("authorization");
-		if (!header) throw unauthorized("Authentication required: send Authorization: Bearer <token>.");
-		const match = BEARER.exec(header);
-		if (!match?.[1]) throw unauthorized("Malformed Authorization header: expected Bearer <token>.");
-		const resolved = await resolveScimToken(options.db, match[1], options.secret);
+		const bearer = bearerCredential(c.req.header("authorization"));
+		if (!bearer.ok) {
+			throw unauthorized(
+				bearer.reason === "missing"
+					? "Authentication required: send Authorization: Bearer <token>."
+					: "Malformed Authorization header: expected Bearer <token>.",
+			);
+		}
+		const resolved = await resolveScimToken(options.db, bearer.credential, options.secret);
 		if (!resolved) throw unauthorized("The bearer token is not valid.");
 		const slug = c.req.param("slug");
 		if (slug !== undefined && slug !== resolved.organization.slug) {

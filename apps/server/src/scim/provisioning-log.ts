@@ -1,6 +1,6 @@
 import { detectQuirks, isSecretAttributePath, ScimError, secretAttributeNames } from "@roster/scim";
 import type { MiddlewareHandler } from "hono";
-import type { ActivityRecorder } from "./activity.ts";
+import type { ActivityRecorder } from "../audit/activity-recorder.ts";
 import type { ScimEnv } from "./variables.ts";
 
 const CREDENTIAL_NAMES = ["token", "secret", "authorization", "cookie"];

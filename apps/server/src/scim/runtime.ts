@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from "@roster/db";
 import { Redis } from "ioredis";
+import { ActivityRecorder } from "../audit/activity-recorder.ts";
 import type { Logger } from "../logger.ts";
-import { ActivityRecorder } from "./activity.ts";
 import { type AddressBudgets, ScimRateLimits } from "./rate-limit.ts";
 
 /** How long a Redis command may take before the rate limits fall back to in-process ones. */

@@ -20,7 +20,7 @@ export interface ScimLogNotes {
 	unusableRoles?: string[];
 }
 
-/** Variables of the SCIM sub-app on top of the app-wide ones. */
+/** Variables of the SCIM sub-app on top of the app-wide ones: a Hono `Env` type, not configuration. */
 export interface ScimEnv {
 	Variables: AppEnv["Variables"] & {
 		scim: ScimActor;
