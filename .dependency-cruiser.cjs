@@ -18,6 +18,8 @@ const ADAPTER = {
 const ANY_ADAPTER = Object.values(ADAPTER).join("|");
 /** Plumbing shared by the adapters, and root helpers that everyone may import. */
 const SHARED = `${SERVER}(http/|security/|(logger|env|operation-error|periodic|version|failure)\\.ts$)`;
+/** Boot, `createApp` and `AppDeps`: the only files that wire every layer together. */
+const COMPOSITION_ROOT = `${SERVER}(index|app|deps)\\.ts$`;
 const HTTP_FRAMEWORKS = "(^|/)node_modules/(hono|@hono/[^/]+|@trpc/[^/]+)/";
 const DATABASE_LIBRARIES = "(^|/)node_modules/(drizzle-orm|postgres|@electric-sql/[^/]+|ioredis|pg)/";
 
@@ -116,6 +118,15 @@ module.exports = {
 			severity: "error",
 			from: { path: APPLICATION },
 			to: { path: HTTP_FRAMEWORKS },
+		},
+		{
+			name: "server-file-belongs-to-a-layer",
+			comment:
+				"Every server source file is an adapter, application, shared or composition-root file; a new folder " +
+				"is added to a layer here (and in ARCHITECTURE.md) before it can import anything.",
+			severity: "error",
+			from: { path: SERVER, pathNot: [APPLICATION, ANY_ADAPTER, SHARED, COMPOSITION_ROOT] },
+			to: {},
 		},
 		...adapterIsolation,
 		{
