@@ -17,6 +17,20 @@ const FIXTURE: Record<string, string> = {
 	"node_modules/hono/index.js": "export const Hono = class {};\n",
 	"node_modules/drizzle-orm/package.json": '{ "name": "drizzle-orm", "main": "index.js" }',
 	"node_modules/drizzle-orm/index.js": "export const sql = () => undefined;\n",
+	"node_modules/postgres/package.json": '{ "name": "postgres", "main": "index.js" }',
+	"node_modules/postgres/index.js": "export default () => undefined;\n",
+	"packages/scim/src/filter/sql.ts":
+		'import { sql } from "drizzle-orm";\nimport postgres from "postgres";\nexport const compile = [sql, postgres];\n',
+	"packages/scim/src/http.ts": 'import { Hono } from "hono";\nexport const app = new Hono();\n',
+	"packages/domain/src/store.ts":
+		'import { refusal } from "../../db/src/refusal.ts";\nexport const store = refusal;\n',
+	"packages/db/src/rules.ts":
+		'import type { Rule } from "../../scim/src/rules.ts";\nexport type Stored = Rule;\n',
+	"apps/server/src/scim/router.ts":
+		'import type { AppRouter } from "../trpc/root.ts";\nexport type Router = AppRouter;\n',
+	"apps/server/src/trpc/context.ts":
+		'import type { ScimContext } from "../scim/context.ts";\nexport type Context = ScimContext;\n',
+	"apps/server/src/cli/users.ts": 'import type { Api } from "../api/users.ts";\nexport type Command = Api;\n',
 	"packages/domain/src/a.ts": 'import type { B } from "./b.ts";\nexport interface A { b?: B }\n',
 	"packages/domain/src/b.ts": 'import type { A } from "./a.ts";\nexport interface B { a?: A }\n',
 	"packages/domain/src/query.ts": 'import { sql } from "drizzle-orm";\nexport const query = sql;\n',
@@ -52,6 +66,25 @@ const FIXTURE: Record<string, string> = {
 /** What the check must report on FIXTURE, besides the a ↔ b cycle; the files not named here pass. */
 const EXPECTED = (
 	[
+		[
+			"scim-filter-compiler-imports-only-the-query-builder",
+			"packages/scim/src/filter/sql.ts",
+			"node_modules/postgres/index.js",
+		],
+		["pure-packages-import-no-framework", "packages/scim/src/http.ts", "node_modules/hono/index.js"],
+		["domain-package-imports-only-scim", "packages/domain/src/store.ts", "packages/db/src/refusal.ts"],
+		["db-package-imports-only-domain", "packages/db/src/rules.ts", "packages/scim/src/rules.ts"],
+		[
+			"adapter-scim-imports-no-other-adapter",
+			"apps/server/src/scim/router.ts",
+			"apps/server/src/trpc/root.ts",
+		],
+		[
+			"adapter-trpc-imports-no-other-adapter",
+			"apps/server/src/trpc/context.ts",
+			"apps/server/src/scim/context.ts",
+		],
+		["adapter-cli-imports-no-other-adapter", "apps/server/src/cli/users.ts", "apps/server/src/api/users.ts"],
 		["pure-packages-import-no-database", "packages/domain/src/query.ts", "node_modules/drizzle-orm/index.js"],
 		["scim-package-imports-no-workspace-package", "packages/scim/src/rules.ts", "packages/domain/src/a.ts"],
 		["packages-import-no-app", "packages/db/src/refusal.ts", "apps/server/src/operation-error.ts"],
@@ -124,5 +157,10 @@ describe("the import check", () => {
 		const others = found.filter(({ rule }) => rule !== "no-circular");
 		const order = (list: typeof found) => [...list].sort((x, y) => x.from.localeCompare(y.from));
 		expect(order(others)).toEqual(order(EXPECTED));
+	});
+
+	it("exercises every rule of the config, so a new rule comes with its fixture", () => {
+		const rules = (config.forbidden ?? []).map(({ name }) => name);
+		expect(new Set(found.map(({ rule }) => rule))).toEqual(new Set(rules));
 	});
 });
