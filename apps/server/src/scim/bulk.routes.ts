@@ -1,8 +1,9 @@
 import type { Database } from "@roster/db";
 import { Hono } from "hono";
-import { createGroup, deleteGroup, patchGroup, replaceGroup } from "../groups/provision.ts";
+import { createGroup, deleteGroup, patchGroup, replaceGroup } from "../groups/write.ts";
 import type { Logger } from "../logger.ts";
-import { createUser, deleteUser, patchUser, replaceUser } from "../users/provision.ts";
+import { deleteUser } from "../users/lifecycle.ts";
+import { createUser, patchUser, replaceUser } from "../users/write.ts";
 import { readScimBody } from "./body.ts";
 import { type BulkResourceHandlers, runBulk } from "./bulk.ts";
 import { scimContext } from "./context.ts";

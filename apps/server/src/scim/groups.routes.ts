@@ -2,16 +2,9 @@ import type { Database } from "@roster/db";
 import type { ProjectionOptions } from "@roster/scim";
 import { type Context, Hono } from "hono";
 import { inputSyntax } from "../connections/settings.ts";
-import {
-	createGroup,
-	deleteGroup,
-	type GroupResult,
-	getGroup,
-	listGroups,
-	patchGroup,
-	projectGroup,
-	replaceGroup,
-} from "../groups/provision.ts";
+import { getGroup, listGroups } from "../groups/read.ts";
+import { type GroupResult, projectGroup } from "../groups/resource.ts";
+import { createGroup, deleteGroup, patchGroup, replaceGroup } from "../groups/write.ts";
 import { parseListQuery } from "../provisioning/lists.ts";
 import { etag, matchesIfNoneMatch } from "../provisioning/preconditions.ts";
 import { readScimBody } from "./body.ts";

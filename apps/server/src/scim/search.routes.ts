@@ -2,11 +2,12 @@ import type { Database } from "@roster/db";
 import { ScimError } from "@roster/scim";
 import { Hono } from "hono";
 import { inputSyntax } from "../connections/settings.ts";
-import { listGroups } from "../groups/provision.ts";
-import { type ListQuery, parseListQuery } from "../provisioning/lists.ts";
-import { type ListResult, listUsers } from "../users/provision.ts";
+import { listGroups } from "../groups/read.ts";
+import type { ScimContext } from "../provisioning/context.ts";
+import { type ListQuery, type ListResult, parseListQuery } from "../provisioning/lists.ts";
+import { listUsers } from "../users/read.ts";
 import { readScimBody } from "./body.ts";
-import { type ScimContext, scimContext } from "./context.ts";
+import { scimContext } from "./context.ts";
 import { listResponse, scimResponse } from "./respond.ts";
 import type { ScimEnv } from "./variables.ts";
 

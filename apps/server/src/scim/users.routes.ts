@@ -3,16 +3,10 @@ import { type Context, Hono } from "hono";
 import { inputSyntax } from "../connections/settings.ts";
 import { parseListQuery } from "../provisioning/lists.ts";
 import { etag, matchesIfNoneMatch } from "../provisioning/preconditions.ts";
-import {
-	createUser,
-	deleteUser,
-	getUser,
-	listUsers,
-	patchUser,
-	projectUser,
-	replaceUser,
-	type UserResult,
-} from "../users/provision.ts";
+import { deleteUser } from "../users/lifecycle.ts";
+import { getUser, listUsers } from "../users/read.ts";
+import { projectUser, type UserResult } from "../users/resource.ts";
+import { createUser, patchUser, replaceUser } from "../users/write.ts";
 import { readScimBody } from "./body.ts";
 import { scimContext } from "./context.ts";
 import { listResponse, scimResponse } from "./respond.ts";
