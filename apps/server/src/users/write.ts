@@ -109,23 +109,9 @@ const ACCESS_INPUTS = ["active", "roles", "entitlements"] as const;
 
 /**
  * Writes a replaced or patched user: nothing when nothing changed, else one update (access recomputed when
- * an access input changed), the lifecycle consequences of `active` (`settleActivity`) and the audit event;
- * the answer shows the user's groups, read in the same transaction.
+ * an access input changed), the lifecycle consequences of `active` (`settleActivity`) and the audit event.
  */
 async function persistChange(
-	tx: Transaction,
-	ctx: ScimContext,
-	before: User,
-	fields: UserFields,
-	active: boolean,
-	passwordSupplied: boolean,
-): Promise<UserResult> {
-	const user = await storeChange(tx, ctx, before, fields, active, passwordSupplied);
-	const memberOf = await groupsOf(tx, ctx, [user.id]);
-	return { user, resource: userResource(ctx, user, memberOf.get(user.id)) };
-}
-
-async function storeChange(
 	tx: Transaction,
 	ctx: ScimContext,
 	before: User,
@@ -172,6 +158,12 @@ async function storeChange(
 	return user;
 }
 
+/** A written user's answer, with its groups read in the same transaction. */
+async function answer(tx: Transaction, ctx: ScimContext, user: User): Promise<UserResult> {
+	const memberOf = await groupsOf(tx, ctx, [user.id]);
+	return { user, resource: userResource(ctx, user, memberOf.get(user.id)) };
+}
+
 /** PUT /Users/{id}: replaces every writable attribute; `active` left out keeps its value. */
 export async function replaceUser(
 	ctx: ScimContext,
@@ -185,7 +177,7 @@ export async function replaceUser(
 	return userWrite(ctx, async (tx) => {
 		const before = await lockUser(tx, ctx, id, ifMatch);
 		const active = readActive(resource, before.isActive);
-		return persistChange(tx, ctx, before, fields, active, passwordSupplied);
+		return answer(tx, ctx, await persistChange(tx, ctx, before, fields, active, passwordSupplied));
 	});
 }
 
@@ -207,6 +199,6 @@ export async function patchUser(
 		const fields = userFieldsFromScim(patched.resource);
 		requireUserName(fields);
 		const active = readActive(patched.resource, before.isActive);
-		return persistChange(tx, ctx, before, fields, active, patched.passwordSupplied);
+		return answer(tx, ctx, await persistChange(tx, ctx, before, fields, active, patched.passwordSupplied));
 	});
 }
