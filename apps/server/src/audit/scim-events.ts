@@ -1,5 +1,5 @@
 import { type AccessTier, type AuditChanges, auditEvents, type Transaction } from "@roster/db";
-import type { ScimContext } from "../scim/context.ts";
+import type { ScimContext } from "../provisioning/context.ts";
 
 /** The audit actions SCIM writes record (customers' offboarding evidence depends on these names). */
 export type ScimAuditAction =

@@ -4,6 +4,7 @@ import {
 	type FieldResolver,
 	type FilterNode,
 	type InputSyntax,
+	type JsonObject,
 	parseAttributeList,
 	parseAttrPath,
 	parseFilter,
@@ -12,8 +13,17 @@ import {
 	ScimError,
 } from "@roster/scim";
 import { type SQL, sql } from "drizzle-orm";
-import { SCIM_LIMITS } from "../scim/limits.ts";
 import { secretsEqual } from "../security/tokens.ts";
+
+/** Paging bounds of every list and search; `/ServiceProviderConfig` advertises them (`SCIM_LIMITS`). */
+export const LIST_LIMITS = {
+	/** Largest page a list or search returns (`filter.maxResults`). */
+	maxResults: 1000,
+	/** Page size when the client does not send `count`. */
+	defaultCount: 100,
+	/** Largest `startIndex` honoured; past it every list is empty anyway, and offsets stay exact integers. */
+	maxStartIndex: 2 ** 31 - 1,
+} as const;
 
 /** A list or search request (RFC 7644 §3.4.2-3.4.3, RFC 9865), from query parameters or a `.search` body. */
 export interface ListQuery {
@@ -69,7 +79,7 @@ function sign(payload: string, secret: string): string {
 }
 
 /** An opaque, signed cursor: the next offset plus a fingerprint of the query it belongs to. */
-export function encodeCursor(offset: number, fingerprint: string, secret: string, now = Date.now()): string {
+function encodeCursor(offset: number, fingerprint: string, secret: string, now = Date.now()): string {
 	const payload = Buffer.from(JSON.stringify({ o: offset, f: fingerprint, e: now + CURSOR_TTL_MS })).toString(
 		"base64url",
 	);
@@ -104,7 +114,7 @@ function readCursorPayload(payload: string): { o: number; f: string; e: number }
 		typeof o !== "number" ||
 		!Number.isSafeInteger(o) ||
 		o < 0 ||
-		o >= SCIM_LIMITS.maxStartIndex ||
+		o >= LIST_LIMITS.maxStartIndex ||
 		typeof f !== "string" ||
 		typeof e !== "number"
 	) {
@@ -123,7 +133,7 @@ export function parseListQuery(raw: Params, secret: string, syntax: InputSyntax)
 	const filterText = text(params, "filter");
 	const filter =
 		filterText === undefined || filterText.trim() === "" ? undefined : parseFilter(filterText, {}, syntax);
-	const count = integer(params, "count", 0, SCIM_LIMITS.maxResults) ?? SCIM_LIMITS.defaultCount;
+	const count = integer(params, "count", 0, LIST_LIMITS.maxResults) ?? LIST_LIMITS.defaultCount;
 	const sortByText = text(params, "sortBy");
 	const sortOrder = text(params, "sortOrder")?.toLowerCase();
 	if (sortOrder !== undefined && sortOrder !== "ascending" && sortOrder !== "descending") {
@@ -131,7 +141,7 @@ export function parseListQuery(raw: Params, secret: string, syntax: InputSyntax)
 	}
 	const query: ListQuery = {
 		filter,
-		startIndex: integer(params, "startIndex", 1, SCIM_LIMITS.maxStartIndex) ?? 1,
+		startIndex: integer(params, "startIndex", 1, LIST_LIMITS.maxStartIndex) ?? 1,
 		count,
 		sortBy: sortByText ? parseAttrPath(sortByText) : undefined,
 		descending: sortOrder === "descending",
@@ -171,6 +181,41 @@ export function orderBy(
 	else if (field?.kind === "jsonArray") key = sql`(${field.sql} -> 0 ->> 'value')`;
 	if (!key) throw new ScimError(400, "invalidValue", `Cannot sort by "${query.sortBy.attr}".`);
 	return sql`${key} ${direction} nulls last, ${stable}`;
+}
+
+/** One page of a list, with the total the filter matches and, for cursor paging, the next cursor. */
+export interface ListResult {
+	resources: JsonObject[];
+	totalResults: number;
+	startIndex: number;
+	nextCursor?: string;
+}
+
+/** Builds the page of a list: filter, count and order all in SQL, one query in the common case. */
+export async function listPage<Row>(
+	query: ListQuery,
+	secret: string,
+	run: {
+		count: () => Promise<number>;
+		page: (limit: number, offset: number) => Promise<{ rows: Row[]; total: number | undefined }>;
+		render: (rows: Row[]) => Promise<JsonObject[]>;
+	},
+): Promise<ListResult> {
+	if (query.count === 0)
+		return { resources: [], totalResults: await run.count(), startIndex: query.startIndex };
+	const offset = query.startIndex - 1;
+	const page = await run.page(query.count, offset);
+	const totalResults = page.total ?? (offset > 0 ? await run.count() : 0);
+	const resources = await run.render(page.rows);
+	const next = offset + resources.length;
+	return {
+		resources,
+		totalResults,
+		startIndex: query.startIndex,
+		...(query.cursor && next < totalResults
+			? { nextCursor: encodeCursor(next, query.cursor.fingerprint, secret) }
+			: {}),
+	};
 }
 
 /** A list whose filter is exactly `<attribute> eq "<string>"` on one of a few key attributes. */

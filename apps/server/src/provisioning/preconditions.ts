@@ -1,5 +1,5 @@
 import { ScimError } from "@roster/scim";
-import type { ScimContext } from "../scim/context.ts";
+import type { ScimContext } from "./context.ts";
 
 /** The weak ETag of a stored version (RFC 7644 §3.14). */
 export function etag(version: number): string {
@@ -52,6 +52,20 @@ export function assertOwnership(
 		undefined,
 		`This ${kind} is managed by another identity provider connection of the organization; enable shared ownership to let "${ctx.actor.connection.name}" change it.`,
 	);
+}
+
+/**
+ * The preconditions of a write to an existing resource, checked on the locked row: the connection may
+ * change it (409, `assertOwnership`) and `If-Match` names its version (412, `assertIfMatch`).
+ */
+export function assertWritable(
+	ctx: ScimContext,
+	resource: { connectionId: string | null; version: number },
+	kind: string,
+	ifMatch: string | undefined,
+): void {
+	assertOwnership(ctx, resource, kind);
+	assertIfMatch(ifMatch, resource.version);
 }
 
 /** The 404 of a resource the client may not see, whether unknown, malformed, tombstoned or local: one body for all. */

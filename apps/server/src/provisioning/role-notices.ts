@@ -1,5 +1,5 @@
 import type { AccessDecision } from "@roster/domain";
-import type { ScimLogNotes } from "../scim/variables.ts";
+import type { ScimLogNotes } from "./context.ts";
 
 /** Reasons that describe policy, not a mistake in what the IdP sent. */
 const POLICY_REASONS = new Set(["role source policy", "user inactive", "no mapping matches"]);

@@ -1,14 +1,15 @@
 import type { Database } from "@roster/db";
 import { Hono } from "hono";
-import { createGroup, deleteGroup, patchGroup, replaceGroup } from "../groups/provision.ts";
+import { createGroup, deleteGroup, patchGroup, replaceGroup } from "../groups/write.ts";
 import type { Logger } from "../logger.ts";
-import { createUser, deleteUser, patchUser, replaceUser } from "../users/provision.ts";
-import { readScimBody } from "./body.ts";
+import { deleteUser } from "../users/lifecycle.ts";
+import { createUser, patchUser, replaceUser } from "../users/write.ts";
 import { type BulkResourceHandlers, runBulk } from "./bulk.ts";
 import { scimContext } from "./context.ts";
 import { SCIM_LIMITS } from "./limits.ts";
 import { type ScimRateLimits, spendConnectionBudget } from "./rate-limit.ts";
 import { scimResponse } from "./respond.ts";
+import { loggedBody } from "./route-io.ts";
 import type { ScimEnv } from "./variables.ts";
 
 const usersHandlers: BulkResourceHandlers = {
@@ -62,8 +63,7 @@ export function bulkRoutes(deps: {
 	const routes = new Hono<ScimEnv>();
 	const handlers: Record<string, BulkResourceHandlers> = { Users: usersHandlers, Groups: groupsHandlers };
 	routes.post("/Bulk", async (c) => {
-		const body = await readScimBody(c, SCIM_LIMITS.bulkMaxPayloadSize);
-		c.get("scimLog").requestBody = body;
+		const body = await loggedBody(c, SCIM_LIMITS.bulkMaxPayloadSize);
 		await spendConnectionBudget(deps.rateLimits, c, furtherOperations(body));
 		return scimResponse(c, 200, await runBulk(scimContext(c, deps), body, handlers, deps.logger));
 	});

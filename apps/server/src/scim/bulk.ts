@@ -1,9 +1,9 @@
 import { setImmediate } from "node:timers/promises";
 import { ScimError } from "@roster/scim";
 import type { Logger } from "../logger.ts";
+import { abandonIfGone } from "../provisioning/client-gone.ts";
+import type { ScimContext } from "../provisioning/context.ts";
 import { etag } from "../provisioning/preconditions.ts";
-import { abandonIfGone } from "./client-gone.ts";
-import type { ScimContext } from "./context.ts";
 import { SCIM_LIMITS } from "./limits.ts";
 
 export const BULK_REQUEST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";

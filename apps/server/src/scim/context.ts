@@ -1,24 +1,12 @@
 import type { Database } from "@roster/db";
 import type { Context } from "hono";
-import { type ResponseProfile, responseProfile } from "../connections/settings.ts";
+import { responseProfile } from "../connections/settings.ts";
+import type { ScimContext } from "../provisioning/context.ts";
 import { clientSignal } from "./client-gone.ts";
 import { clientIp } from "./client-ip.ts";
-import type { ScimActor, ScimEnv, ScimLogNotes } from "./variables.ts";
+import type { ScimEnv } from "./variables.ts";
 
-/** Everything a SCIM operation needs besides its input; built once per request (and per Bulk operation). */
-export interface ScimContext {
-	db: Database;
-	actor: ScimActor;
-	/** Absolute base URL of the SCIM mount, for `meta.location`. */
-	base: string;
-	secret: string;
-	profile: ResponseProfile;
-	request: { requestId: string; ip: string | undefined; userAgent: string | undefined };
-	notes: ScimLogNotes;
-	/** Aborts when the client disconnects before its answer: long work checks it and stops. */
-	signal: AbortSignal;
-}
-
+/** The operations' context of one SCIM request, from what the middleware set on the Hono context. */
 export function scimContext(c: Context<ScimEnv>, deps: { db: Database; secret: string }): ScimContext {
 	const actor = c.get("scim");
 	const userAgent = c.req.header("user-agent");

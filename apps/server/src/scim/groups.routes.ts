@@ -1,22 +1,13 @@
 import type { Database } from "@roster/db";
 import type { ProjectionOptions } from "@roster/scim";
 import { type Context, Hono } from "hono";
-import { inputSyntax } from "../connections/settings.ts";
-import {
-	createGroup,
-	deleteGroup,
-	type GroupResult,
-	getGroup,
-	listGroups,
-	patchGroup,
-	projectGroup,
-	replaceGroup,
-} from "../groups/provision.ts";
-import { parseListQuery } from "../provisioning/lists.ts";
+import { getGroup, listGroups } from "../groups/read.ts";
+import { type GroupResult, projectGroup } from "../groups/resource.ts";
+import { createGroup, deleteGroup, patchGroup, replaceGroup } from "../groups/write.ts";
 import { etag, matchesIfNoneMatch } from "../provisioning/preconditions.ts";
-import { readScimBody } from "./body.ts";
 import { scimContext } from "./context.ts";
-import { listResponse, scimResponse } from "./respond.ts";
+import { scimResponse } from "./respond.ts";
+import { listPageResponse, listQuery, loggedBody, searchParams } from "./route-io.ts";
 import type { ScimEnv } from "./variables.ts";
 import { requestedView } from "./view.ts";
 
@@ -36,31 +27,12 @@ export function groupsRoutes(deps: { db: Database; secret: string }): Hono<ScimE
 	};
 
 	const list = async (c: Context<ScimEnv>, params: Record<string, unknown>) => {
-		const query = parseListQuery(params, deps.secret, inputSyntax(c.get("scim").settings));
-		const page = await listGroups(scimContext(c, deps), query);
-		return scimResponse(
-			c,
-			200,
-			listResponse(
-				page.resources,
-				page.totalResults,
-				page.startIndex,
-				page.nextCursor ? { nextCursor: page.nextCursor } : {},
-			),
-		);
-	};
-
-	const body = async (c: Context<ScimEnv>) => {
-		const parsed = await readScimBody(c);
-		c.get("scimLog").requestBody = parsed;
-		return parsed;
+		const query = listQuery(c, params, deps.secret);
+		return listPageResponse(c, await listGroups(scimContext(c, deps), query));
 	};
 
 	routes.get("/Groups", (c) => list(c, c.req.query()));
-	routes.post("/Groups/.search", async (c) => {
-		const parsed = await body(c);
-		return list(c, typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {});
-	});
+	routes.post("/Groups/.search", async (c) => list(c, await searchParams(c)));
 	routes.get("/Groups/:id", async (c) => {
 		const view = requestedView(c) ?? {};
 		const result = await getGroup(scimContext(c, deps), c.req.param("id"), view);
@@ -71,19 +43,21 @@ export function groupsRoutes(deps: { db: Database; secret: string }): Hono<ScimE
 	});
 	routes.post("/Groups", async (c) => {
 		const view = requestedView(c) ?? {};
-		const result = await createGroup(scimContext(c, deps), await body(c), view);
+		const result = await createGroup(scimContext(c, deps), await loggedBody(c), view);
 		return respondWith(c, 201, result, view);
 	});
 	routes.put("/Groups/:id", async (c) => {
 		const view = requestedView(c) ?? {};
 		const ctx = scimContext(c, deps);
-		const result = await replaceGroup(ctx, c.req.param("id"), await body(c), c.req.header("if-match"), view);
+		const body = await loggedBody(c);
+		const result = await replaceGroup(ctx, c.req.param("id"), body, c.req.header("if-match"), view);
 		return respondWith(c, 200, result, view);
 	});
 	routes.patch("/Groups/:id", async (c) => {
 		const view = requestedView(c);
 		const ctx = scimContext(c, deps);
-		const result = await patchGroup(ctx, c.req.param("id"), await body(c), c.req.header("if-match"), view);
+		const body = await loggedBody(c);
+		const result = await patchGroup(ctx, c.req.param("id"), body, c.req.header("if-match"), view);
 		if (!view) return c.body(null, 204, { ETag: etag(result.group.version) });
 		return respondWith(c, 200, result, view);
 	});

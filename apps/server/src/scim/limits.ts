@@ -1,15 +1,13 @@
+import { LIST_LIMITS } from "../provisioning/lists.ts";
+
 /**
  * Limits advertised in `/ServiceProviderConfig` and enforced by the routes; one source for both. The bounds
  * on what a resource may hold (depth, string lengths, values, members) live with the protocol, in
  * `@roster/scim`'s `INPUT_LIMITS`, and are advertised from there.
  */
 export const SCIM_LIMITS = {
-	/** Largest page a list or search returns (`filter.maxResults`). */
-	maxResults: 1000,
-	/** Page size when the client does not send `count`. */
-	defaultCount: 100,
-	/** Largest `startIndex` honoured; past it every list is empty anyway, and offsets stay exact integers. */
-	maxStartIndex: 2 ** 31 - 1,
+	/** Paging bounds, which the list operations enforce. */
+	...LIST_LIMITS,
 	/**
 	 * Operations per Bulk. Each is its own transaction (~3 ms on PostgreSQL here) and yields the event loop
 	 * to other requests, so beside seven other requests 1,000 took over 5 s and 200 up to 5 s in the fuzz

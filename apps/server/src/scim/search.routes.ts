@@ -1,13 +1,13 @@
 import type { Database } from "@roster/db";
 import { ScimError } from "@roster/scim";
 import { Hono } from "hono";
-import { inputSyntax } from "../connections/settings.ts";
-import { listGroups } from "../groups/provision.ts";
-import { type ListQuery, parseListQuery } from "../provisioning/lists.ts";
-import { type ListResult, listUsers } from "../users/provision.ts";
-import { readScimBody } from "./body.ts";
-import { type ScimContext, scimContext } from "./context.ts";
+import { listGroups } from "../groups/read.ts";
+import type { ScimContext } from "../provisioning/context.ts";
+import type { ListQuery, ListResult } from "../provisioning/lists.ts";
+import { listUsers } from "../users/read.ts";
+import { scimContext } from "./context.ts";
 import { listResponse, scimResponse } from "./respond.ts";
+import { listQuery, searchParams } from "./route-io.ts";
 import type { ScimEnv } from "./variables.ts";
 
 type Lister = (ctx: ScimContext, query: ListQuery) => Promise<ListResult>;
@@ -36,10 +36,7 @@ async function countMatches(ctx: ScimContext, query: ListQuery, list: Lister): P
 export function searchRoutes(deps: { db: Database; secret: string }): Hono<ScimEnv> {
 	const routes = new Hono<ScimEnv>();
 	routes.post("/.search", async (c) => {
-		const body = await readScimBody(c);
-		c.get("scimLog").requestBody = body;
-		const params = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
-		const query = parseListQuery(params, deps.secret, inputSyntax(c.get("scim").settings));
+		const query = listQuery(c, await searchParams(c), deps.secret);
 		if (query.sortBy || query.cursor) {
 			throw new ScimError(
 				400,

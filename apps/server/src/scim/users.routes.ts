@@ -1,21 +1,13 @@
 import type { Database } from "@roster/db";
 import { type Context, Hono } from "hono";
-import { inputSyntax } from "../connections/settings.ts";
-import { parseListQuery } from "../provisioning/lists.ts";
 import { etag, matchesIfNoneMatch } from "../provisioning/preconditions.ts";
-import {
-	createUser,
-	deleteUser,
-	getUser,
-	listUsers,
-	patchUser,
-	projectUser,
-	replaceUser,
-	type UserResult,
-} from "../users/provision.ts";
-import { readScimBody } from "./body.ts";
+import { deleteUser } from "../users/lifecycle.ts";
+import { getUser, listUsers } from "../users/read.ts";
+import { projectUser, type UserResult } from "../users/resource.ts";
+import { createUser, patchUser, replaceUser } from "../users/write.ts";
 import { scimContext } from "./context.ts";
-import { listResponse, scimResponse } from "./respond.ts";
+import { scimResponse } from "./respond.ts";
+import { listPageResponse, listQuery, loggedBody, searchParams } from "./route-io.ts";
 import type { ScimEnv } from "./variables.ts";
 import { requestedView } from "./view.ts";
 
@@ -30,26 +22,12 @@ export function usersRoutes(deps: { db: Database; secret: string }): Hono<ScimEn
 	};
 
 	const list = async (c: Context<ScimEnv>, params: Record<string, unknown>) => {
-		const query = parseListQuery(params, deps.secret, inputSyntax(c.get("scim").settings));
-		const page = await listUsers(scimContext(c, deps), query);
-		return scimResponse(
-			c,
-			200,
-			listResponse(
-				page.resources,
-				page.totalResults,
-				page.startIndex,
-				page.nextCursor ? { nextCursor: page.nextCursor } : {},
-			),
-		);
+		const query = listQuery(c, params, deps.secret);
+		return listPageResponse(c, await listUsers(scimContext(c, deps), query));
 	};
 
 	routes.get("/Users", (c) => list(c, c.req.query()));
-	routes.post("/Users/.search", async (c) => {
-		const body = await readScimBody(c);
-		c.get("scimLog").requestBody = body;
-		return list(c, typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {});
-	});
+	routes.post("/Users/.search", async (c) => list(c, await searchParams(c)));
 	routes.get("/Users/:id", async (c) => {
 		const result = await getUser(scimContext(c, deps), c.req.param("id"));
 		if (matchesIfNoneMatch(c.req.header("if-none-match"), result.user.version)) {
@@ -58,19 +36,16 @@ export function usersRoutes(deps: { db: Database; secret: string }): Hono<ScimEn
 		return respondWith(c, 200, result);
 	});
 	routes.post("/Users", async (c) => {
-		const body = await readScimBody(c);
-		c.get("scimLog").requestBody = body;
+		const body = await loggedBody(c);
 		return respondWith(c, 201, await createUser(scimContext(c, deps), body));
 	});
 	routes.put("/Users/:id", async (c) => {
-		const body = await readScimBody(c);
-		c.get("scimLog").requestBody = body;
+		const body = await loggedBody(c);
 		const result = await replaceUser(scimContext(c, deps), c.req.param("id"), body, c.req.header("if-match"));
 		return respondWith(c, 200, result);
 	});
 	routes.patch("/Users/:id", async (c) => {
-		const body = await readScimBody(c);
-		c.get("scimLog").requestBody = body;
+		const body = await loggedBody(c);
 		const ctx = scimContext(c, deps);
 		const result = await patchUser(ctx, c.req.param("id"), body, c.req.header("if-match"));
 		if (ctx.actor.settings.userPatchResponse === "204") {

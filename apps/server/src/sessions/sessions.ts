@@ -145,3 +145,12 @@ export async function revokeSession(db: Executor, token: string, secret: string)
 		.returning({ id: sessions.id });
 	return deleted.length > 0;
 }
+
+/**
+ * Ends every session of a user (deprovisioning, deletion), in the caller's transaction; returns how many
+ * ended, which the audit event keeps as offboarding evidence.
+ */
+export async function endUserSessions(db: Executor, userId: string): Promise<number> {
+	const ended = await db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+	return ended.length;
+}

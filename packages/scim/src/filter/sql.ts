@@ -1,4 +1,4 @@
-import { type SQL, sql } from "drizzle-orm";
+import { type Placeholder, type SQL, sql } from "drizzle-orm";
 import { ScimError } from "../errors.ts";
 import type { ResolvedAttribute, ResourceTypeDef } from "../schemas/types.ts";
 import { isUuid } from "../uuid.ts";
@@ -54,13 +54,22 @@ const ORDER_SQL: Record<Exclude<BoundOp, "co" | "sw" | "ew">, SQL> = {
 	le: sql.raw("<="),
 };
 
+function folded(expr: SQL, caseExact: boolean): SQL {
+	return caseExact ? expr : sql`lower(${expr})`;
+}
+
+/** Text equality; the value is a literal or a prepared statement's placeholder (`compileKeyEquals`). */
+function textEquals(text: SQL, value: string | Placeholder, caseExact: boolean): SQL {
+	return sql`${folded(text, caseExact)} = ${folded(sql`${value}::text`, caseExact)}`;
+}
+
 /** A text comparison; case-insensitive ones use `lower()` on both sides so a `lower(column)` index applies. */
 function compareText(text: SQL, op: BoundOp, value: string, caseExact: boolean): SQL {
-	const fold = (expr: SQL) => (caseExact ? expr : sql`lower(${expr})`);
+	const fold = (expr: SQL) => folded(expr, caseExact);
 	if (op === "co" || op === "sw" || op === "ew") {
 		return sql`${fold(text)} LIKE ${fold(sql`${likePattern(op, value)}::text`)} ESCAPE '\\'`;
 	}
-	if (op === "eq") return sql`${fold(text)} = ${fold(sql`${value}::text`)}`;
+	if (op === "eq") return textEquals(text, value, caseExact);
 	return sql`${fold(text)} COLLATE "C" ${ORDER_SQL[op]} ${fold(sql`${value}::text`)}`;
 }
 
@@ -76,13 +85,17 @@ function literalSql(literal: BoundLiteral): SQL {
 	return sql`${literal.value}::text`;
 }
 
-function columnCompare(
-	field: Extract<Field, { kind: "column" }>,
-	filter: Extract<BoundFilter, { kind: "compare" }>,
-): SQL {
+type ColumnField = Extract<Field, { kind: "column" }>;
+
+/** A column condition that is false, never NULL, where the column is NULL (so `not` stays exact). */
+function guarded(field: ColumnField, condition: SQL): SQL {
+	return sql`(${field.sql} IS NOT NULL AND ${condition})`;
+}
+
+function columnCompare(field: ColumnField, filter: Extract<BoundFilter, { kind: "compare" }>): SQL {
 	const { op, literal } = filter;
 	const caseExact = field.caseExact ?? filter.caseExact;
-	const guard = (condition: SQL) => sql`(${field.sql} IS NOT NULL AND ${condition})`;
+	const guard = (condition: SQL) => guarded(field, condition);
 	if (literal.type === "string") {
 		if (field.format === "uuid") {
 			const value = literal.value.toLowerCase();
@@ -260,4 +273,25 @@ function compileBound(filter: BoundFilter, fields: FieldResolver): SQL {
  */
 export function compileFilter(node: FilterNode, rt: ResourceTypeDef, fields: FieldResolver): SQL {
 	return compileBound(bindFilter(node, rt), fields);
+}
+
+/**
+ * The condition `compileFilter` produces for `<attribute> eq "<value>"` on a text column, with the value left
+ * as `value`, a `sql.placeholder(…)`: prepared statements answer the lookups IdPs send before every create
+ * (`userName eq`, `externalId eq`, `displayName eq`) with the general path's semantics, case folding included.
+ * Throws at preparation for an attribute that is not a plain text column (a programming error, not input).
+ */
+export function compileKeyEquals(
+	attribute: string,
+	rt: ResourceTypeDef,
+	fields: FieldResolver,
+	value: Placeholder,
+): SQL {
+	const bound = bindFilter({ kind: "compare", path: { attr: attribute }, op: "eq", value: "" }, rt);
+	const field =
+		bound.kind === "compare" && bound.literal.type === "string" ? fields(bound.target) : undefined;
+	if (bound.kind !== "compare" || field?.kind !== "column" || field.format !== undefined) {
+		throw new Error(`${rt.name}.${attribute} is not a text column`);
+	}
+	return guarded(field, textEquals(field.sql, value, field.caseExact ?? bound.caseExact));
 }

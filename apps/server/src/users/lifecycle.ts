@@ -1,0 +1,117 @@
+import { groupMembers, type Transaction, type User, users } from "@roster/db";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { idpManaged } from "../access/idp-managed.ts";
+import { accessColumns, decideUserAccess, storeUserProjectRoles } from "../access/user-decision.ts";
+import { accessChange, recordScimAudit, type ScimAuditAction } from "../audit/scim-events.ts";
+import type { ScimContext } from "../provisioning/context.ts";
+import { mayChange } from "../provisioning/preconditions.ts";
+import { endUserSessions } from "../sessions/sessions.ts";
+import { lockUser, userWrite } from "./transaction.ts";
+
+/**
+ * The lifecycle columns of a write that leaves a user `active`: reactivation clears `deactivatedAt`,
+ * deactivation keeps the time of the first one (`deactivatedBefore`), else records now.
+ */
+export function activityColumns(active: boolean, now: Date, deactivatedBefore: Date | null = null) {
+	return { isActive: active, deactivatedAt: active ? null : (deactivatedBefore ?? now) };
+}
+
+/** The audit action of a write that takes a user from `wasActive` to `isActive`. */
+export function actionFor(wasActive: boolean, isActive: boolean): ScimAuditAction {
+	if (wasActive && !isActive) return "SCIM_USER_DEPROVISIONED";
+	if (!wasActive && isActive) return "SCIM_USER_REACTIVATED";
+	return "SCIM_USER_UPDATED";
+}
+
+/**
+ * What a change of `active` does beyond the row, in the write's transaction, once the row is stored:
+ * deprovisioning ends every session of the user (access itself ended with the write, `active` being an
+ * input of role resolution); reactivation restores access the same way and starts no session. Returns the
+ * audit action and the evidence its event records.
+ */
+export async function settleActivity(
+	tx: Transaction,
+	userId: string,
+	wasActive: boolean,
+	isActive: boolean,
+): Promise<{ action: ScimAuditAction; evidence: { sessionsKilled?: number } }> {
+	const action = actionFor(wasActive, isActive);
+	if (action !== "SCIM_USER_DEPROVISIONED") return { action, evidence: {} };
+	return { action, evidence: { sessionsKilled: await endUserSessions(tx, userId) } };
+}
+
+/**
+ * The tombstone a create with this externalId restores: the connection's own, else an unowned one, else
+ * (only with shared ownership, `mayChange`) another connection's. None means a new user, and another
+ * connection's tombstone stays restorable by that connection (docs/decisions/0115).
+ */
+export async function restorableTombstone(
+	tx: Transaction,
+	ctx: ScimContext,
+	externalId: string,
+): Promise<User | undefined> {
+	const [candidate] = await tx
+		.select()
+		.from(users)
+		.where(
+			and(
+				eq(users.orgId, ctx.actor.organization.id),
+				eq(users.externalId, externalId),
+				eq(users.isDeleted, true),
+				idpManaged(),
+			),
+		)
+		.orderBy(
+			sql`case when ${users.connectionId} = ${ctx.actor.connection.id}::uuid then 0 when ${users.connectionId} is null then 1 else 2 end`,
+			desc(users.deletedAt),
+		)
+		.limit(1)
+		.for("update");
+	return candidate && mayChange(ctx, candidate) ? candidate : undefined;
+}
+
+/** Soft policy: the row stays as a tombstone without memberships or access (404 from now on, restorable). */
+async function tombstone(tx: Transaction, ctx: ScimContext, before: User): Promise<void> {
+	await tx.delete(groupMembers).where(eq(groupMembers.userId, before.id));
+	const now = new Date();
+	const decision = await decideUserAccess(
+		tx,
+		ctx.actor.organization,
+		{ ...before, isActive: false, isDeleted: true },
+		"none",
+	);
+	await tx
+		.update(users)
+		.set({
+			isDeleted: true,
+			deletedAt: now,
+			...activityColumns(false, now, before.deactivatedAt),
+			version: sql`${users.version} + 1`,
+			updatedAt: now,
+			...accessColumns(decision, now),
+		})
+		.where(eq(users.id, before.id));
+	await storeUserProjectRoles(tx, before.orgId, before, decision);
+}
+
+/**
+ * DELETE /Users/{id}: sessions end and memberships go in the same transaction; the row becomes a tombstone
+ * (soft policy: 404 from now on, restorable by externalId) or is removed (hard policy).
+ */
+export async function deleteUser(ctx: ScimContext, id: string, ifMatch: string | undefined): Promise<void> {
+	await userWrite(ctx, async (tx) => {
+		const before = await lockUser(tx, ctx, id, ifMatch);
+		const sessionsKilled = await endUserSessions(tx, before.id);
+		const hard = ctx.actor.organization.deletePolicy === "hard";
+		if (hard) await tx.delete(users).where(eq(users.id, before.id));
+		else await tombstone(tx, ctx, before);
+		await recordScimAudit(tx, ctx, {
+			action: "SCIM_USER_DELETED",
+			entityType: "User",
+			entityId: before.id,
+			entityName: before.userName,
+			changes: { active: { old: before.isActive, new: false }, ...accessChange(before.accessTier, "NONE") },
+			metadata: { sessionsKilled, policy: hard ? "hard" : "soft" },
+		});
+	});
+}

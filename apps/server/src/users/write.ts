@@ -1,0 +1,204 @@
+import { type Transaction, type User, users } from "@roster/db";
+import { diffFields, type FieldChanges, type UserFields, userFieldsFromScim } from "@roster/domain";
+import {
+	applyPatch,
+	type JsonObject,
+	normalizeResource,
+	parsePatchRequest,
+	ScimError,
+	userResourceType,
+} from "@roster/scim";
+import { eq, sql } from "drizzle-orm";
+import { accessColumns, decideUserAccess, storeUserProjectRoles } from "../access/user-decision.ts";
+import { accessChange, recordScimAudit } from "../audit/scim-events.ts";
+import type { ScimContext } from "../provisioning/context.ts";
+import { changesNothing, revisionColumns } from "../provisioning/revision.ts";
+import { noteUnusableRoles } from "../provisioning/role-notices.ts";
+import { activityColumns, restorableTombstone, settleActivity } from "./lifecycle.ts";
+import { groupsOf, type UserResult, userResource } from "./resource.ts";
+import { lockUser, userWrite } from "./transaction.ts";
+
+function snapshot(fields: UserFields, active: boolean): Record<string, unknown> {
+	const { attributes, ...columns } = fields;
+	return { ...attributes, ...columns, active };
+}
+
+function fieldsOf(user: User): UserFields {
+	return {
+		userName: user.userName,
+		email: user.email,
+		displayName: user.displayName,
+		givenName: user.givenName,
+		familyName: user.familyName,
+		externalId: user.externalId,
+		attributes: user.attributes,
+	};
+}
+
+function readActive(resource: JsonObject, fallback: boolean): boolean {
+	return typeof resource.active === "boolean" ? resource.active : fallback;
+}
+
+function requireUserName(fields: UserFields): void {
+	if (fields.userName.trim() === "") throw new ScimError(400, "invalidValue", "userName is required.");
+}
+
+/**
+ * POST /Users. A user tombstoned by a soft DELETE comes back with the same id when the connection that
+ * owned it creates it again with the same externalId (`restorableTombstone`). A local user is never
+ * adopted: its userName is taken, so the create is 409 uniqueness.
+ */
+export async function createUser(ctx: ScimContext, body: unknown): Promise<UserResult> {
+	const { resource, passwordSupplied } = normalizeResource(body, userResourceType);
+	const fields = userFieldsFromScim(resource);
+	requireUserName(fields);
+	const active = readActive(resource, true);
+	const orgId = ctx.actor.organization.id;
+	return userWrite(ctx, async (tx) => {
+		const tombstone = fields.externalId ? await restorableTombstone(tx, ctx, fields.externalId) : undefined;
+		const now = new Date();
+		const decision = await decideUserAccess(
+			tx,
+			ctx.actor.organization,
+			{ id: tombstone?.id, isActive: active, isDeleted: false, attributes: fields.attributes },
+			"none",
+		);
+		noteUnusableRoles(ctx.notes, decision);
+		const values = {
+			...fields,
+			...activityColumns(active, now),
+			isDeleted: false,
+			deletedAt: null,
+			connectionId: ctx.actor.connection.id,
+			authMethod: "SCIM" as const,
+			updatedAt: now,
+			...accessColumns(decision, now),
+		};
+		const [user] = tombstone
+			? await tx
+					.update(users)
+					.set({ ...values, version: sql`${users.version} + 1` })
+					.where(eq(users.id, tombstone.id))
+					.returning()
+			: await tx
+					.insert(users)
+					.values({ ...values, orgId })
+					.returning();
+		if (!user) throw new Error("user write returned no row");
+		await storeUserProjectRoles(tx, orgId, user, decision, { hadNone: !tombstone });
+		await recordScimAudit(tx, ctx, {
+			action: "SCIM_USER_PROVISIONED",
+			entityType: "User",
+			entityId: user.id,
+			entityName: user.userName,
+			changes: {
+				...diffFields({}, snapshot(fields, active)),
+				...accessChange(tombstone?.accessTier ?? null, decision.tier),
+			},
+			metadata: {
+				...(passwordSupplied ? { passwordIgnored: true } : {}),
+				...(tombstone ? { restored: true } : {}),
+			},
+		});
+		return { user, resource: userResource(ctx, user) };
+	});
+}
+
+/** The user fields role resolution reads: a change to any other field never recomputes access. */
+const ACCESS_INPUTS = ["active", "roles", "entitlements"] as const;
+
+/**
+ * Writes a replaced or patched user: nothing when nothing changed, else one update (access recomputed when
+ * an access input changed), the lifecycle consequences of `active` (`settleActivity`) and the audit event.
+ */
+async function persistChange(
+	tx: Transaction,
+	ctx: ScimContext,
+	before: User,
+	fields: UserFields,
+	active: boolean,
+	passwordSupplied: boolean,
+): Promise<User> {
+	const changes: FieldChanges = diffFields(
+		snapshot(fieldsOf(before), before.isActive),
+		snapshot(fields, active),
+	);
+	if (changesNothing(changes, before)) return before;
+	const now = new Date();
+	const decision = ACCESS_INPUTS.some((key) => key in changes)
+		? await decideUserAccess(
+				tx,
+				ctx.actor.organization,
+				{ id: before.id, isActive: active, isDeleted: false, attributes: fields.attributes },
+				"load",
+			)
+		: undefined;
+	noteUnusableRoles(ctx.notes, decision);
+	const [user] = await tx
+		.update(users)
+		.set({
+			...fields,
+			...activityColumns(active, now, before.deactivatedAt),
+			...revisionColumns(ctx, before, users.version, now),
+			...(decision ? accessColumns(decision, now) : {}),
+		})
+		.where(eq(users.id, before.id))
+		.returning();
+	if (!user) throw new Error("user update returned no row");
+	if (decision) await storeUserProjectRoles(tx, user.orgId, user, decision);
+	const { action, evidence } = await settleActivity(tx, user.id, before.isActive, active);
+	await recordScimAudit(tx, ctx, {
+		action,
+		entityType: "User",
+		entityId: user.id,
+		entityName: user.userName,
+		changes: { ...changes, ...(decision ? accessChange(before.accessTier, decision.tier) : {}) },
+		metadata: { ...(passwordSupplied ? { passwordIgnored: true } : {}), ...evidence },
+	});
+	return user;
+}
+
+/** A written user's answer, with its groups read in the same transaction. */
+async function answer(tx: Transaction, ctx: ScimContext, user: User): Promise<UserResult> {
+	const memberOf = await groupsOf(tx, ctx, [user.id]);
+	return { user, resource: userResource(ctx, user, memberOf.get(user.id)) };
+}
+
+/** PUT /Users/{id}: replaces every writable attribute; `active` left out keeps its value. */
+export async function replaceUser(
+	ctx: ScimContext,
+	id: string,
+	body: unknown,
+	ifMatch: string | undefined,
+): Promise<UserResult> {
+	const { resource, passwordSupplied } = normalizeResource(body, userResourceType);
+	const fields = userFieldsFromScim(resource);
+	requireUserName(fields);
+	return userWrite(ctx, async (tx) => {
+		const before = await lockUser(tx, ctx, id, ifMatch);
+		const active = readActive(resource, before.isActive);
+		return answer(tx, ctx, await persistChange(tx, ctx, before, fields, active, passwordSupplied));
+	});
+}
+
+/**
+ * PATCH /Users/{id}: applied to the stored resource in memory, then written as one update. `active` is
+ * always stored, so removing it is refused (docs/decisions/0115); deactivation is `replace active false`.
+ */
+export async function patchUser(
+	ctx: ScimContext,
+	id: string,
+	body: unknown,
+	ifMatch: string | undefined,
+): Promise<UserResult> {
+	const operations = parsePatchRequest(body);
+	return userWrite(ctx, async (tx) => {
+		const before = await lockUser(tx, ctx, id, ifMatch);
+		const { meta: _meta, ...current } = userResource(ctx, before);
+		const patched = applyPatch(current, operations, userResourceType, { required: ["active"] });
+		const fields = userFieldsFromScim(patched.resource);
+		requireUserName(fields);
+		const active = readActive(patched.resource, before.isActive);
+		return answer(tx, ctx, await persistChange(tx, ctx, before, fields, active, patched.passwordSupplied));
+	});
+}
