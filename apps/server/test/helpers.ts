@@ -53,33 +53,39 @@ export interface ProcessResult {
 	stderr: string;
 }
 
-/** Runs a server entry point with tsx as a real child process, as an operator would. */
+/** A server entry point started with tsx as a real child process, as an operator would, its output collected. */
+function spawnTsx(script: string, args: string[], env: Record<string, string | undefined>) {
+	const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+		cwd: SERVER_DIR,
+		env: {
+			...process.env,
+			ROSTER_SECRET: TEST_SECRET,
+			DATABASE_URL: undefined,
+			INIT_CWD: undefined,
+			...env,
+		},
+	});
+	let stdout = "";
+	let stderr = "";
+	child.stdout.on("data", (chunk) => {
+		stdout += chunk;
+	});
+	child.stderr.on("data", (chunk) => {
+		stderr += chunk;
+	});
+	return { child, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** Runs a server entry point with tsx to its end. */
 export function runTsx(
 	script: string,
 	args: string[],
 	env: Record<string, string | undefined> = {},
 ): Promise<ProcessResult> {
+	const { child, stdout, stderr } = spawnTsx(script, args, env);
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-			cwd: SERVER_DIR,
-			env: {
-				...process.env,
-				ROSTER_SECRET: TEST_SECRET,
-				DATABASE_URL: undefined,
-				INIT_CWD: undefined,
-				...env,
-			},
-		});
-		let stdout = "";
-		let stderr = "";
-		child.stdout.on("data", (chunk) => {
-			stdout += chunk;
-		});
-		child.stderr.on("data", (chunk) => {
-			stderr += chunk;
-		});
 		child.on("error", reject);
-		child.on("close", (code) => resolve({ code, stdout, stderr }));
+		child.on("close", (code) => resolve({ code, stdout: stdout(), stderr: stderr() }));
 	});
 }
 
@@ -176,28 +182,17 @@ const servers = new Set<ChildProcess>();
 
 /** Starts `src/index.ts` as an operator would (port 0, the test secret, info logs unless `env` says otherwise). */
 export function spawnServer(env: Record<string, string>): ServerProcess {
-	const child = spawn(process.execPath, ["--import", "tsx", "src/index.ts"], {
-		cwd: SERVER_DIR,
-		env: { ...process.env, PORT: "0", ROSTER_SECRET: TEST_SECRET, LOG_LEVEL: "info", ...env },
-	});
+	const { child, stdout, stderr } = spawnTsx("src/index.ts", [], { PORT: "0", LOG_LEVEL: "info", ...env });
 	servers.add(child);
-	let stdout = "";
-	let stderr = "";
-	child.stdout.on("data", (chunk) => {
-		stdout += chunk;
-	});
-	child.stderr.on("data", (chunk) => {
-		stderr += chunk;
-	});
 	const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
 	return {
 		child,
 		exited,
-		stdout: () => stdout,
+		stdout,
 		waitFor: (pattern) =>
 			new Promise((resolve, reject) => {
 				const check = () => {
-					const match = pattern.exec(stdout);
+					const match = pattern.exec(stdout());
 					if (!match) return;
 					child.stdout.off("data", check);
 					resolve(match);
@@ -205,7 +200,7 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
 				child.stdout.on("data", check);
 				check();
 				child.once("exit", (code) =>
-					reject(new Error(`server exited with ${code} before ${pattern}: ${stderr || stdout}`)),
+					reject(new Error(`server exited with ${code} before ${pattern}: ${stderr() || stdout()}`)),
 				);
 			}),
 	};
