@@ -1,57 +1,26 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDatabase, type Database, type DatabaseHandle, rows } from "@roster/db";
-import { createTestDatabase } from "@roster/db/testing";
+import { createDatabase, type Database, rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveScimToken } from "../src/connections/scim-tokens.ts";
 import { hashSecret } from "../src/security/tokens.ts";
-import { linesOf, type ProcessResult, runTsx, TEST_SECRET } from "./helpers.ts";
+import {
+	cliTargets,
+	expectOneLineFailure as expectOneLine,
+	linesOf,
+	type ProcessResult,
+	runCli,
+	type SharedDatabase,
+	TEST_SECRET,
+} from "./helpers.ts";
 
-interface Target {
-	name: string;
-	open(): Promise<{
-		url: string;
-		inspect<T>(read: (db: Database) => Promise<T>): Promise<T>;
-		close(): Promise<void>;
-	}>;
-}
+const targets = cliTargets("roster-cli-");
 
-const pgliteTarget: Target = {
-	name: "PGlite on disk",
-	async open() {
-		const url = `pglite://${join(mkdtempSync(join(tmpdir(), "roster-cli-")), "data")}`;
-		return {
-			url,
-			async inspect(read) {
-				const handle = await createDatabase(url);
-				try {
-					return await read(handle.db);
-				} finally {
-					await handle.close();
-				}
-			},
-			close: async () => undefined,
-		};
-	},
-};
-
-const postgresTarget: Target = {
-	name: "PostgreSQL",
-	async open() {
-		const handle: DatabaseHandle = await createTestDatabase();
-		return { url: handle.url, inspect: (read) => read(handle.db), close: () => handle.close() };
-	},
-};
-
-const targets = process.env.TEST_DATABASE_URL ? [pgliteTarget, postgresTarget] : [pgliteTarget];
-
+/** A refusal also never shows a stack trace. */
 function expectOneLineFailure(result: ProcessResult, message: RegExp): void {
-	expect(result.code).not.toBe(0);
-	const lines = linesOf(result.stderr);
-	expect(lines).toHaveLength(1);
-	expect(lines[0]).toMatch(message);
+	expectOneLine(result, message);
 	expect(result.stderr).not.toMatch(/\bat\s.+:\d+/);
 }
 
@@ -62,12 +31,12 @@ async function count(db: Database, query: ReturnType<typeof sql>): Promise<numbe
 
 describe.each(targets)("roster CLI on $name", (target) => {
 	let url: string;
-	let inspect: Awaited<ReturnType<Target["open"]>>["inspect"];
+	let inspect: SharedDatabase["use"];
 	let close: () => Promise<void>;
-	const roster = (...args: string[]) => runTsx("src/cli.ts", [...args, "--database-url", url]);
+	const roster = (...args: string[]) => runCli([...args, "--database-url", url]);
 
 	beforeAll(async () => {
-		({ url, inspect, close } = await target.open());
+		({ url, use: inspect, close } = await target.open());
 	});
 
 	afterAll(async () => {
@@ -293,16 +262,13 @@ describe.each(targets)("roster CLI on $name", (target) => {
 
 describe("roster CLI failures outside a command", () => {
 	it("prints usage with --help", async () => {
-		const result = await runTsx("src/cli.ts", ["--help"]);
+		const result = await runCli(["--help"]);
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain("token create --org SLUG --name LABEL");
 	});
 
 	it("reports an unusable database URL in one line", async () => {
-		expectOneLineFailure(
-			await runTsx("src/cli.ts", ["db", "migrate", "--database-url", "mysql://nope"]),
-			/^Error: /,
-		);
+		expectOneLineFailure(await runCli(["db", "migrate", "--database-url", "mysql://nope"]), /^Error: /);
 	});
 
 	it("refuses a PGlite directory another process holds, in one line, and works once it is released", async () => {
@@ -310,31 +276,13 @@ describe("roster CLI failures outside a command", () => {
 		const holder = await createDatabase(url);
 		try {
 			expectOneLineFailure(
-				await runTsx("src/cli.ts", [
-					"org",
-					"create",
-					"--slug",
-					"locked",
-					"--name",
-					"L",
-					"--database-url",
-					url,
-				]),
+				await runCli(["org", "create", "--slug", "locked", "--name", "L", "--database-url", url]),
 				/already open in process/,
 			);
 		} finally {
 			await holder.close();
 		}
-		const retry = await runTsx("src/cli.ts", [
-			"org",
-			"create",
-			"--slug",
-			"locked",
-			"--name",
-			"L",
-			"--database-url",
-			url,
-		]);
+		const retry = await runCli(["org", "create", "--slug", "locked", "--name", "L", "--database-url", url]);
 		expect(retry.stderr).toBe("");
 		expect(retry.code).toBe(0);
 	});

@@ -1,12 +1,13 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { createDatabase, type Database, migrate } from "@roster/db";
+import { createDatabase, type Database, type DatabaseHandle, migrate } from "@roster/db";
 import { createTestDatabase } from "@roster/db/testing";
 import type { Level } from "pino";
+import { expect } from "vitest";
 import type { Config } from "../src/env.ts";
 import { createLogger, type Logger } from "../src/logger.ts";
 
@@ -52,33 +53,39 @@ export interface ProcessResult {
 	stderr: string;
 }
 
-/** Runs a server entry point with tsx as a real child process, as an operator would. */
+/** A server entry point started with tsx as a real child process, as an operator would, its output collected. */
+function spawnTsx(script: string, args: string[], env: Record<string, string | undefined>) {
+	const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+		cwd: SERVER_DIR,
+		env: {
+			...process.env,
+			ROSTER_SECRET: TEST_SECRET,
+			DATABASE_URL: undefined,
+			INIT_CWD: undefined,
+			...env,
+		},
+	});
+	let stdout = "";
+	let stderr = "";
+	child.stdout.on("data", (chunk) => {
+		stdout += chunk;
+	});
+	child.stderr.on("data", (chunk) => {
+		stderr += chunk;
+	});
+	return { child, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** Runs a server entry point with tsx to its end. */
 export function runTsx(
 	script: string,
 	args: string[],
 	env: Record<string, string | undefined> = {},
 ): Promise<ProcessResult> {
+	const { child, stdout, stderr } = spawnTsx(script, args, env);
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-			cwd: SERVER_DIR,
-			env: {
-				...process.env,
-				ROSTER_SECRET: TEST_SECRET,
-				DATABASE_URL: undefined,
-				INIT_CWD: undefined,
-				...env,
-			},
-		});
-		let stdout = "";
-		let stderr = "";
-		child.stdout.on("data", (chunk) => {
-			stdout += chunk;
-		});
-		child.stderr.on("data", (chunk) => {
-			stderr += chunk;
-		});
 		child.on("error", reject);
-		child.on("close", (code) => resolve({ code, stdout, stderr }));
+		child.on("close", (code) => resolve({ code, stdout: stdout(), stderr: stderr() }));
 	});
 }
 
@@ -87,27 +94,39 @@ export function linesOf(text: string): string[] {
 	return text.split("\n").filter((line) => line.trim() !== "");
 }
 
-/**
- * A database that a server process started by the test can open too: a fresh PostgreSQL database with
- * TEST_DATABASE_URL, else PGlite on disk (one process at a time: `use` opens it only while the server is
- * stopped). `use` migrates first, so a test may seed before the server's first start.
- */
-export async function openSharedDatabase(prefix: string): Promise<{
+/** Runs the operator CLI (`pnpm roster`) as a real child process. */
+export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<ProcessResult> {
+	return runTsx("src/cli/main.ts", args, env);
+}
+
+/** The shape of every CLI refusal: a non-zero exit and exactly one line on stderr matching `message`. */
+export function expectOneLineFailure(result: ProcessResult, message: RegExp): void {
+	expect(result.code).not.toBe(0);
+	const lines = linesOf(result.stderr);
+	expect(lines).toHaveLength(1);
+	expect(lines[0]).toMatch(message);
+}
+
+/** A database a child process opens by URL while the test reads it between runs. */
+export interface SharedDatabase {
 	url: string;
+	/** A handle in this process; on PGlite it holds the directory until closed. */
+	connect(): Promise<DatabaseHandle>;
+	/** Runs `work` against the database, open only while it runs on PGlite. */
 	use<T>(work: (db: Database) => Promise<T>): Promise<T>;
 	close(): Promise<void>;
-}> {
-	if (process.env.TEST_DATABASE_URL) {
-		const handle = await createTestDatabase();
-		return { url: handle.url, use: (work) => work(handle.db), close: () => handle.close() };
-	}
+}
+
+/** PGlite in a fresh temporary directory; `use` migrates first when `migrateFirst`. */
+function pgliteOnDisk(prefix: string, migrateFirst: boolean): SharedDatabase {
 	const url = `pglite://${join(mkdtempSync(join(tmpdir(), prefix)), "data")}`;
 	return {
 		url,
+		connect: () => createDatabase(url),
 		async use(work) {
 			const handle = await createDatabase(url);
 			try {
-				await migrate(handle);
+				if (migrateFirst) await migrate(handle);
 				return await work(handle.db);
 			} finally {
 				await handle.close();
@@ -115,4 +134,82 @@ export async function openSharedDatabase(prefix: string): Promise<{
 		},
 		close: async () => undefined,
 	};
+}
+
+/** A fresh PostgreSQL database from TEST_DATABASE_URL, kept open until `close`. */
+async function postgresDatabase(): Promise<SharedDatabase> {
+	const handle = await createTestDatabase();
+	const shared = { ...handle, close: async () => undefined };
+	return {
+		url: handle.url,
+		connect: async () => shared,
+		use: (work) => work(handle.db),
+		close: () => handle.close(),
+	};
+}
+
+/**
+ * The databases the CLI tests run on: PGlite on disk (not migrated: the CLI's first run does it), and
+ * PostgreSQL too when TEST_DATABASE_URL is set.
+ */
+export function cliTargets(prefix: string): { name: string; open(): Promise<SharedDatabase> }[] {
+	const pglite = { name: "PGlite on disk", open: async () => pgliteOnDisk(prefix, false) };
+	const postgres = { name: "PostgreSQL", open: postgresDatabase };
+	return process.env.TEST_DATABASE_URL ? [pglite, postgres] : [pglite];
+}
+
+/**
+ * A database that a server process started by the test can open too: a fresh PostgreSQL database with
+ * TEST_DATABASE_URL, else PGlite on disk (one process at a time: `use` opens it only while the server is
+ * stopped). `use` migrates first, so a test may seed before the server's first start.
+ */
+export async function openSharedDatabase(prefix: string): Promise<SharedDatabase> {
+	return process.env.TEST_DATABASE_URL ? postgresDatabase() : pgliteOnDisk(prefix, true);
+}
+
+/** A server process started by `spawnServer`. */
+export interface ServerProcess {
+	child: ChildProcess;
+	/** The exit code, once it has exited. */
+	exited: Promise<number | null>;
+	/** Everything written to stdout so far. */
+	stdout(): string;
+	/** The first match of `pattern` in stdout; rejects, with `stderr` or stdout, if the server exits first. */
+	waitFor(pattern: RegExp): Promise<RegExpExecArray>;
+}
+
+const servers = new Set<ChildProcess>();
+
+/** Starts `src/index.ts` as an operator would (port 0, the test secret, info logs unless `env` says otherwise). */
+export function spawnServer(env: Record<string, string>): ServerProcess {
+	const { child, stdout, stderr } = spawnTsx("src/index.ts", [], { PORT: "0", LOG_LEVEL: "info", ...env });
+	servers.add(child);
+	const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+	return {
+		child,
+		exited,
+		stdout,
+		waitFor: (pattern) =>
+			new Promise((resolve, reject) => {
+				const check = () => {
+					const match = pattern.exec(stdout());
+					if (!match) return;
+					child.stdout.off("data", check);
+					resolve(match);
+				};
+				child.stdout.on("data", check);
+				check();
+				child.once("exit", (code) =>
+					reject(new Error(`server exited with ${code} before ${pattern}: ${stderr() || stdout()}`)),
+				);
+			}),
+	};
+}
+
+/** For `afterEach`: kills every server a test left running, so a failed test cannot leak a process. */
+export function killServers(): void {
+	for (const child of servers) {
+		if (child.exitCode === null && child.pid) process.kill(child.pid, "SIGKILL");
+		servers.delete(child);
+	}
 }

@@ -1,16 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runTsx, SERVER_DIR, TEST_SECRET } from "./helpers.ts";
+import { killServers, runCli, runTsx, spawnServer } from "./helpers.ts";
 
-let child: ChildProcess | undefined;
-
-afterEach(() => {
-	if (child && child.exitCode === null && child.pid) process.kill(child.pid, "SIGKILL");
-});
+afterEach(killServers);
 
 function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
@@ -41,28 +36,13 @@ describe("server process", () => {
 	it("exits 0 on SIGTERM after serving, releasing the PGlite directory", async () => {
 		const port = await freePort();
 		const dataUrl = `pglite://${join(mkdtempSync(join(tmpdir(), "roster-boot-")), "data")}`;
-		const server = spawn(process.execPath, ["--import", "tsx", "src/index.ts"], {
-			cwd: SERVER_DIR,
-			env: {
-				...process.env,
-				PORT: String(port),
-				DATABASE_URL: dataUrl,
-				ROSTER_SECRET: TEST_SECRET,
-				LOG_LEVEL: "info",
-			},
-		});
-		child = server;
-		let stdout = "";
-		server.stdout?.on("data", (chunk) => {
-			stdout += chunk;
-		});
-		const exited = new Promise<number | null>((resolve) => server.on("exit", (code) => resolve(code)));
+		const server = spawnServer({ PORT: String(port), DATABASE_URL: dataUrl });
 		await waitForHealth(`http://127.0.0.1:${port}/healthz`, Date.now() + 60_000);
 		expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
-		server.kill("SIGTERM");
-		expect(await exited).toBe(0);
-		expect(stdout).toContain(`http://127.0.0.1:${port}`);
-		const after = await runTsx("src/cli.ts", ["db", "migrate", "--database-url", dataUrl]);
+		server.child.kill("SIGTERM");
+		expect(await server.exited).toBe(0);
+		expect(server.stdout()).toContain(`http://127.0.0.1:${port}`);
+		const after = await runCli(["db", "migrate", "--database-url", dataUrl]);
 		expect(after.code).toBe(0);
 	});
 

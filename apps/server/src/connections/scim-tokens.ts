@@ -53,7 +53,7 @@ export async function createScimToken(
 		input.expiresInDays !== undefined &&
 		!(Number.isInteger(input.expiresInDays) && input.expiresInDays > 0)
 	) {
-		throw new OperationError("invalid", "--expires-in must be a whole number of days greater than 0");
+		throw new OperationError("invalid", "A token's expiry must be a whole number of days greater than 0");
 	}
 	let connection = await findConnection(db, input.organization.id, name);
 	const connectionCreated = connection === undefined;

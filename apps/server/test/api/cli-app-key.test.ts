@@ -1,52 +1,18 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createDatabase, type DatabaseHandle, rows } from "@roster/db";
-import { createTestDatabase } from "@roster/db/testing";
+import { type DatabaseHandle, rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { createLogger } from "../../src/logger.ts";
 import { hashSecret } from "../../src/security/tokens.ts";
-import { linesOf, type ProcessResult, runTsx, TEST_SECRET, testConfig } from "../helpers.ts";
+import { cliTargets, expectOneLineFailure, linesOf, runCli, TEST_SECRET, testConfig } from "../helpers.ts";
 
-interface Target {
-	name: string;
-	/** A database URL the CLI can open, and how to open it in this process once the CLI has exited. */
-	open(): Promise<{ url: string; connect(): Promise<DatabaseHandle>; close(): Promise<void> }>;
-}
-
-const pgliteTarget: Target = {
-	name: "PGlite on disk",
-	async open() {
-		const url = `pglite://${join(mkdtempSync(join(tmpdir(), "roster-app-key-")), "data")}`;
-		return { url, connect: () => createDatabase(url), close: async () => undefined };
-	},
-};
-
-const postgresTarget: Target = {
-	name: "PostgreSQL",
-	async open() {
-		const handle = await createTestDatabase();
-		const shared = { ...handle, close: async () => undefined };
-		return { url: handle.url, connect: async () => shared, close: () => handle.close() };
-	},
-};
-
-const targets = process.env.TEST_DATABASE_URL ? [pgliteTarget, postgresTarget] : [pgliteTarget];
-
-function expectOneLineFailure(result: ProcessResult, message: RegExp): void {
-	expect(result.code).not.toBe(0);
-	const lines = linesOf(result.stderr);
-	expect(lines).toHaveLength(1);
-	expect(lines[0]).toMatch(message);
-}
+const targets = cliTargets("roster-app-key-");
 
 describe.each(targets)("pnpm roster app-key on $name", (target) => {
 	let url: string;
 	let connect: () => Promise<DatabaseHandle>;
 	let close: () => Promise<void>;
-	const roster = (...args: string[]) => runTsx("src/cli.ts", [...args, "--database-url", url]);
+	const roster = (...args: string[]) => runCli([...args, "--database-url", url]);
 
 	/** Runs `use` against a real app over the CLI's database, closed again before the next CLI call. */
 	async function withApp<T>(use: (app: ReturnType<typeof createApp>, db: DatabaseHandle) => Promise<T>) {

@@ -1,63 +1,28 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createDatabase, type Database, type DatabaseHandle, rows } from "@roster/db";
-import { createTestDatabase } from "@roster/db/testing";
+import { rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { linesOf, type ProcessResult, runTsx } from "../helpers.ts";
+import {
+	cliTargets,
+	expectOneLineFailure as expectOneLine,
+	linesOf,
+	type ProcessResult,
+	runCli,
+	type SharedDatabase,
+} from "../helpers.ts";
 
-interface Target {
-	name: string;
-	open(): Promise<{
-		url: string;
-		use<T>(work: (db: Database) => Promise<T>): Promise<T>;
-		close(): Promise<void>;
-	}>;
-}
+const targets = cliTargets("roster-audit-cli-");
 
-const pglite: Target = {
-	name: "PGlite on disk",
-	async open() {
-		const url = `pglite://${join(mkdtempSync(join(tmpdir(), "roster-audit-cli-")), "data")}`;
-		return {
-			url,
-			async use(work) {
-				const handle = await createDatabase(url);
-				try {
-					return await work(handle.db);
-				} finally {
-					await handle.close();
-				}
-			},
-			close: async () => undefined,
-		};
-	},
-};
-
-const postgres: Target = {
-	name: "PostgreSQL",
-	async open() {
-		const handle: DatabaseHandle = await createTestDatabase();
-		return { url: handle.url, use: (work) => work(handle.db), close: () => handle.close() };
-	},
-};
-
-const targets = process.env.TEST_DATABASE_URL ? [pglite, postgres] : [pglite];
-
+/** A refusal here also writes nothing on stdout. */
 function expectOneLineFailure(result: ProcessResult, message: RegExp): void {
-	expect(result.code).not.toBe(0);
+	expectOneLine(result, message);
 	expect(result.stdout).toBe("");
-	const lines = linesOf(result.stderr);
-	expect(lines).toHaveLength(1);
-	expect(lines[0]).toMatch(message);
 }
 
 describe.each(targets)("pnpm roster audit on $name", (target) => {
 	let url: string;
-	let use: Awaited<ReturnType<Target["open"]>>["use"];
+	let use: SharedDatabase["use"];
 	let close: () => Promise<void>;
-	const roster = (...args: string[]) => runTsx("src/cli.ts", [...args, "--database-url", url]);
+	const roster = (...args: string[]) => runCli([...args, "--database-url", url]);
 	let ids: string[] = [];
 
 	beforeAll(async () => {

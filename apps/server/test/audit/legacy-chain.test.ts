@@ -8,9 +8,9 @@ import {
 } from "@roster/domain";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAuditCommand } from "../../src/audit/commands.ts";
 import { sealAuditEvents } from "../../src/audit/sealer.ts";
 import { verifyAuditChain } from "../../src/audit/verify.ts";
+import { verifyAuditCommand } from "../../src/cli/audit.ts";
 import { chainOf, keyring, tamper } from "./fixtures.ts";
 
 /** The last migration of the release whose sealer chained events with unkeyed sha256. */

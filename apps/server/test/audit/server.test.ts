@@ -1,32 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../src/env.ts";
-import { linesOf, openSharedDatabase, runTsx, SERVER_DIR, TEST_SECRET } from "../helpers.ts";
+import { killServers, linesOf, openSharedDatabase, runCli, spawnServer, TEST_SECRET } from "../helpers.ts";
 
-let child: ChildProcess | undefined;
-afterEach(() => {
-	if (child && child.exitCode === null && child.pid) process.kill(child.pid, "SIGKILL");
-});
-
-async function listening(server: ChildProcess): Promise<string> {
-	let output = "";
-	let errors = "";
-	server.stderr?.on("data", (chunk) => {
-		errors += chunk;
-	});
-	return new Promise((resolve, reject) => {
-		server.stdout?.on("data", (chunk) => {
-			output += chunk;
-			const url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output)?.[1];
-			if (url) resolve(url);
-		});
-		server.once("exit", (code) =>
-			reject(new Error(`server exited with ${code} before listening: ${errors}`)),
-		);
-	});
-}
+afterEach(killServers);
 
 describe("AUDIT_SEAL_INTERVAL_MS", () => {
 	it("defaults to 250 ms, accepts 0 (off) and refuses anything but a whole number of milliseconds", () => {
@@ -53,7 +31,7 @@ describe("the server's sealer", () => {
 	it("seals the events of the last requests when the server stops on SIGTERM", async () => {
 		const target = await openSharedDatabase("roster-seal-boot-");
 		try {
-			const issued = await runTsx("src/cli.ts", [
+			const issued = await runCli([
 				"token",
 				"create",
 				"--org",
@@ -65,20 +43,8 @@ describe("the server's sealer", () => {
 			]);
 			expect(issued.code).toBe(0);
 			const token = linesOf(issued.stdout).at(-1) ?? "";
-			const server = spawn(process.execPath, ["--import", "tsx", "src/index.ts"], {
-				cwd: SERVER_DIR,
-				env: {
-					...process.env,
-					PORT: "0",
-					DATABASE_URL: target.url,
-					ROSTER_SECRET: TEST_SECRET,
-					LOG_LEVEL: "info",
-					AUDIT_SEAL_INTERVAL_MS: "60000",
-				},
-			});
-			child = server;
-			const exited = new Promise<number | null>((resolve) => server.on("exit", (code) => resolve(code)));
-			const base = await listening(server);
+			const server = spawnServer({ DATABASE_URL: target.url, AUDIT_SEAL_INTERVAL_MS: "60000" });
+			const [, base] = await server.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
 			const created = await fetch(`${base}/scim/v2/Users`, {
 				method: "POST",
 				headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" },
@@ -88,8 +54,8 @@ describe("the server's sealer", () => {
 				}),
 			});
 			expect(created.status).toBe(201);
-			server.kill("SIGTERM");
-			expect(await exited).toBe(0);
+			server.child.kill("SIGTERM");
+			expect(await server.exited).toBe(0);
 			const events = await target.use((db) =>
 				rows<{ action: string; hash: string | null }>(
 					db,

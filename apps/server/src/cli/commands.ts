@@ -1,0 +1,19 @@
+import { adminCommands } from "./admins.ts";
+import { appKeyCommands } from "./app-keys.ts";
+import { auditCommands } from "./audit.ts";
+import type { Command } from "./command.ts";
+import { connectionCommands } from "./connections.ts";
+import { dbCommands } from "./db.ts";
+import { mappingCommands } from "./mappings.ts";
+import { orgCommands } from "./orgs.ts";
+
+/** Every operator command, in the order `--help` lists them. */
+export const COMMANDS: readonly Command[] = [
+	...orgCommands,
+	...mappingCommands,
+	...connectionCommands,
+	...adminCommands,
+	...dbCommands,
+	...appKeyCommands,
+	...auditCommands,
+];
