@@ -13,7 +13,7 @@ const ADAPTER = {
 	scim: `${SERVER}scim/`,
 	api: `${SERVER}api/`,
 	trpc: `${SERVER}trpc/`,
-	cli: `${SERVER}cli(\\.ts$|/)`,
+	cli: `${SERVER}cli/`,
 };
 const ANY_ADAPTER = Object.values(ADAPTER).join("|");
 /** Plumbing shared by the adapters, and root helpers that everyone may import. */

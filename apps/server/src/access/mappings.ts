@@ -1,7 +1,6 @@
 import type { Executor } from "@roster/db";
 import {
 	accessTier,
-	auditEvents,
 	type Organization,
 	organizations,
 	type RoleMapping,
@@ -15,6 +14,8 @@ import { diffFields } from "@roster/domain";
 import { isUuid } from "@roster/scim";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { accessMetadata } from "../audit/access-evidence.ts";
+import { type OperatorActor, recordOperatorEvents } from "../audit/operator-events.ts";
 import { OperationError } from "../operation-error.ts";
 import { type RecomputeScope, recomputeAccess } from "./recompute.ts";
 
@@ -31,13 +32,6 @@ const mappingFields = z.object({
 /** A role mapping as an operator states it: what the IdP sends → a tier or a role on a project. */
 export type RoleMappingInput = z.input<typeof mappingFields>;
 type MappingFields = z.output<typeof mappingFields>;
-
-/** Who changes mappings: a console administrator or the system (CLI, automation); recorded in the audit log. */
-export interface MappingActor {
-	type: "admin" | "system";
-	id?: string;
-	name: string;
-}
 
 /** A mapping change's outcome: the mapping as stored and what recomputing access did. */
 export interface RoleMappingResult {
@@ -134,7 +128,7 @@ function snapshot(mapping: MappingFields | RoleMapping | undefined): Record<stri
  */
 async function changeMapping(
 	db: Executor,
-	input: { organization: Organization; actor: MappingActor },
+	input: { organization: Organization; actor: OperatorActor },
 	action: "ROLE_MAPPING_CREATED" | "ROLE_MAPPING_UPDATED" | "ROLE_MAPPING_DELETED",
 	write: (
 		tx: Transaction,
@@ -154,18 +148,16 @@ async function changeMapping(
 		const summary = scope
 			? await recomputeAccess(tx, organization, scope, { cacheable: false })
 			: { usersExamined: 0, usersChanged: 0 };
-		await tx.insert(auditEvents).values({
-			orgId: organization.id,
-			actorType: input.actor.type,
-			actorId: input.actor.id ?? null,
-			actorName: input.actor.name,
-			action,
-			entityType: "RoleMapping",
-			entityId: mapping.id,
-			entityName: describe(mapping),
-			changes: diffFields(snapshot(before), snapshot(after)),
-			metadata: { usersRecomputed: summary.usersExamined, usersChanged: summary.usersChanged },
-		});
+		await recordOperatorEvents(tx, organization.id, input.actor, [
+			{
+				action,
+				entityType: "RoleMapping",
+				entityId: mapping.id,
+				entityName: describe(mapping),
+				changes: diffFields(snapshot(before), snapshot(after)),
+				metadata: accessMetadata(summary),
+			},
+		]);
 		return { mapping, usersRecomputed: summary.usersExamined, usersChanged: summary.usersChanged };
 	});
 }
@@ -173,7 +165,7 @@ async function changeMapping(
 /** Adds a console role mapping and applies it to everyone it matches, in one audited transaction. */
 export async function createRoleMapping(
 	db: Executor,
-	input: { organization: Organization; mapping: RoleMappingInput; actor: MappingActor },
+	input: { organization: Organization; mapping: RoleMappingInput; actor: OperatorActor },
 ): Promise<RoleMappingResult> {
 	const fields = validMapping(input.mapping, input.organization);
 	return changeMapping(db, input, "ROLE_MAPPING_CREATED", async (tx, organization) => {
@@ -188,7 +180,7 @@ export async function createRoleMapping(
 /** Changes a mapping (any of its fields); users it stops or starts matching are recomputed alike. */
 export async function updateRoleMapping(
 	db: Executor,
-	input: { organization: Organization; id: string; change: Partial<RoleMappingInput>; actor: MappingActor },
+	input: { organization: Organization; id: string; change: Partial<RoleMappingInput>; actor: OperatorActor },
 ): Promise<RoleMappingResult> {
 	return changeMapping(db, input, "ROLE_MAPPING_UPDATED", async (tx, organization) => {
 		const before = await lockMapping(tx, organization.id, input.id);
@@ -205,7 +197,7 @@ export async function updateRoleMapping(
 /** Removes a mapping; the users it granted something fall back to what the remaining rules give. */
 export async function deleteRoleMapping(
 	db: Executor,
-	input: { organization: Organization; id: string; actor: MappingActor },
+	input: { organization: Organization; id: string; actor: OperatorActor },
 ): Promise<RoleMappingResult> {
 	return changeMapping(db, input, "ROLE_MAPPING_DELETED", async (tx, organization) => {
 		const before = await lockMapping(tx, organization.id, input.id);

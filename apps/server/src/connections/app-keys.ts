@@ -1,13 +1,13 @@
 import {
 	type AppKey,
 	appKeys,
-	auditEvents,
 	type Executor,
 	type Organization,
 	organizations,
 	preparedRead,
 } from "@roster/db";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { recordOperatorEvents } from "../audit/operator-events.ts";
 import { OperationError } from "../operation-error.ts";
 import { hashSecret, issueSecret, secretsEqual } from "../security/tokens.ts";
 
@@ -49,16 +49,15 @@ export async function createAppKey(
 		.values({ orgId: input.organization.id, name, prefix: issued.prefix, keyHash: issued.hash })
 		.returning();
 	if (!row) throw new Error("insert returned no app key");
-	await db.insert(auditEvents).values({
-		orgId: input.organization.id,
-		actorType: "system",
-		actorName: input.actor,
-		action: "APP_KEY_CREATED",
-		entityType: "AppKey",
-		entityId: row.id,
-		entityName: name,
-		metadata: { prefix: row.prefix },
-	});
+	await recordOperatorEvents(db, input.organization.id, { type: "system", name: input.actor }, [
+		{
+			action: "APP_KEY_CREATED",
+			entityType: "AppKey",
+			entityId: row.id,
+			entityName: name,
+			metadata: { prefix: row.prefix },
+		},
+	]);
 	return { key: issued.token, row };
 }
 
@@ -80,11 +79,11 @@ export async function revokeAppKeys(
 			`No live application key "${input.name}" in organization "${input.organization.slug}"`,
 		);
 	}
-	await db.insert(auditEvents).values(
+	await recordOperatorEvents(
+		db,
+		input.organization.id,
+		{ type: "system", name: input.actor },
 		revoked.map((key) => ({
-			orgId: input.organization.id,
-			actorType: "system" as const,
-			actorName: input.actor,
 			action: "APP_KEY_REVOKED",
 			entityType: "AppKey",
 			entityId: key.id,

@@ -1,8 +1,9 @@
 import type { Executor } from "@roster/db";
-import { auditEvents, type Organization, type ScimConnection, scimConnections } from "@roster/db";
+import { type Organization, type ScimConnection, scimConnections } from "@roster/db";
 import { diffFields } from "@roster/domain";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
+import { recordOperatorEvents } from "../audit/operator-events.ts";
 import { OperationError } from "../operation-error.ts";
 import { parseSettingsChange } from "../organizations/settings-change.ts";
 import {
@@ -63,18 +64,17 @@ export async function configureConnection(
 		.where(eq(scimConnections.id, connection.id))
 		.returning();
 	if (!updated) throw new Error("connection update returned no row");
-	await db.insert(auditEvents).values({
-		orgId: input.organization.id,
-		actorType: "system",
-		actorName: input.actor,
-		action: "SCIM_CONNECTION_UPDATED",
-		entityType: "ScimConnection",
-		entityId: connection.id,
-		entityName: connection.name,
-		changes: diffFields(
-			{ ...before, rateLimit: before.rateLimit.requestsPerSecond },
-			{ ...after, rateLimit: after.rateLimit.requestsPerSecond },
-		),
-	});
+	await recordOperatorEvents(db, input.organization.id, { type: "system", name: input.actor }, [
+		{
+			action: "SCIM_CONNECTION_UPDATED",
+			entityType: "ScimConnection",
+			entityId: connection.id,
+			entityName: connection.name,
+			changes: diffFields(
+				{ ...before, rateLimit: before.rateLimit.requestsPerSecond },
+				{ ...after, rateLimit: after.rateLimit.requestsPerSecond },
+			),
+		},
+	]);
 	return updated;
 }

@@ -1,5 +1,4 @@
 import {
-	auditEvents,
 	type Executor,
 	type IdpKind,
 	type Organization,
@@ -11,6 +10,7 @@ import {
 	scimTokens,
 } from "@roster/db";
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { recordOperatorEvents } from "../audit/operator-events.ts";
 import { OperationError } from "../operation-error.ts";
 import { hashSecret, issueSecret, secretsEqual } from "../security/tokens.ts";
 
@@ -79,11 +79,13 @@ export async function createScimToken(
 		})
 		.returning();
 	if (!row) throw new Error("insert returned no token");
-	await db.insert(auditEvents).values({
-		...tokenAudit(input.organization, connection, row, input.createdBy),
-		action: "SCIM_TOKEN_CREATED",
-		metadata: { prefix: row.prefix, expiresAt: expiresAt?.toISOString() ?? null, connectionCreated },
-	});
+	await recordOperatorEvents(db, input.organization.id, { type: "system", name: input.createdBy }, [
+		{
+			...tokenEntity(connection, row),
+			action: "SCIM_TOKEN_CREATED",
+			metadata: { prefix: row.prefix, expiresAt: expiresAt?.toISOString() ?? null, connectionCreated },
+		},
+	]);
 	return { token: issued.token, row, connection, connectionCreated };
 }
 
@@ -104,33 +106,22 @@ export async function revokeConnectionTokens(
 		.set({ revokedAt: new Date() })
 		.where(and(eq(scimTokens.connectionId, connection.id), isNull(scimTokens.revokedAt)))
 		.returning({ id: scimTokens.id, prefix: scimTokens.prefix });
-	if (revoked.length > 0) {
-		await db.insert(auditEvents).values(
-			revoked.map((token) => ({
-				...tokenAudit(input.organization, connection, token, input.actor),
-				action: "SCIM_TOKEN_REVOKED",
-				metadata: { prefix: token.prefix },
-			})),
-		);
-	}
+	await recordOperatorEvents(
+		db,
+		input.organization.id,
+		{ type: "system", name: input.actor },
+		revoked.map((token) => ({
+			...tokenEntity(connection, token),
+			action: "SCIM_TOKEN_REVOKED",
+			metadata: { prefix: token.prefix },
+		})),
+	);
 	return revoked.length;
 }
 
-/** Who and what a token's audit event names: the operator, and the token by id under its connection. */
-function tokenAudit(
-	organization: Organization,
-	connection: ScimConnection,
-	token: Pick<ScimToken, "id">,
-	actor: string,
-) {
-	return {
-		orgId: organization.id,
-		actorType: "system" as const,
-		actorName: actor,
-		entityType: "ScimToken",
-		entityId: token.id,
-		entityName: connection.name,
-	};
+/** What a token's audit event names: the token by id, under its connection's name (never the secret). */
+function tokenEntity(connection: ScimConnection, token: Pick<ScimToken, "id">) {
+	return { entityType: "ScimToken", entityId: token.id, entityName: connection.name };
 }
 
 function selectTokenByHash(db: Executor) {

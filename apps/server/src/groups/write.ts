@@ -12,7 +12,8 @@ import {
 	ScimError,
 } from "@roster/scim";
 import { eq } from "drizzle-orm";
-import { accessMetadata, recordScimAudit } from "../audit/scim-events.ts";
+import { accessMetadata } from "../audit/access-evidence.ts";
+import { recordScimAudit } from "../audit/scim-events.ts";
 import type { ScimContext } from "../provisioning/context.ts";
 import { changesNothing, revisionColumns } from "../provisioning/revision.ts";
 import { recomputeMembers } from "./member-access.ts";

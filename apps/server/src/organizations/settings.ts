@@ -1,16 +1,11 @@
 import type { Executor } from "@roster/db";
-import {
-	accessTier,
-	auditEvents,
-	deletePolicies,
-	type Organization,
-	organizations,
-	roleSources,
-} from "@roster/db";
+import { accessTier, deletePolicies, type Organization, organizations, roleSources } from "@roster/db";
 import { diffFields } from "@roster/domain";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { recomputeAccess } from "../access/recompute.ts";
+import { accessMetadata } from "../audit/access-evidence.ts";
+import { recordOperatorEvents } from "../audit/operator-events.ts";
 import { OperationError } from "../operation-error.ts";
 import { parseSettingsChange } from "./settings-change.ts";
 
@@ -97,17 +92,16 @@ export async function configureOrganization(
 		const summary = affectsAccess
 			? await recomputeAccess(tx, organization, { organization: true }, { cacheable: false })
 			: { usersExamined: 0, usersChanged: 0 };
-		await tx.insert(auditEvents).values({
-			orgId: organization.id,
-			actorType: "system",
-			actorName: input.actor,
-			action: "ORGANIZATION_SETTINGS_UPDATED",
-			entityType: "Organization",
-			entityId: organization.id,
-			entityName: organization.slug,
-			changes,
-			metadata: { usersRecomputed: summary.usersExamined, usersChanged: summary.usersChanged },
-		});
+		await recordOperatorEvents(tx, organization.id, { type: "system", name: input.actor }, [
+			{
+				action: "ORGANIZATION_SETTINGS_UPDATED",
+				entityType: "Organization",
+				entityId: organization.id,
+				entityName: organization.slug,
+				changes,
+				metadata: accessMetadata(summary),
+			},
+		]);
 		return { organization, usersRecomputed: summary.usersExamined, usersChanged: summary.usersChanged };
 	});
 }

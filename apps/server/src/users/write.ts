@@ -10,7 +10,8 @@ import {
 } from "@roster/scim";
 import { eq, sql } from "drizzle-orm";
 import { accessColumns, decideUserAccess, storeUserProjectRoles } from "../access/user-decision.ts";
-import { accessChange, recordScimAudit } from "../audit/scim-events.ts";
+import { accessChange } from "../audit/access-evidence.ts";
+import { recordScimAudit } from "../audit/scim-events.ts";
 import type { ScimContext } from "../provisioning/context.ts";
 import { changesNothing, revisionColumns } from "../provisioning/revision.ts";
 import { noteUnusableRoles } from "../provisioning/role-notices.ts";
