@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScimClient } from "../../apps/server/test/scim/harness.ts";
-import { ENTERPRISE } from "./checks.ts";
 import type { JsonObject } from "./http.ts";
 import { OKTA_USER_AGENT } from "./okta.ts";
 import { type RosterUnderTest, startRoster } from "./roster.fixture.ts";
+import { ENTERPRISE } from "./urns.ts";
 
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";

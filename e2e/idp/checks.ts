@@ -1,7 +1,5 @@
 import type { Exchange, JsonObject } from "./http.ts";
-
-export const LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-export const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+import { ENTERPRISE, LIST_RESPONSE } from "./urns.ts";
 
 /**
  * An answer the real IdP would refuse, named by the IdP's own error code (Entra's provisioning-log codes,

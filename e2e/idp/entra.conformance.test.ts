@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScimClient } from "../../apps/server/test/scim/harness.ts";
-import { ENTERPRISE } from "./checks.ts";
 import { DAY, FakeClock } from "./clock.ts";
 import { Directory, type DirectoryUser } from "./directory.ts";
 import { EntraTenant } from "./entra.ts";
 import type { Exchange, JsonObject } from "./http.ts";
 import { type RosterUnderTest, SCIM_BASE, startRoster } from "./roster.fixture.ts";
+import { ENTERPRISE } from "./urns.ts";
 
 let roster: RosterUnderTest;
 beforeAll(async () => {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ENTERPRISE, IdpCheckFailure } from "./checks.ts";
+import { IdpCheckFailure } from "./checks.ts";
 import { FakeClock } from "./clock.ts";
 import { Directory } from "./directory.ts";
 import { EntraTenant } from "./entra.ts";
 import type { FetchLike, JsonObject } from "./http.ts";
 import { OktaTenant } from "./okta.ts";
+import { ENTERPRISE } from "./urns.ts";
 
 const LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 const ID = "2c2f6fb8-254f-492e-b7fe-c09c5a61c8a2";

@@ -4,3 +4,4 @@ export * from "./directory.ts";
 export * from "./entra.ts";
 export * from "./http.ts";
 export * from "./okta.ts";
+export * from "./urns.ts";

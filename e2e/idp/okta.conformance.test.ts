@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScimClient } from "../../apps/server/test/scim/harness.ts";
-import { ENTERPRISE } from "./checks.ts";
 import { FakeClock } from "./clock.ts";
 import { Directory, type DirectoryUser } from "./directory.ts";
 import type { Exchange, JsonObject } from "./http.ts";
 import { OKTA_USER_AGENT, OktaTenant } from "./okta.ts";
 import { type RosterUnderTest, SCIM_BASE, startRoster } from "./roster.fixture.ts";
+import { ENTERPRISE } from "./urns.ts";
 
 let roster: RosterUnderTest;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScimClient, ScimReply } from "../../apps/server/test/scim/harness.ts";
-import { ENTERPRISE } from "./checks.ts";
 import { type RosterUnderTest, startRoster } from "./roster.fixture.ts";
+import { ENTERPRISE } from "./urns.ts";
 
 let roster: RosterUnderTest;
 let admin: ScimClient;
