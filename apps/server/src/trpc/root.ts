@@ -1,11 +1,27 @@
+import { auditRouter } from "./audit.ts";
+import { connectionsRouter } from "./connections.ts";
+import { dashboardRouter } from "./dashboard.ts";
+import { groupsRouter } from "./groups.ts";
+import { mappingsRouter } from "./mappings.ts";
+import { provisioningLogRouter } from "./provisioning-log.ts";
 import { sessionRouter } from "./session.ts";
+import { settingsRouter } from "./settings.ts";
 import { systemRouter } from "./system.ts";
 import { router } from "./trpc.ts";
+import { usersRouter } from "./users.ts";
 
 /** Every console API router, one per domain; the console imports only the `AppRouter` type. */
 export const appRouter = router({
+	audit: auditRouter,
+	connections: connectionsRouter,
+	dashboard: dashboardRouter,
+	groups: groupsRouter,
+	mappings: mappingsRouter,
+	provisioningLog: provisioningLogRouter,
 	session: sessionRouter,
+	settings: settingsRouter,
 	system: systemRouter,
+	users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;

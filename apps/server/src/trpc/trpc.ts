@@ -1,7 +1,12 @@
-import type { AccessTier, DatabaseHandle } from "@roster/db";
+import { type AccessTier, type DatabaseHandle, type Organization, organizations } from "@roster/db";
+import { ScimError } from "@roster/scim";
 import { initTRPC, TRPCError } from "@trpc/server";
+import { eq } from "drizzle-orm";
+import { ZodError, z } from "zod";
+import type { OperatorActor } from "../audit/operator-events.ts";
 import type { Config } from "../env.ts";
 import type { Logger } from "../logger.ts";
+import { OperationError, type OperationErrorCode } from "../operation-error.ts";
 
 /** The signed-in user behind a request, read from their session row on every request. */
 export interface ConsoleSession {
@@ -22,26 +27,97 @@ export type TrpcContext = {
 	session: ConsoleSession | null;
 };
 
-const t = initTRPC.context<TrpcContext>().create();
+const TRPC_CODE: Record<OperationErrorCode, TRPCError["code"]> = {
+	invalid: "BAD_REQUEST",
+	not_found: "NOT_FOUND",
+	conflict: "CONFLICT",
+};
+
+const SCIM_STATUS_CODE: Partial<Record<number, TRPCError["code"]>> = {
+	404: "NOT_FOUND",
+	409: "CONFLICT",
+	412: "PRECONDITION_FAILED",
+	413: "PAYLOAD_TOO_LARGE",
+};
+
+/** The one-line summary of an input refusal: its first problem, prefixed with the field it is about. */
+function inputSummary(error: ZodError): string {
+	const [first] = error.issues;
+	if (!first) return "Invalid input";
+	return first.path.length > 0 ? `${first.path.join(".")}: ${first.message}` : first.message;
+}
+
+const t = initTRPC.context<TrpcContext>().create({
+	// Never send a stack trace to the browser, whatever NODE_ENV says.
+	isDev: false,
+	/** Input refusals carry `fieldErrors` (field → messages), which forms show inline beside each field. */
+	errorFormatter({ shape, error }) {
+		if (!(error.cause instanceof ZodError)) return shape;
+		return {
+			...shape,
+			message: inputSummary(error.cause),
+			data: {
+				...shape.data,
+				fieldErrors: z.flattenError(error.cause).fieldErrors as Record<string, string[]>,
+			},
+		};
+	},
+});
 
 export const router = t.router;
 
+/**
+ * Every procedure turns an operation's expected refusal (`OperationError`, `ScimError`) into a tRPC error
+ * with its one-line message; anything else is logged with the request id and answered as a bare 500.
+ */
+const baseProcedure = t.procedure.use(async ({ ctx, next, path }) => {
+	const result = await next();
+	if (result.ok) return result;
+	const error = result.error;
+	const cause = error.cause;
+	if (cause instanceof OperationError) {
+		throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message });
+	}
+	if (cause instanceof ScimError) {
+		throw new TRPCError({ code: SCIM_STATUS_CODE[cause.status] ?? "BAD_REQUEST", message: cause.message });
+	}
+	if (error.code === "INTERNAL_SERVER_ERROR") {
+		ctx.logger.error({ err: cause ?? error, path, requestId: ctx.requestId }, "console procedure failed");
+		throw new TRPCError({
+			code: "INTERNAL_SERVER_ERROR",
+			message: `Internal error (request ${ctx.requestId})`,
+		});
+	}
+	return result;
+});
+
 /** Procedures anyone may call (health of the console, sign-in). */
-export const publicProcedure = t.procedure;
+export const publicProcedure = baseProcedure;
 
 /**
  * Procedures for any signed-in user. The session is narrowed to non-null so handlers never re-check
  * it; without a live session the call fails with UNAUTHORIZED (HTTP 401).
  */
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+export const protectedProcedure = baseProcedure.use(({ ctx, next }) => {
 	if (ctx.session === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
 	return next({ ctx: { ...ctx, session: ctx.session } });
 });
 
-/** Procedures for signed-in administrators only: a live session whose user holds the ADMIN tier. */
-export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+/**
+ * Procedures for signed-in administrators only: a live session whose user holds the ADMIN tier. Each
+ * handler gets the administrator's own `organization` (every read and write is scoped to it, so one
+ * tenant's administrator never reaches another's rows) and the `actor` its audit events record.
+ */
+export const adminProcedure = protectedProcedure.use(async ({ ctx, next }) => {
 	if (ctx.session.tier !== "ADMIN") {
 		throw new TRPCError({ code: "FORBIDDEN", message: "Administrators only" });
 	}
-	return next();
+	const [organization] = await ctx.db
+		.select()
+		.from(organizations)
+		.where(eq(organizations.id, ctx.session.organizationId))
+		.limit(1);
+	if (!organization) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+	const actor: OperatorActor = { type: "admin", id: ctx.session.userId, name: ctx.session.userName };
+	return next({ ctx: { ...ctx, organization: organization as Organization, actor } });
 });

@@ -1,0 +1,4 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+
+/** Organization settings, validated like the CLI. */
+export const settingsRouter = {} satisfies TRPCRouterRecord;
