@@ -21,28 +21,34 @@ function presentedToken(c: Context<AppEnv>): string | undefined {
 }
 
 /**
- * Builds a tRPC request's context, checking the presented session against its row (one indexed
- * query, no cache), so a session deleted by deprovisioning is refused on the very next request.
+ * The console session a request presents, checked against its row (one indexed query, no cache), so a
+ * session deleted by deprovisioning is refused on the very next request; null when there is none.
+ * tRPC procedures and the console's plain HTTP routes (downloads) both authenticate through it.
  */
+export async function consoleSessionOf(
+	deps: Pick<AppDeps, "db" | "config">,
+	c: Context<AppEnv>,
+): Promise<ConsoleSession | null> {
+	const token = presentedToken(c);
+	if (!token) return null;
+	const resolved = await resolveSession(deps.db.db, token, deps.config.secret);
+	if (!resolved) return null;
+	return {
+		sessionId: resolved.session.id,
+		userId: resolved.user.id,
+		organizationId: resolved.user.orgId,
+		userName: resolved.user.userName,
+		tier: resolved.user.tier,
+		expiresAt: resolved.session.expiresAt,
+	};
+}
+
+/** Builds a tRPC request's context around the presented console session. */
 export async function createTrpcContext(
 	deps: Pick<AppDeps, "db" | "config">,
 	c: Context<AppEnv>,
 ): Promise<TrpcContext> {
-	const token = presentedToken(c);
-	let session: ConsoleSession | null = null;
-	if (token) {
-		const resolved = await resolveSession(deps.db.db, token, deps.config.secret);
-		if (resolved) {
-			session = {
-				sessionId: resolved.session.id,
-				userId: resolved.user.id,
-				organizationId: resolved.user.orgId,
-				userName: resolved.user.userName,
-				tier: resolved.user.tier,
-				expiresAt: resolved.session.expiresAt,
-			};
-		}
-	}
+	const session = await consoleSessionOf(deps, c);
 	return {
 		db: deps.db.db,
 		config: deps.config,
