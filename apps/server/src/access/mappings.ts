@@ -44,6 +44,8 @@ export interface MappingProgress {
 export interface MappingChangeOptions {
 	/** Called with the running totals; a large change reports every `RECOMPUTE_CHUNK` users. */
 	onProgress?: (progress: MappingProgress) => void;
+	/** How many affected users the impact lists one by one (default `IMPACT_SAMPLE`). */
+	sample?: number | undefined;
 }
 
 function invalid(error: z.ZodError): OperationError {
@@ -155,7 +157,7 @@ async function applyChange(
 		[before, after].filter((m) => m !== undefined),
 	);
 	options.onProgress?.({ usersExamined: 0, usersChanged: 0 });
-	const impact = new ImpactCollector(IMPACT_SAMPLE);
+	const impact = new ImpactCollector(options.sample ?? IMPACT_SAMPLE);
 	const summary = scope
 		? await recomputeAccess(tx, bumped, scope, {
 				cacheable: false,
@@ -289,6 +291,7 @@ class PreviewDone extends Error {
 export async function previewMappingChange(
 	db: Executor,
 	input: { organization: Organization; change: MappingChange },
+	options: { sample?: number } = {},
 ): Promise<AccessImpact> {
 	const { organization, change } = input;
 	const write =
@@ -299,7 +302,7 @@ export async function previewMappingChange(
 				: creation(validMapping(withoutAction(change), organization), "preview");
 	try {
 		await db.transaction(async (tx) => {
-			const { impact } = await applyChange(tx, organization, write, {});
+			const { impact } = await applyChange(tx, organization, write, { sample: options.sample });
 			throw new PreviewDone(impact);
 		});
 	} catch (error) {
