@@ -171,7 +171,7 @@ describe("impact preview", () => {
 		expect(
 			(await expectPreviewMatchesSave({ action: "delete", id: leads })).impact.tierLowered,
 		).toBeGreaterThan(0);
-		await expectPreviewMatchesSave({ action: "update", ...tierMapping("p-Eng", "ADMIN", 60), id: eng });
+		await expectPreviewMatchesSave({ ...tierMapping("p-Eng", "ADMIN", 60), action: "update", id: eng });
 		await expectPreviewMatchesSave({ action: "delete", id: urn });
 		await expectPreviewMatchesSave({ action: "delete", id: leadsAtlas });
 	});
