@@ -25,7 +25,7 @@ function resultJson(result: RoleMappingResult) {
 }
 
 /** What `mappings.save` streams: progress while the one transaction recomputes, then the saved result. */
-export type MappingSaveEvent =
+type MappingSaveEvent =
 	| ({ kind: "progress" } & MappingProgress)
 	| ({ kind: "saved" } & ReturnType<typeof resultJson>);
 
