@@ -66,16 +66,21 @@ export function decodeCursor(text: string, sort: string, direction: Direction, t
 	return { sort: parsed.s, direction: parsed.d, key: parsed.k, id: parsed.i };
 }
 
+/**
+ * The key cast from text in SQL. The parameter is cast to text first so the driver sends it as text:
+ * postgres-js would otherwise serialize it for the inferred type (a string "true" as boolean false).
+ */
 function typedKey(key: string, type: KeyType): SQL {
+	const text = sql`${key}::text`;
 	switch (type) {
 		case "text":
-			return sql`${key}::text`;
+			return text;
 		case "timestamptz":
-			return sql`${key}::timestamptz`;
+			return sql`${text}::timestamptz`;
 		case "access_tier":
-			return sql`${key}::access_tier`;
+			return sql`${text}::access_tier`;
 		case "boolean":
-			return sql`${key}::boolean`;
+			return sql`${text}::boolean`;
 	}
 }
 
