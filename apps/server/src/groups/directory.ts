@@ -55,18 +55,24 @@ export interface DirectoryGroupRow {
 }
 
 /** Members are counted from the membership rows' primary key; local and deleted users are never members. */
-const memberCount = sql<number>`(select count(*) from ${groupMembers} where ${groupMembers.groupId} = ${groups.id})`.mapWith(
-	Number,
-);
+const memberCount =
+	sql<number>`(select count(*) from ${groupMembers} where ${groupMembers.groupId} = ${groups.id})`.mapWith(
+		Number,
+	);
 
 function searchCondition(request: ListRequest): SQL | undefined {
 	if (request.search === "") return undefined;
-	if (request.mode === "scim") return compileFilter(parseFilter(request.search), groupResourceType, groupFields);
+	if (request.mode === "scim")
+		return compileFilter(parseFilter(request.search), groupResourceType, groupFields);
 	const pattern = containsPattern(request.search);
 	return sql`(lower(${groups.displayName}) like ${pattern} escape '\\' or lower(${groups.externalId}) like ${pattern} escape '\\')`;
 }
 
-function connectionRef(row: { connectionId: string | null; connectionName: string | null; idpKind: string | null }) {
+function connectionRef(row: {
+	connectionId: string | null;
+	connectionName: string | null;
+	idpKind: string | null;
+}) {
 	return row.connectionId && row.connectionName
 		? { id: row.connectionId, name: row.connectionName, idpKind: row.idpKind ?? "generic" }
 		: null;
@@ -92,7 +98,11 @@ export async function listDirectoryGroups(
 	if (search) conditions.push(search);
 	const where = sql.join(conditions, sql` and `);
 	const keyset = request.cursor
-		? afterCursor(column, GROUP_ID, decodeCursor(request.cursor, request.sort, request.direction, column.type))
+		? afterCursor(
+				column,
+				GROUP_ID,
+				decodeCursor(request.cursor, request.sort, request.direction, column.type),
+			)
 		: undefined;
 	const found = await db
 		.select({
@@ -191,7 +201,11 @@ async function mappingsMatching(
 }
 
 /** One group of the organization with its member count and matching mappings; others' groups are NOT_FOUND. */
-export async function getDirectoryGroup(db: Executor, organization: Organization, id: string): Promise<DirectoryGroup> {
+export async function getDirectoryGroup(
+	db: Executor,
+	organization: Organization,
+	id: string,
+): Promise<DirectoryGroup> {
 	if (!isUuid(id)) throw notFoundGroup();
 	const [row] = await db
 		.select({
@@ -272,7 +286,10 @@ export async function listGroupMembers(
 		.limit(GROUP_MEMBERS_PAGE + 1);
 	const page = pageOf(found, GROUP_MEMBERS_PAGE, "member", "asc");
 	return {
-		rows: page.rows.map(({ sortKey: _, addedAt, ...member }) => ({ ...member, addedAt: addedAt.toISOString() })),
+		rows: page.rows.map(({ sortKey: _, addedAt, ...member }) => ({
+			...member,
+			addedAt: addedAt.toISOString(),
+		})),
 		nextCursor: page.nextCursor,
 	};
 }

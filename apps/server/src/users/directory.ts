@@ -105,11 +105,16 @@ function listConditions(organization: Organization, request: ListRequest): SQL[]
 	if (search) conditions.push(search);
 	if (request.active !== undefined) conditions.push(sql`${users.isActive} = ${request.active}`);
 	if (request.tier !== undefined) conditions.push(sql`${users.accessTier} = ${request.tier}`);
-	if (request.connectionId !== undefined) conditions.push(sql`${users.connectionId} = ${request.connectionId}`);
+	if (request.connectionId !== undefined)
+		conditions.push(sql`${users.connectionId} = ${request.connectionId}`);
 	return conditions;
 }
 
-function connectionRef(row: { connectionId: string | null; connectionName: string | null; idpKind: string | null }) {
+function connectionRef(row: {
+	connectionId: string | null;
+	connectionName: string | null;
+	idpKind: string | null;
+}) {
 	return row.connectionId && row.connectionName
 		? { id: row.connectionId, name: row.connectionName, idpKind: row.idpKind ?? "generic" }
 		: null;
@@ -198,12 +203,22 @@ export interface DirectoryUser {
 		tierSource: string | null;
 		tierSourceText: string;
 		computedAt: string | null;
-		projectRoles: { projectId: string; projectSlug: string; projectName: string; role: string; source: string; sourceText: string }[];
+		projectRoles: {
+			projectId: string;
+			projectSlug: string;
+			projectName: string;
+			role: string;
+			source: string;
+			sourceText: string;
+		}[];
 		explanation: RenderedExplanation;
 	};
 	groups: { items: { id: string; displayName: string; externalId: string | null }[]; total: number };
 	/** Live sessions: when, until when and from where; never a token, its hash or the session's id. */
-	sessions: { items: { createdAt: string; expiresAt: string; ip: string | null; userAgent: string | null }[]; total: number };
+	sessions: {
+		items: { createdAt: string; expiresAt: string; ip: string | null; userAgent: string | null }[];
+		total: number;
+	};
 }
 
 function notFoundUser(): OperationError {
@@ -243,7 +258,11 @@ async function lookupsFor(
  * One live user of the organization with everything the console's user page shows. Another
  * organization's user, a tombstone and a malformed id all answer NOT_FOUND alike.
  */
-export async function getDirectoryUser(db: Executor, organization: Organization, id: string): Promise<DirectoryUser> {
+export async function getDirectoryUser(
+	db: Executor,
+	organization: Organization,
+	id: string,
+): Promise<DirectoryUser> {
 	if (!isUuid(id)) throw notFoundUser();
 	const [user] = await db
 		.select({ user: users, connectionName: scimConnections.name, idpKind: scimConnections.idpKind })
@@ -278,7 +297,12 @@ export async function getDirectoryUser(db: Executor, organization: Organization,
 		.where(eq(groupMembers.userId, row.id));
 	const live = and(eq(sessions.userId, row.id), gt(sessions.expiresAt, sql`now()`));
 	const liveSessions = await db
-		.select({ createdAt: sessions.createdAt, expiresAt: sessions.expiresAt, ip: sessions.ip, userAgent: sessions.userAgent })
+		.select({
+			createdAt: sessions.createdAt,
+			expiresAt: sessions.expiresAt,
+			ip: sessions.ip,
+			userAgent: sessions.userAgent,
+		})
 		.from(sessions)
 		.where(live)
 		.orderBy(desc(sessions.createdAt))
@@ -309,7 +333,11 @@ export async function getDirectoryUser(db: Executor, organization: Organization,
 			active: row.isActive,
 			tier: row.accessTier,
 			source: row.authMethod === "INTERNAL" ? "local" : "scim",
-			connection: connectionRef({ connectionId: row.connectionId, connectionName: user.connectionName, idpKind: user.idpKind }),
+			connection: connectionRef({
+				connectionId: row.connectionId,
+				connectionName: user.connectionName,
+				idpKind: user.idpKind,
+			}),
 			createdAt: row.createdAt.toISOString(),
 			updatedAt: row.updatedAt.toISOString(),
 			deactivatedAt: row.deactivatedAt?.toISOString() ?? null,

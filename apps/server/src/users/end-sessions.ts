@@ -21,7 +21,9 @@ export async function endSessionsOfUser(
 		const [user] = await tx
 			.select({ id: users.id, userName: users.userName })
 			.from(users)
-			.where(and(eq(users.orgId, input.organization.id), eq(users.id, input.userId), eq(users.isDeleted, false)))
+			.where(
+				and(eq(users.orgId, input.organization.id), eq(users.id, input.userId), eq(users.isDeleted, false)),
+			)
 			.for("update");
 		if (!user) throw unknown;
 		const sessionsEnded = await endUserSessions(tx, user.id);

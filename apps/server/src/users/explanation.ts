@@ -93,16 +93,21 @@ function groupIdOfOrigin(origin: GrantOrigin): string | undefined {
 }
 
 /** Every group and mapping id an explanation names, for the caller to look up in one query each. */
-export function explanationRefs(explanation: StoredExplanation): { groupIds: string[]; mappingIds: string[] } {
+export function explanationRefs(explanation: StoredExplanation): {
+	groupIds: string[];
+	mappingIds: string[];
+} {
 	const groupIds = new Set<string>();
 	const mappingIds = new Set<string>();
 	const entries = [...explanation.granted, ...explanation.overruled, ...explanation.ignored];
 	for (const entry of entries) {
 		const groupId = groupIdOfOrigin(entry.origin);
 		if (groupId && isUuid(groupId)) groupIds.add(groupId);
-		if (entry.origin.kind === "mapping" && isUuid(entry.origin.mappingId)) mappingIds.add(entry.origin.mappingId);
+		if (entry.origin.kind === "mapping" && isUuid(entry.origin.mappingId))
+			mappingIds.add(entry.origin.mappingId);
 		const reason = "reason" in entry ? (entry.reason ?? "") : "";
-		for (const match of reason.matchAll(MAPPING_SOURCE)) if (match[1] && isUuid(match[1])) mappingIds.add(match[1]);
+		for (const match of reason.matchAll(MAPPING_SOURCE))
+			if (match[1] && isUuid(match[1])) mappingIds.add(match[1]);
 	}
 	return { groupIds: [...groupIds], mappingIds: [...mappingIds] };
 }
@@ -164,7 +169,9 @@ function describeOrigin(origin: GrantOrigin, lookups: ExplanationLookups): Origi
 			const mapping = mappingOf(origin.mappingId, origin.priority, lookups);
 			const groupId = groupIdOfVia(origin.via);
 			const group = groupId ? groupOf(groupId, groupId, lookups) : null;
-			const matched = group ? `member of \`${group.displayName}\`` : `${sourceInWords(origin.via, lookups)} matched`;
+			const matched = group
+				? `member of \`${group.displayName}\``
+				: `${sourceInWords(origin.via, lookups)} matched`;
 			return { because: `${matched}, ${mappingName(mapping)}, priority ${origin.priority}`, group, mapping };
 		}
 		case "group_role":
@@ -222,7 +229,10 @@ function renderIgnored(ignored: IgnoredValue, lookups: ExplanationLookups): Rend
 }
 
 /** The explanation in words, in the stored (deterministic) order. */
-export function renderExplanation(explanation: StoredExplanation, lookups: ExplanationLookups): RenderedExplanation {
+export function renderExplanation(
+	explanation: StoredExplanation,
+	lookups: ExplanationLookups,
+): RenderedExplanation {
 	return {
 		granted: explanation.granted.map((grant) => renderGrant(grant, lookups, false)),
 		overruled: explanation.overruled.map((grant) => renderGrant(grant, lookups, true)),

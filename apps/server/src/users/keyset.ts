@@ -38,7 +38,8 @@ const cursorShape = z.object({
 
 const KEY_CHECKS: Record<KeyType, (key: string) => boolean> = {
 	text: () => true,
-	timestamptz: (key) => /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/.test(key),
+	timestamptz: (key) =>
+		/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/.test(key),
 	access_tier: (key) => /^[A-Z]+$/.test(key),
 	boolean: (key) => key === "true" || key === "false",
 };
@@ -133,5 +134,7 @@ export interface ListTotal {
 }
 
 export function totalOf(counted: number): ListTotal {
-	return counted > EXACT_COUNT_LIMIT ? { count: EXACT_COUNT_LIMIT, exact: false } : { count: counted, exact: true };
+	return counted > EXACT_COUNT_LIMIT
+		? { count: EXACT_COUNT_LIMIT, exact: false }
+		: { count: counted, exact: true };
 }

@@ -36,31 +36,53 @@ describe("groups.list", () => {
 	it("searches displayName and externalId by substring, with member counts and connection", async () => {
 		const found = await h.admin.client.groups.list.query({ search: "ADMIN" });
 		expect(found.rows).toEqual([
-			expect.objectContaining({ id: admins, displayName: "Okta-Admins", memberCount: 1, connection: expect.objectContaining({ name: "primary" }) }),
+			expect.objectContaining({
+				id: admins,
+				displayName: "Okta-Admins",
+				memberCount: 1,
+				connection: expect.objectContaining({ name: "primary" }),
+			}),
 		]);
-		expect((await h.admin.client.groups.list.query({ search: "ext-e" })).rows.map((g) => g.id)).toEqual([engineers]);
-		expect((await h.admin.client.groups.list.query({ search: "s_e" })).rows.map((g) => g.displayName)).toEqual([
-			"Sales_EMEA",
+		expect((await h.admin.client.groups.list.query({ search: "ext-e" })).rows.map((g) => g.id)).toEqual([
+			engineers,
 		]);
+		expect(
+			(await h.admin.client.groups.list.query({ search: "s_e" })).rows.map((g) => g.displayName),
+		).toEqual(["Sales_EMEA"]);
 		expect((await h.admin.client.groups.list.query({ search: "s%e" })).rows).toEqual([]);
 	});
 
 	it("filters with SCIM filters and refuses invalid ones with BAD_REQUEST", async () => {
-		const found = await h.admin.client.groups.list.query({ mode: "scim", search: `members.value eq "${alice}"` });
+		const found = await h.admin.client.groups.list.query({
+			mode: "scim",
+			search: `members.value eq "${alice}"`,
+		});
 		expect(found.rows.map((g) => g.id).sort()).toEqual([admins, engineers].sort());
-		await expect(h.admin.client.groups.list.query({ mode: "scim", search: "displayName eq" })).rejects.toMatchObject({
+		await expect(
+			h.admin.client.groups.list.query({ mode: "scim", search: "displayName eq" }),
+		).rejects.toMatchObject({
 			data: { code: "BAD_REQUEST" },
 		});
 	});
 
 	it("sorts and pages by keyset without duplicates or gaps", async () => {
 		for (let i = 0; i < 9; i++) await provisionGroup(h, `Team ${i}`);
-		const expected = ["Engineers", "Okta-Admins", "Sales_EMEA", ...Array.from({ length: 9 }, (_, i) => `Team ${i}`)];
+		const expected = [
+			"Engineers",
+			"Okta-Admins",
+			"Sales_EMEA",
+			...Array.from({ length: 9 }, (_, i) => `Team ${i}`),
+		];
 		for (const direction of ["asc", "desc"] as const) {
 			const names: string[] = [];
 			let cursor: string | undefined;
 			do {
-				const page = await h.admin.client.groups.list.query({ sort: "displayName", direction, limit: 5, cursor });
+				const page = await h.admin.client.groups.list.query({
+					sort: "displayName",
+					direction,
+					limit: 5,
+					cursor,
+				});
 				names.push(...page.rows.map((g) => g.displayName));
 				expect(page.total).toEqual({ count: 12, exact: true });
 				cursor = page.nextCursor ?? undefined;
@@ -76,7 +98,13 @@ describe("groups.get", () => {
 	it("shows the group with the mappings that match it by name (any case) or externalId, numbered by rank", async () => {
 		const byName = await createRoleMapping(h.db.db, {
 			organization: h.organization,
-			mapping: { matchKind: "group_display_name", matchValue: "engineers", targetKind: "tier", tier: "USER", priority: 20 },
+			mapping: {
+				matchKind: "group_display_name",
+				matchValue: "engineers",
+				targetKind: "tier",
+				tier: "USER",
+				priority: 20,
+			},
 			actor,
 		});
 		const byExternal = await createRoleMapping(h.db.db, {
@@ -93,22 +121,49 @@ describe("groups.get", () => {
 		});
 		await createRoleMapping(h.db.db, {
 			organization: h.organization,
-			mapping: { matchKind: "group_display_name", matchValue: "Okta-Admins", targetKind: "tier", tier: "ADMIN", priority: 10 },
+			mapping: {
+				matchKind: "group_display_name",
+				matchValue: "Okta-Admins",
+				targetKind: "tier",
+				tier: "ADMIN",
+				priority: 10,
+			},
 			actor,
 		});
 		const group = await h.admin.client.groups.get.query({ id: engineers });
-		expect(group).toMatchObject({ id: engineers, displayName: "Engineers", externalId: "ext-eng", memberCount: 2 });
+		expect(group).toMatchObject({
+			id: engineers,
+			displayName: "Engineers",
+			externalId: "ext-eng",
+			memberCount: 2,
+		});
 		expect(group.mappings).toEqual([
-			expect.objectContaining({ id: byExternal.mapping.id, number: 1, projectRole: "write", projectSelector: "*", priority: 5 }),
-			expect.objectContaining({ id: byName.mapping.id, number: 3, tier: "USER", targetKind: "tier", priority: 20 }),
+			expect.objectContaining({
+				id: byExternal.mapping.id,
+				number: 1,
+				projectRole: "write",
+				projectSelector: "*",
+				priority: 5,
+			}),
+			expect.objectContaining({
+				id: byName.mapping.id,
+				number: 3,
+				tier: "USER",
+				targetKind: "tier",
+				priority: 20,
+			}),
 		]);
 	});
 
 	it("answers NOT_FOUND for unknown and malformed ids", async () => {
-		await expect(h.admin.client.groups.get.query({ id: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({
+		await expect(
+			h.admin.client.groups.get.query({ id: "00000000-0000-4000-8000-000000000000" }),
+		).rejects.toMatchObject({
 			data: { code: "NOT_FOUND" },
 		});
-		await expect(h.admin.client.groups.members.query({ id: "x" })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+		await expect(h.admin.client.groups.members.query({ id: "x" })).rejects.toMatchObject({
+			data: { code: "NOT_FOUND" },
+		});
 	});
 });
 
@@ -138,7 +193,10 @@ describe("groups.members", () => {
 
 	it("lists members with their names and tier", async () => {
 		const page = await h.admin.client.groups.members.query({ id: admins });
-		expect(page).toMatchObject({ rows: [{ id: alice, userName: "alice@example.com", active: true, tier: "ADMIN" }], nextCursor: null });
+		expect(page).toMatchObject({
+			rows: [{ id: alice, userName: "alice@example.com", active: true, tier: "ADMIN" }],
+			nextCursor: null,
+		});
 	});
 });
 
@@ -146,8 +204,12 @@ describe("tenant isolation", () => {
 	it("another organization's administrator never sees these groups, their members or mappings", async () => {
 		const other = await h.adminOf("other-org");
 		expect((await other.client.groups.list.query({})).rows).toEqual([]);
-		expect((await other.client.groups.list.query({ mode: "scim", search: `members.value eq "${alice}"` })).rows).toEqual([]);
-		await expect(other.client.groups.get.query({ id: engineers })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+		expect(
+			(await other.client.groups.list.query({ mode: "scim", search: `members.value eq "${alice}"` })).rows,
+		).toEqual([]);
+		await expect(other.client.groups.get.query({ id: engineers })).rejects.toMatchObject({
+			data: { code: "NOT_FOUND" },
+		});
 		await expect(other.client.groups.members.query({ id: engineers })).rejects.toMatchObject({
 			data: { code: "NOT_FOUND" },
 		});
@@ -155,6 +217,8 @@ describe("tenant isolation", () => {
 
 	it("refuses non-administrators", async () => {
 		const member = await h.memberOf("default");
-		await expect(member.client.groups.get.query({ id: engineers })).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
+		await expect(member.client.groups.get.query({ id: engineers })).rejects.toMatchObject({
+			data: { code: "FORBIDDEN" },
+		});
 	});
 });

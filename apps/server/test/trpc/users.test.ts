@@ -80,7 +80,12 @@ describe("users.list: the search box", () => {
 			connection: { name: "primary", idpKind: "generic" },
 		});
 		const local = await h.admin.client.users.list.query({ search: h.admin.email });
-		expect(local.rows[0]).toMatchObject({ id: h.admin.userId, source: "local", connection: null, tier: "ADMIN" });
+		expect(local.rows[0]).toMatchObject({
+			id: h.admin.userId,
+			source: "local",
+			connection: null,
+			tier: "ADMIN",
+		});
 	});
 });
 
@@ -91,7 +96,10 @@ describe("users.list: SCIM filters", () => {
 			search: 'userName sw "c" and active eq false',
 		});
 		expect(found.rows.map((row) => row.id)).toEqual([carol]);
-		const byExternal = await h.admin.client.users.list.query({ mode: "scim", search: 'externalId eq "okta-0001"' });
+		const byExternal = await h.admin.client.users.list.query({
+			mode: "scim",
+			search: 'externalId eq "okta-0001"',
+		});
 		expect(byExternal.rows.map((row) => row.id)).toEqual([alice]);
 	});
 
@@ -128,9 +136,9 @@ describe("users.list: SCIM filters", () => {
 describe("users.list: sorting and keyset paging", () => {
 	it("sorts on the server, ascending and descending", async () => {
 		const names = async (direction: "asc" | "desc") =>
-			(await h.admin.client.users.list.query({ search: "@example.com", sort: "userName", direction })).rows.map(
-				(row) => row.userName,
-			);
+			(
+				await h.admin.client.users.list.query({ search: "@example.com", sort: "userName", direction })
+			).rows.map((row) => row.userName);
 		expect(await names("asc")).toEqual(["alice@example.com", "bob@example.com", "carol@example.com"]);
 		expect(await names("desc")).toEqual(["carol@example.com", "bob@example.com", "alice@example.com"]);
 	});
@@ -185,12 +193,24 @@ describe("users.get: the user's page", () => {
 		const actor = { type: "system" as const, name: "test" };
 		const first = await createRoleMapping(h.db.db, {
 			organization: h.organization,
-			mapping: { matchKind: "group_display_name", matchValue: "everyone", targetKind: "tier", tier: "USER", priority: 5 },
+			mapping: {
+				matchKind: "group_display_name",
+				matchValue: "everyone",
+				targetKind: "tier",
+				tier: "USER",
+				priority: 5,
+			},
 			actor,
 		});
 		const admin = await createRoleMapping(h.db.db, {
 			organization: h.organization,
-			mapping: { matchKind: "group_display_name", matchValue: "Okta-Admins", targetKind: "tier", tier: "ADMIN", priority: 10 },
+			mapping: {
+				matchKind: "group_display_name",
+				matchValue: "Okta-Admins",
+				targetKind: "tier",
+				tier: "ADMIN",
+				priority: 10,
+			},
 			actor,
 		});
 
@@ -231,20 +251,28 @@ describe("users.get: the user's page", () => {
 	});
 
 	it("explains a project role granted by an IdP role value, and lists the project role", async () => {
-		const dave = await provisionUser(h, "dave@example.com", { roles: [{ value: "urn:roster:default:project:apollo:write" }] });
+		const dave = await provisionUser(h, "dave@example.com", {
+			roles: [{ value: "urn:roster:default:project:apollo:write" }],
+		});
 		const user = await h.admin.client.users.get.query({ id: dave });
 		const texts = [...user.access.explanation.granted, ...user.access.explanation.ignored].map((g) => g.text);
 		expect(texts.join("\n")).toContain('role "urn:roster:default:project:apollo:write" sent on the user');
 	});
 
 	it("answers NOT_FOUND for an unknown, malformed or deleted id", async () => {
-		await expect(h.admin.client.users.get.query({ id: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({
+		await expect(
+			h.admin.client.users.get.query({ id: "00000000-0000-4000-8000-000000000000" }),
+		).rejects.toMatchObject({
 			data: { code: "NOT_FOUND" },
 		});
-		await expect(h.admin.client.users.get.query({ id: "nope" })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+		await expect(h.admin.client.users.get.query({ id: "nope" })).rejects.toMatchObject({
+			data: { code: "NOT_FOUND" },
+		});
 		const gone = await provisionUser(h, "gone@example.com");
 		expect((await h.scim("DELETE", `/Users/${gone}`)).status).toBe(204);
-		await expect(h.admin.client.users.get.query({ id: gone })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+		await expect(h.admin.client.users.get.query({ id: gone })).rejects.toMatchObject({
+			data: { code: "NOT_FOUND" },
+		});
 	});
 });
 
@@ -259,7 +287,12 @@ describe("sessions: listed, and ended by an administrator", () => {
 		const user = await h.admin.client.users.get.query({ id: bob });
 		expect(user.sessions.total).toBe(1);
 		expect(user.sessions.items[0]).toMatchObject({ ip: "203.0.113.7", userAgent: "Firefox/140" });
-		expect(Object.keys(user.sessions.items[0] ?? {}).sort()).toEqual(["createdAt", "expiresAt", "ip", "userAgent"]);
+		expect(Object.keys(user.sessions.items[0] ?? {}).sort()).toEqual([
+			"createdAt",
+			"expiresAt",
+			"ip",
+			"userAgent",
+		]);
 		expect(JSON.stringify(user)).not.toContain(token);
 	});
 
@@ -280,7 +313,8 @@ describe("sessions: listed, and ended by an administrator", () => {
 				where entity_id = ${target.userId} and action = 'USER_SESSIONS_ENDED'`,
 		);
 		expect(events).toHaveLength(1);
-		const metadata = typeof events[0]?.metadata === "string" ? JSON.parse(events[0].metadata) : events[0]?.metadata;
+		const metadata =
+			typeof events[0]?.metadata === "string" ? JSON.parse(events[0].metadata) : events[0]?.metadata;
 		expect(events[0]).toMatchObject({ actor_id: h.admin.userId, actor_type: "admin" });
 		expect(metadata).toEqual({ sessionsKilled: 2 });
 		expect(JSON.stringify(events)).not.toContain(target.token);
@@ -294,7 +328,9 @@ describe("tenant isolation", () => {
 		const listed = await other.client.users.list.query({ search: "alice" });
 		expect(listed.rows).toEqual([]);
 		expect((await other.client.users.list.query({})).rows.map((row) => row.id)).toEqual([other.userId]);
-		await expect(other.client.users.get.query({ id: alice })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+		await expect(other.client.users.get.query({ id: alice })).rejects.toMatchObject({
+			data: { code: "NOT_FOUND" },
+		});
 		await expect(other.client.users.endSessions.mutate({ id: alice })).rejects.toMatchObject({
 			data: { code: "NOT_FOUND" },
 		});
