@@ -19,6 +19,7 @@ type GroupRow = inferRouterOutputs<AppRouter>["groups"]["list"]["rows"][number];
 const columns: ColumnDef<GroupRow, unknown>[] = [
 	{
 		id: "displayName",
+		accessorFn: (row) => row.displayName,
 		header: "Name",
 		cell: ({ row }) => (
 			<Link
@@ -48,8 +49,18 @@ const columns: ColumnDef<GroupRow, unknown>[] = [
 		enableSorting: false,
 		cell: ({ row }) => row.original.connection?.name ?? "—",
 	},
-	{ id: "updated", header: "Updated", cell: ({ row }) => <TimeText iso={row.original.updatedAt} /> },
-	{ id: "created", header: "Created", cell: ({ row }) => <TimeText iso={row.original.createdAt} /> },
+	{
+		id: "updated",
+		accessorFn: (row) => row.updatedAt,
+		header: "Updated",
+		cell: ({ row }) => <TimeText iso={row.original.updatedAt} />,
+	},
+	{
+		id: "created",
+		accessorFn: (row) => row.createdAt,
+		header: "Created",
+		cell: ({ row }) => <TimeText iso={row.original.createdAt} />,
+	},
 ];
 
 /** The groups the identity providers pushed: search (text or SCIM filter), sort, keyset pages. */

@@ -149,11 +149,16 @@ function SessionsSection({
 	const trpc = useTRPC();
 	const queryClient = useQueryClient();
 	const [confirming, setConfirming] = useState(false);
+	const me = useQuery(trpc.session.me.queryOptions(undefined, { retry: false }));
+	const isSelf = me.data?.userId === userId;
 	const end = useMutation(
 		trpc.users.endSessions.mutationOptions({
 			onSuccess: async () => {
 				setConfirming(false);
-				await queryClient.invalidateQueries({ queryKey: trpc.users.get.queryKey({ id: userId }) });
+				// Ending one's own sessions ends this one too: refreshing everything lands on sign-in.
+				await queryClient.invalidateQueries(
+					isSelf ? undefined : { queryKey: trpc.users.get.queryKey({ id: userId }) },
+				);
 			},
 		}),
 	);
@@ -229,6 +234,7 @@ function SessionsSection({
 			>
 				{userName} is signed out everywhere at once ({sessions.total} live{" "}
 				{sessions.total === 1 ? "session" : "sessions"}). The audit trail records that you did it.
+				{isSelf && " This is your own account: you will be signed out too."}
 			</ConfirmDialog>
 		</Section>
 	);

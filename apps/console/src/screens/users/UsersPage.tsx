@@ -23,6 +23,7 @@ const PAGE_SIZE = 50;
 const columns: ColumnDef<UserRow, unknown>[] = [
 	{
 		id: "userName",
+		accessorFn: (row) => row.userName,
 		header: "User name",
 		cell: ({ row }) => (
 			<Link
@@ -34,11 +35,22 @@ const columns: ColumnDef<UserRow, unknown>[] = [
 			</Link>
 		),
 	},
-	{ id: "displayName", header: "Display name", cell: ({ row }) => row.original.displayName ?? "—" },
+	{
+		id: "displayName",
+		accessorFn: (row) => row.displayName,
+		header: "Display name",
+		cell: ({ row }) => row.original.displayName ?? "—",
+	},
 	{ id: "email", header: "Email", enableSorting: false, cell: ({ row }) => row.original.email ?? "—" },
-	{ id: "tier", header: "Tier", cell: ({ row }) => TIER_LABELS[row.original.tier] ?? row.original.tier },
+	{
+		id: "tier",
+		accessorFn: (row) => row.tier,
+		header: "Tier",
+		cell: ({ row }) => TIER_LABELS[row.original.tier] ?? row.original.tier,
+	},
 	{
 		id: "active",
+		accessorFn: (row) => row.active,
 		header: "Status",
 		cell: ({ row }) =>
 			row.original.active ? <Badge tone="success">Active</Badge> : <Badge tone="warning">Inactive</Badge>,
@@ -50,8 +62,18 @@ const columns: ColumnDef<UserRow, unknown>[] = [
 		cell: ({ row }) =>
 			row.original.source === "local" ? "Local account" : (row.original.connection?.name ?? "SCIM"),
 	},
-	{ id: "updated", header: "Updated", cell: ({ row }) => <TimeText iso={row.original.updatedAt} /> },
-	{ id: "created", header: "Created", cell: ({ row }) => <TimeText iso={row.original.createdAt} /> },
+	{
+		id: "updated",
+		accessorFn: (row) => row.updatedAt,
+		header: "Updated",
+		cell: ({ row }) => <TimeText iso={row.original.updatedAt} />,
+	},
+	{
+		id: "created",
+		accessorFn: (row) => row.createdAt,
+		header: "Created",
+		cell: ({ row }) => <TimeText iso={row.original.createdAt} />,
+	},
 ];
 
 /** The user directory: search (text or SCIM filter), status and tier filters, sortable columns, keyset pages. */
