@@ -122,6 +122,8 @@ test("an administrator ends a user's sessions after confirming; the ended sessio
 	page,
 	browser,
 }) => {
+	// Two sign-ins, an accessibility scan of the dialog and two navigations: more than the default budget.
+	test.setTimeout(60_000);
 	const other = await browser.newContext();
 	const otherPage = await other.newPage();
 	await signIn(otherPage);

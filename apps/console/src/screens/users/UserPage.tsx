@@ -1,6 +1,6 @@
 import type { AppRouter } from "@roster/server/trpc";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { getRouteApi, Link } from "@tanstack/react-router";
+import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useState } from "react";
 import { useTRPC } from "../../trpc.ts";
@@ -148,6 +148,7 @@ function SessionsSection({
 }) {
 	const trpc = useTRPC();
 	const queryClient = useQueryClient();
+	const navigate = useNavigate();
 	const [confirming, setConfirming] = useState(false);
 	const me = useQuery(trpc.session.me.queryOptions(undefined, { retry: false }));
 	const isSelf = me.data?.userId === userId;
@@ -155,10 +156,13 @@ function SessionsSection({
 		trpc.users.endSessions.mutationOptions({
 			onSuccess: async () => {
 				setConfirming(false);
-				// Ending one's own sessions ends this one too: refreshing everything lands on sign-in.
-				await queryClient.invalidateQueries(
-					isSelf ? undefined : { queryKey: trpc.users.get.queryKey({ id: userId }) },
-				);
+				if (isSelf) {
+					// Ending one's own sessions ends this one too: leave the way signing out does.
+					queryClient.clear();
+					await navigate({ to: "/sign-in", search: { reason: "signed-out" } });
+					return;
+				}
+				await queryClient.invalidateQueries({ queryKey: trpc.users.get.queryKey({ id: userId }) });
 			},
 		}),
 	);
