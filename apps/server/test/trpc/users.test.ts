@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRoleMapping } from "../../src/access/mappings.ts";
 import { createSession, resolveSession } from "../../src/sessions/sessions.ts";
-import { provisionGroup, provisionUser, sessionCount } from "../access/fixtures.ts";
+import { addProject, provisionGroup, provisionUser, sessionCount } from "../access/fixtures.ts";
 import { TEST_SECRET } from "../helpers.ts";
 import { type ConsoleHarness, createConsoleHarness } from "./harness.ts";
 
@@ -251,12 +251,21 @@ describe("users.get: the user's page", () => {
 	});
 
 	it("explains a project role granted by an IdP role value, and lists the project role", async () => {
-		const dave = await provisionUser(h, "dave@example.com", {
-			roles: [{ value: "urn:roster:default:project:apollo:write" }],
-		});
+		await addProject(h, "apollo");
+		const value = "urn:roster:role:project:apollo:write";
+		const dave = await provisionUser(h, "dave@example.com", { roles: [{ value }] });
 		const user = await h.admin.client.users.get.query({ id: dave });
-		const texts = [...user.access.explanation.granted, ...user.access.explanation.ignored].map((g) => g.text);
-		expect(texts.join("\n")).toContain('role "urn:roster:default:project:apollo:write" sent on the user');
+		expect(user.access.projectRoles).toEqual([
+			expect.objectContaining({
+				projectSlug: "apollo",
+				role: "write",
+				sourceText: `role "${value}" sent on the user`,
+			}),
+		]);
+		const texts = user.access.explanation.granted.map((g) => g.text);
+		expect(texts).toContain(`write on project apollo because role "${value}" sent on the user`);
+		expect(user.access.tier).toBe("USER");
+		expect(user.access.tierSourceText).toBe("implied by a project role");
 	});
 
 	it("answers NOT_FOUND for an unknown, malformed or deleted id", async () => {
