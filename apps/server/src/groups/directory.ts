@@ -18,13 +18,11 @@ import {
 	afterCursor,
 	containsPattern,
 	decodeCursor,
-	EXACT_COUNT_LIMIT,
 	keysetOrder,
 	keyText,
-	type ListTotal,
+	listTotal,
 	pageOf,
 	type SortColumn,
-	totalOf,
 } from "../users/keyset.ts";
 import { groupFields } from "./filter-fields.ts";
 
@@ -78,14 +76,6 @@ function connectionRef(row: {
 		: null;
 }
 
-async function cappedCount(db: Executor, where: SQL): Promise<ListTotal> {
-	const [row] = await rows<{ n: number | string }>(
-		db,
-		sql`select count(*)::int as n from (select 1 from ${groups} where ${where} limit ${EXACT_COUNT_LIMIT + 1}) as matched`,
-	);
-	return totalOf(Number(row?.n ?? 0));
-}
-
 /** One page of the organization's groups, searched by substring or SCIM filter, sorted and keyset-paged. */
 export async function listDirectoryGroups(
 	db: Executor,
@@ -134,7 +124,7 @@ export async function listDirectoryGroups(
 			updatedAt: row.updatedAt.toISOString(),
 		})),
 		nextCursor: page.nextCursor,
-		total: await cappedCount(db, where),
+		total: await listTotal(db, page, request.cursor === undefined, sql`${groups}`, where),
 	};
 }
 

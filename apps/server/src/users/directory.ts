@@ -30,13 +30,12 @@ import {
 	afterCursor,
 	containsPattern,
 	decodeCursor,
-	EXACT_COUNT_LIMIT,
 	keysetOrder,
 	keyText,
 	type ListTotal,
+	listTotal,
 	pageOf,
 	type SortColumn,
-	totalOf,
 } from "./keyset.ts";
 
 /**
@@ -120,15 +119,6 @@ function connectionRef(row: {
 		: null;
 }
 
-/** Counts matching rows up to one past the exact-count limit: bounded work however large the list. */
-async function cappedCount(db: Executor, table: SQL, where: SQL): Promise<ListTotal> {
-	const [row] = await rows<{ n: number | string }>(
-		db,
-		sql`select count(*)::int as n from (select 1 from ${table} where ${where} limit ${EXACT_COUNT_LIMIT + 1}) as matched`,
-	);
-	return totalOf(Number(row?.n ?? 0));
-}
-
 /**
  * One page of the organization's live users (tombstones never), searched by substring or SCIM filter,
  * filtered by active/tier/connection, sorted on the server and paged by keyset. An invalid SCIM filter is
@@ -183,7 +173,7 @@ export async function listDirectoryUsers(
 			updatedAt: row.updatedAt.toISOString(),
 		})),
 		nextCursor: page.nextCursor,
-		total: await cappedCount(db, sql`${users}`, where),
+		total: await listTotal(db, page, request.cursor === undefined, sql`${users}`, where),
 	};
 }
 

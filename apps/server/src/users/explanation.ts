@@ -144,17 +144,23 @@ function sourceInWords(source: string, lookups: ExplanationLookups): string {
 		}
 		case "group":
 			return `member of \`${lookups.groups.get(tail)?.displayName ?? tail}\``;
+		case "mapping": {
+			const found = lookups.mappings.get(tail);
+			return found ? `mapping #${found.number}` : "a mapping deleted since";
+		}
+		case "fallback":
+			return "the organization's fallback tier";
 		default:
 			return source;
 	}
 }
 
-/** Reasons name rules by source string; the mapping ids in them are rewritten to the numbers people see. */
+/**
+ * Reasons end by naming the winning rule by its source string ("… from mapping:<id>"); that name is put in
+ * words, so a mapping reads as the number people see and an IdP value as what was sent.
+ */
 function reasonInWords(reason: string, lookups: ExplanationLookups): string {
-	return reason.replace(MAPPING_SOURCE, (_, id: string) => {
-		const found = lookups.mappings.get(id);
-		return found ? `mapping #${found.number}` : "a mapping deleted since";
-	});
+	return reason.replace(/ from (\S.*)$/, (_, source: string) => ` from ${sourceInWords(source, lookups)}`);
 }
 
 interface Origin {
@@ -243,10 +249,8 @@ export function renderExplanation(
 /** A tier source (`mapping:<id>`, `fallback`, `console`, …) in words, for the profile's "tier from" line. */
 export function tierSourceInWords(source: string | null, lookups: ExplanationLookups): string {
 	if (source === null) return "not computed yet";
-	if (source === "fallback") return "the organization's fallback tier";
 	if (source === "inactive") return "the user is inactive";
 	if (source === "console") return "set in the console (local administrator)";
 	if (source === "implied:project-role") return "implied by a project role";
-	if (source.startsWith("mapping:")) return reasonInWords(source, lookups);
 	return sourceInWords(source, lookups);
 }

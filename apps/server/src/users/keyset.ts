@@ -1,3 +1,4 @@
+import { type Executor, rows } from "@roster/db";
 import { isUuid } from "@roster/scim";
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -133,8 +134,28 @@ export interface ListTotal {
 	exact: boolean;
 }
 
-export function totalOf(counted: number): ListTotal {
+function totalOf(counted: number): ListTotal {
 	return counted > EXACT_COUNT_LIMIT
 		? { count: EXACT_COUNT_LIMIT, exact: false }
 		: { count: counted, exact: true };
+}
+
+/**
+ * The size of a list. When the first page is also the last, its rows are the total and no count runs (a
+ * rare search already scanned the table once for its page); otherwise matching rows are counted up to one
+ * past the exact-count limit in `table`, bounded work however large the list.
+ */
+export async function listTotal(
+	db: Executor,
+	page: { rows: unknown[]; nextCursor: string | null },
+	firstPage: boolean,
+	table: SQL,
+	where: SQL,
+): Promise<ListTotal> {
+	if (firstPage && page.nextCursor === null) return { count: page.rows.length, exact: true };
+	const [row] = await rows<{ n: number | string }>(
+		db,
+		sql`select count(*)::int as n from (select 1 from ${table} where ${where} limit ${EXACT_COUNT_LIMIT + 1}) as matched`,
+	);
+	return totalOf(Number(row?.n ?? 0));
 }

@@ -268,6 +268,16 @@ describe("users.get: the user's page", () => {
 		expect(user.access.tierSourceText).toBe("implied by a project role");
 	});
 
+	it("names the winner of an overruled grant in words, never as a source string", async () => {
+		const value = "urn:roster:role:organization:default:USER";
+		const erin = await provisionUser(h, "erin@example.com", { roles: [{ value }] });
+		const user = await h.admin.client.users.get.query({ id: erin });
+		expect(user.access.explanation.overruled.map((g) => g.text)).toEqual([
+			`NONE because the organization's fallback tier; overruled: a higher tier: USER from role "${value}" sent on the user`,
+		]);
+		expect(user.access.tierSourceText).toBe(`role "${value}" sent on the user`);
+	});
+
 	it("answers NOT_FOUND for an unknown, malformed or deleted id", async () => {
 		await expect(
 			h.admin.client.users.get.query({ id: "00000000-0000-4000-8000-000000000000" }),
@@ -358,5 +368,18 @@ describe("tenant isolation", () => {
 		await expect(member.client.users.endSessions.mutate({ id: alice })).rejects.toMatchObject({
 			data: { code: "FORBIDDEN" },
 		});
+	});
+});
+
+describe("users.list: totals", () => {
+	it("counts exactly up to 10,000 and says when there are more", async () => {
+		await seedSameKeys("many", 10_001);
+		const page = await h.admin.client.users.list.query({ limit: 10 });
+		expect(page.total).toEqual({ count: 10_000, exact: false });
+		const few = await h.admin.client.users.list.query({ search: "many-1000", limit: 10 });
+		expect(few.total).toEqual({ count: 3, exact: true });
+		expect(few.nextCursor).toBeNull();
+		const paged = await h.admin.client.users.list.query({ search: "many-1000", limit: 1 });
+		expect(paged.total).toEqual({ count: 3, exact: true });
 	});
 });
