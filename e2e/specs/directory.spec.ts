@@ -59,6 +59,11 @@ test("the users list searches by text and by SCIM filter, refuses a bad filter i
 	await expect(table.getByRole("row").nth(1)).toContainText(bobName);
 	await expectAccessible(page);
 	await snap(page, "users");
+
+	await page.setViewportSize({ width: 400, height: 800 });
+	await expect(table.getByRole("link", { name: bobName })).toBeVisible();
+	await expectAccessible(page);
+	await snap(page, "users-narrow");
 });
 
 test("a user's page shows profile, source, the explanation of every grant and the groups", async ({
@@ -90,6 +95,9 @@ test("a user's page shows profile, source, the explanation of every grant and th
 	await expect(page.getByText("No live sessions")).toBeVisible();
 	await expectAccessible(page);
 	await snap(page, "user");
+	await page.setViewportSize({ width: 400, height: 800 });
+	await expect(page.getByRole("button", { name: "End all sessions" })).toBeVisible();
+	await snap(page, "user-narrow");
 
 	await page.goto("/users/00000000-0000-4000-8000-000000000000");
 	await expect(page.getByRole("heading", { level: 1, name: "User not found" })).toBeVisible();
