@@ -42,12 +42,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 		}
 	});
 
+	const scimLoopback = async (request: Request) => app.request(request);
 	app.use(
 		"/trpc/*",
 		trpcServer({
 			endpoint: "/trpc",
 			router: appRouter,
-			createContext: (_opts, c): Promise<TrpcContext> => createTrpcContext(deps, c),
+			createContext: (_opts, c): Promise<TrpcContext> => createTrpcContext(deps, c, scimLoopback),
 		}),
 	);
 

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
+import type { ScimLoopback } from "../connections/test-connection.ts";
 import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "../http/variables.ts";
 import { looksLikeSessionToken, resolveSession } from "../sessions/sessions.ts";
@@ -47,6 +48,7 @@ export async function consoleSessionOf(
 export async function createTrpcContext(
 	deps: Pick<AppDeps, "db" | "config">,
 	c: Context<AppEnv>,
+	scimLoopback: ScimLoopback,
 ): Promise<TrpcContext> {
 	const session = await consoleSessionOf(deps, c);
 	return {
@@ -55,5 +57,6 @@ export async function createTrpcContext(
 		logger: c.get("logger"),
 		requestId: c.get("requestId"),
 		session,
+		scimLoopback,
 	};
 }
