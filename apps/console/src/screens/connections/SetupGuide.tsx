@@ -1,6 +1,7 @@
 import { type IdpKind, idpPresets, scimBaseUrls } from "@roster/domain/inputs/connections";
 import { CopyButton } from "../../ui/copy-button.tsx";
 import { Section } from "../../ui/page.tsx";
+import { SimpleTable } from "../../ui/simple-table.tsx";
 
 function BaseUrl({ label, url, recommended }: { label: string; url: string; recommended: boolean }) {
 	return (
@@ -58,29 +59,19 @@ export function SetupGuide({ idpKind, organizationSlug }: { idpKind: IdpKind; or
 				title="Attribute mappings"
 				description={`What ${preset.label} sends by default, and where it comes from.`}
 			>
-				<div className="overflow-x-auto rounded-md border border-slate-200">
-					<table className="w-full min-w-max border-collapse text-left text-sm">
-						<caption className="sr-only">{preset.label} attribute mappings</caption>
-						<thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
-							<tr>
-								<th scope="col" className="px-3 py-2 font-semibold">
-									SCIM attribute
-								</th>
-								<th scope="col" className="px-3 py-2 font-semibold">
-									{preset.label} source
-								</th>
-							</tr>
-						</thead>
-						<tbody>
-							{preset.attributeMappings.map((mapping) => (
-								<tr key={mapping.scim} className="border-t border-slate-200">
-									<td className="px-3 py-2 font-mono text-xs">{mapping.scim}</td>
-									<td className="px-3 py-2">{mapping.source}</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+				<SimpleTable
+					caption={`${preset.label} attribute mappings`}
+					headers={["SCIM attribute", `${preset.label} source`]}
+					rows={preset.attributeMappings.map((mapping) => ({
+						key: mapping.scim,
+						cells: [
+							<code key="scim" className="text-xs">
+								{mapping.scim}
+							</code>,
+							mapping.source,
+						],
+					}))}
+				/>
 			</Section>
 		</>
 	);

@@ -6,6 +6,7 @@ import { Button } from "../../ui/button.tsx";
 import { errorMessage } from "../../ui/errors.ts";
 import { Field, TextInput } from "../../ui/field.tsx";
 import { Notice } from "../../ui/notice.tsx";
+import { SimpleTable } from "../../ui/simple-table.tsx";
 import { formatDuration } from "../../ui/time.ts";
 import type { ConnectionTestResult } from "./types.ts";
 
@@ -19,44 +20,26 @@ function TestSteps({ result }: { result: ConnectionTestResult }) {
 				Token <code>{result.token.prefix}…</code> ({result.token.state}). An IdP with this token gets the same
 				answers.
 			</Notice>
-			<div className="overflow-x-auto rounded-md border border-slate-200">
-				<table className="w-full min-w-max border-collapse text-left text-sm">
-					<caption className="sr-only">Connection test steps</caption>
-					<thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
-						<tr>
-							<th scope="col" className="px-3 py-2 font-semibold">
-								Step
-							</th>
-							<th scope="col" className="px-3 py-2 font-semibold">
-								Status
-							</th>
-							<th scope="col" className="px-3 py-2 font-semibold">
-								Latency
-							</th>
-							<th scope="col" className="px-3 py-2 font-semibold">
-								Result
-							</th>
-						</tr>
-					</thead>
-					<tbody>
-						{result.steps.map((step) => (
-							<tr key={step.path} className="border-t border-slate-200">
-								<td className="px-3 py-2">
-									<span className="block">{step.name}</span>
-									<code className="text-xs text-slate-600 break-all">
-										{step.method} {step.path}
-									</code>
-								</td>
-								<td className="px-3 py-2">
-									<Badge tone={step.ok ? "success" : "danger"}>{step.status}</Badge>
-								</td>
-								<td className="px-3 py-2">{formatDuration(step.durationMs)}</td>
-								<td className="px-3 py-2">{step.detail}</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			</div>
+			<SimpleTable
+				caption="Connection test steps"
+				headers={["Step", "Status", "Latency", "Result"]}
+				rows={result.steps.map((step) => ({
+					key: step.path,
+					cells: [
+						<span key="step">
+							<span className="block">{step.name}</span>
+							<code className="text-xs break-all text-slate-600">
+								{step.method} {step.path}
+							</code>
+						</span>,
+						<Badge key="status" tone={step.ok ? "success" : "danger"}>
+							{step.status}
+						</Badge>,
+						formatDuration(step.durationMs),
+						step.detail,
+					],
+				}))}
+			/>
 		</div>
 	);
 }
