@@ -48,7 +48,7 @@ function listCount(noun: string) {
 
 /** The read-only requests IdPs send when they test a connection (Entra's lookup, Okta's list reads). */
 function plan(): StepPlan[] {
-	const nobody = `roster-connection-test-${randomUUID()}`;
+	const nobody = `roster-test-${randomUUID().slice(0, 8)}`;
 	return [
 		{
 			name: "Service provider configuration",
@@ -65,7 +65,7 @@ function plan(): StepPlan[] {
 			path: `/Users?filter=${encodeURIComponent(`userName eq "${nobody}"`)}`,
 			check: (body) =>
 				body.totalResults === 0
-					? { ok: true, detail: "Empty list, as IdPs expect before a create" }
+					? { ok: true, detail: "Empty list, as IdPs expect" }
 					: { ok: false, detail: "Expected an empty ListResponse" },
 		},
 	];

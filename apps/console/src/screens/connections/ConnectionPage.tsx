@@ -8,7 +8,7 @@ import { EmptyState, QueryView } from "../../ui/query-view.tsx";
 import { TimeText } from "../../ui/time-text.tsx";
 import { ManageConnection } from "./ManageConnection.tsx";
 import { SettingsForm } from "./SettingsForm.tsx";
-import { SetupGuide } from "./SetupGuide.tsx";
+import { AttributeMappingsSection, BaseUrlsSection, SetupStepsSection } from "./setup-sections.tsx";
 import { formatErrorRate, HealthBadge, healthHelp } from "./status-badges.tsx";
 import { TestConnectionPanel } from "./TestConnectionPanel.tsx";
 import { TokensSection } from "./TokensSection.tsx";
@@ -83,14 +83,16 @@ export function ConnectionPage() {
 						</p>
 					)}
 					<HealthSection connection={data} />
+					<BaseUrlsSection idpKind={data.idpKind} organizationSlug={data.organization.slug} />
 					<TokensSection connectionId={data.id} />
+					<SetupStepsSection idpKind={data.idpKind} />
 					<Section
 						title="Test connection"
 						description="Runs a real, read-only SCIM round trip from the server with a token of this connection."
 					>
 						<TestConnectionPanel connectionId={data.id} />
 					</Section>
-					<SetupGuide idpKind={data.idpKind} organizationSlug={data.organization.slug} />
+					<AttributeMappingsSection idpKind={data.idpKind} />
 					<SettingsForm connection={data} />
 					<ManageConnection connection={data} />
 				</Page>

@@ -29,7 +29,7 @@ function TestSteps({ result }: { result: ConnectionTestResult }) {
 						<span key="step">
 							<span className="block">{step.name}</span>
 							<code className="text-xs break-all text-slate-600">
-								{step.method} {step.path}
+								{step.method} {decodeURIComponent(step.path)}
 							</code>
 						</span>,
 						<Badge key="status" tone={step.ok ? "success" : "danger"}>
