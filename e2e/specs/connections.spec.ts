@@ -136,3 +136,24 @@ test("an unknown connection says so", async ({ page }) => {
 	await expect(page.getByRole("heading", { level: 1, name: "Connection not found" })).toBeVisible();
 	await expectAccessible(page);
 });
+
+test("SCIM can be switched off for the organization (answers 404) and on again", async ({
+	page,
+	request,
+}) => {
+	await signIn(page);
+	await page.goto("/connections");
+	await page.getByRole("button", { name: "Turn SCIM off" }).click();
+	const confirm = page.getByRole("dialog", { name: "Turn SCIM off?" });
+	await expectAccessible(page);
+	await snap(page, "connections-scim-off-confirm");
+	await confirm.getByRole("button", { name: "Turn SCIM off" }).click();
+	try {
+		await expect(page.getByText("SCIM is now off.")).toBeVisible();
+		expect((await scim(request, "GET", "/Users?count=1")).status).toBe(404);
+	} finally {
+		await page.getByRole("button", { name: "Turn SCIM on" }).click();
+	}
+	await expect(page.getByText("SCIM is now on.")).toBeVisible();
+	expect((await scim(request, "GET", "/Users?count=1")).status).toBe(200);
+});

@@ -34,8 +34,10 @@ const columns: ColumnDef<ConnectionSummary, unknown>[] = [
 	{ header: "Last request", cell: ({ row }) => <TimeText iso={row.original.health.lastRequestAt} /> },
 	{
 		header: "Requests (24 h)",
-		cell: ({ row }) =>
-			`${row.original.health.requests24h} (${formatErrorRate(row.original.health.errorRate)} errors)`,
+		cell: ({ row }) => {
+			const { requests24h, errorRate } = row.original.health;
+			return requests24h === 0 ? "0" : `${requests24h} (${formatErrorRate(errorRate)} errors)`;
+		},
 	},
 	{
 		header: "Tokens",
