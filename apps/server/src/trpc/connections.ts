@@ -33,7 +33,7 @@ import { configureOrganization } from "../organizations/settings.ts";
 import { adminProcedure } from "./trpc.ts";
 
 /** A connection row as the console needs it after a write: its id and name (the detail is re-read). */
-function connectionRef(connection: { id: string; name: string; idpKind: string }) {
+function connectionSummary(connection: { id: string; name: string; idpKind: string }) {
 	return { id: connection.id, name: connection.name, idpKind: connection.idpKind };
 }
 
@@ -52,7 +52,7 @@ export const connectionsRouter = {
 	create: adminProcedure
 		.input(createConnectionInput)
 		.mutation(async ({ ctx, input }) =>
-			connectionRef(
+			connectionSummary(
 				await ctx.db.transaction((tx) =>
 					createConnection(tx, { organization: ctx.organization, ...input, actor: ctx.actor }),
 				),
@@ -62,7 +62,7 @@ export const connectionsRouter = {
 	rename: adminProcedure
 		.input(renameConnectionInput)
 		.mutation(async ({ ctx, input }) =>
-			connectionRef(
+			connectionSummary(
 				await ctx.db.transaction((tx) =>
 					renameConnection(tx, { organization: ctx.organization, ...input, actor: ctx.actor }),
 				),
@@ -82,7 +82,7 @@ export const connectionsRouter = {
 		const updated = await ctx.db.transaction((tx) =>
 			configureConnection(tx, { organization: ctx.organization, connectionId, change, actor: ctx.actor }),
 		);
-		return { ...connectionRef(updated), settings: updated.settings };
+		return { ...connectionSummary(updated), settings: updated.settings };
 	}),
 
 	tokens: adminProcedure

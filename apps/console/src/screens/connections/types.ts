@@ -9,4 +9,3 @@ export type ConnectionSummary = ConnectionsOverview["connections"][number];
 export type ConnectionDetail = Outputs["get"];
 export type TokenRow = Outputs["tokens"][number];
 export type ConnectionTestResult = Outputs["test"];
-export type ExpiringToken = Outputs["expiringTokens"][number];
