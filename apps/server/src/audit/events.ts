@@ -56,6 +56,22 @@ export async function selectAuditEvents(
 }
 
 /**
+ * The newest audit events matching `where`, highest id first, at most `limit`: a page of the console's
+ * viewer, which pages backwards with an `id < cursor` condition.
+ */
+export async function selectLatestAuditEvents(
+	db: Database | Transaction,
+	where: SQL,
+	limit: number,
+): Promise<StoredAuditEvent[]> {
+	const found = await rows<RawAuditEvent>(
+		db,
+		sql`select ${COLUMNS} from audit_events where ${where} order by audit_events.id desc limit ${limit}`,
+	);
+	return found.map(toStoredEvent);
+}
+
+/**
  * Every audit event matching `where`, in id order, fetched a page at a time with an `id > cursor`
  * condition added to `where`.
  */

@@ -3,6 +3,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { pageAuditEvents, type StoredAuditEvent } from "./events.ts";
 import { csvLine, eventsOf } from "./export.ts";
 import type { AuditOutputFormat } from "./options.ts";
+import { latestEventsPage, type Page } from "./viewer.ts";
 
 /** The SCIM actions that end a user's access; the report lists each of them. */
 const OFFBOARDING_ACTIONS = ["SCIM_USER_DEPROVISIONED", "SCIM_USER_DELETED"];
@@ -60,6 +61,23 @@ export async function* offboardingReportLines(
 			? csvLine(CSV_COLUMNS.map(([, field]) => record[field]))
 			: `${JSON.stringify(record)}\n`;
 	}
+}
+
+/**
+ * One page of the offboarding report for the console, newest first (keyset on the event id), with the
+ * latency summary of the whole window so the page and its headline agree.
+ */
+export async function offboardingPage(
+	db: Database,
+	orgId: string,
+	input: { since: Date | undefined; cursor?: string | undefined; limit: number },
+): Promise<Page<OffboardingRecord> & { summary: OffboardingLatency }> {
+	const page = await latestEventsPage(db, eventsOf(orgId, input.since, OFFBOARDING_ACTION), input);
+	return {
+		rows: page.rows.map(offboardingRecord),
+		nextCursor: page.nextCursor,
+		summary: await offboardingLatency(db, orgId, input.since),
+	};
 }
 
 /** Reads the offboarding facts out of one audit event; fields the event lacks are null, never guessed. */
