@@ -114,9 +114,16 @@ export function AuditScreen() {
 			header: "Time",
 			id: "time",
 			cell: ({ row }) => (
-				<time dateTime={row.original.occurredAt} className="whitespace-nowrap">
-					{formatDateTime(row.original.occurredAt)}
-				</time>
+				<div className="flex flex-col items-start gap-1">
+					<time dateTime={row.original.occurredAt} className="whitespace-nowrap">
+						{formatDateTime(row.original.occurredAt)}
+					</time>
+					{row.original.hash ? (
+						<Badge tone="success">Sealed #{row.original.id}</Badge>
+					) : (
+						<Badge tone="warning">Not sealed yet #{row.original.id}</Badge>
+					)}
+				</div>
 			),
 		},
 		{
@@ -179,16 +186,6 @@ export function AuditScreen() {
 					<JsonDetails label="Metadata" value={row.original.metadata} />
 				</div>
 			),
-		},
-		{
-			header: "Chain",
-			id: "chain",
-			cell: ({ row }) =>
-				row.original.hash ? (
-					<Badge tone="success">Sealed #{row.original.id}</Badge>
-				) : (
-					<Badge tone="warning">Not sealed yet #{row.original.id}</Badge>
-				),
 		},
 	];
 
