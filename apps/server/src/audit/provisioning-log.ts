@@ -100,7 +100,7 @@ export async function listProvisioningLog(
 		db,
 		sql`select ${COLUMNS} from provisioning_log l left join scim_connections c on c.id = l.connection_id
 			where ${sql.join(parts, sql` and `)}
-			order by l.occurred_at desc, l.id desc limit ${input.limit + 1}`,
+			order by l.occurred_at desc nulls last, l.id desc nulls last limit ${input.limit + 1}`,
 	);
 	const page = found.slice(0, input.limit).map(toRow);
 	const last = page.at(-1);

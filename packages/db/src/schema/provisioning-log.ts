@@ -26,7 +26,10 @@ export const provisioningLog = pgTable(
 		requestBody: jsonb(),
 		responseBody: jsonb(),
 	},
-	(t) => [index("provisioning_log_org_occurred_at_idx").on(t.orgId, t.occurredAt.desc())],
+	(t) => [
+		// Newest first with the id as tie-breaker: the console's keyset order, so a page is an index walk (no sort).
+		index("provisioning_log_org_occurred_at_id_idx").on(t.orgId, t.occurredAt.desc(), t.id.desc()),
+	],
 );
 
 export type ProvisioningLogEntry = typeof provisioningLog.$inferSelect;

@@ -1,1 +1,0 @@
-CREATE INDEX "audit_events_org_action_idx" ON "audit_events" USING btree ("org_id","action","id");
