@@ -1,7 +1,7 @@
 import { type Database, type Organization, rows } from "@roster/db";
 import type { AuditChainKeyring } from "@roster/domain";
 import { sql } from "drizzle-orm";
-import { selectLatestAuditEvents } from "./events.ts";
+import { selectLatestAuditEventsOf } from "./events.ts";
 import { type OperatorActor, recordOperatorEvents } from "./operator-events.ts";
 import { describeBreak, describeKeyVersions, verifyAuditChain } from "./verify.ts";
 
@@ -58,11 +58,7 @@ export async function auditChainStatus(
 		db,
 		sql`select count(*)::int as count from audit_events where hash is null and org_id = ${orgId}`,
 	);
-	const [last] = await selectLatestAuditEvents(
-		db,
-		sql`org_id = ${orgId} and action = ${CHAIN_VERIFIED_ACTION}`,
-		1,
-	);
+	const [last] = await selectLatestAuditEventsOf(db, sql`org_id = ${orgId}`, [CHAIN_VERIFIED_ACTION], 1);
 	return {
 		head: head ? { eventId: head.id, hash: head.hash, keyVersion: head.key_version } : null,
 		unsealed: unsealed?.count ?? 0,
@@ -113,11 +109,7 @@ export async function verifyAndRecord(
 			},
 		]),
 	);
-	const [recorded] = await selectLatestAuditEvents(
-		db,
-		sql`org_id = ${orgId} and action = ${CHAIN_VERIFIED_ACTION}`,
-		1,
-	);
+	const [recorded] = await selectLatestAuditEventsOf(db, sql`org_id = ${orgId}`, [CHAIN_VERIFIED_ACTION], 1);
 	if (!recorded) throw new Error("the verification event was not recorded");
 	return recordedVerification(recorded);
 }

@@ -72,7 +72,10 @@ export async function offboardingPage(
 	orgId: string,
 	input: { since: Date | undefined; cursor?: string | undefined; limit: number },
 ): Promise<Page<OffboardingRecord> & { summary: OffboardingLatency }> {
-	const page = await latestEventsPage(db, eventsOf(orgId, input.since, OFFBOARDING_ACTION), input);
+	const page = await latestEventsPage(db, eventsOf(orgId, input.since), {
+		...input,
+		actions: OFFBOARDING_ACTIONS,
+	});
 	return {
 		rows: page.rows.map(offboardingRecord),
 		nextCursor: page.nextCursor,

@@ -1,7 +1,7 @@
 import { type Database, rows } from "@roster/db";
 import type { AuditFilterInput } from "@roster/domain/inputs/audit";
 import { type SQL, sql } from "drizzle-orm";
-import { type StoredAuditEvent, selectLatestAuditEvents } from "./events.ts";
+import { type StoredAuditEvent, selectLatestAuditEvents, selectLatestAuditEventsOf } from "./events.ts";
 import { auditFilterWhere } from "./filters.ts";
 
 /** One page of rows, newest first, and the cursor of the next (older) page, if any. */
@@ -31,21 +31,29 @@ export interface AuditRow {
 export async function latestEventsPage(
 	db: Database,
 	where: SQL,
-	options: { cursor?: string | undefined; limit: number },
+	options: { cursor?: string | undefined; limit: number; actions?: readonly string[] | undefined },
 ): Promise<Page<StoredAuditEvent>> {
 	const before = options.cursor === undefined ? sql`true` : sql`audit_events.id < ${options.cursor}::bigint`;
-	const found = await selectLatestAuditEvents(db, sql`${where} and ${before}`, options.limit + 1);
+	const condition = sql`${where} and ${before}`;
+	const found =
+		options.actions && options.actions.length > 0
+			? await selectLatestAuditEventsOf(db, condition, options.actions, options.limit + 1)
+			: await selectLatestAuditEvents(db, condition, options.limit + 1);
 	const page = found.slice(0, options.limit);
 	return { rows: page, nextCursor: found.length > options.limit ? (page.at(-1)?.id ?? null) : null };
 }
 
-/** A page of an organization's audit trail for the console's viewer, filtered as `filter` says. */
+/**
+ * A page of an organization's audit trail for the console's viewer, filtered as `filter` says; an action
+ * filter is answered through the action index (see `selectLatestAuditEventsOf`).
+ */
 export async function listAuditEvents(
 	db: Database,
 	orgId: string,
 	input: AuditFilterInput & { cursor?: string | undefined; limit: number },
 ): Promise<Page<AuditRow>> {
-	const page = await latestEventsPage(db, auditFilterWhere(orgId, input), input);
+	const { actions, ...rest } = input;
+	const page = await latestEventsPage(db, auditFilterWhere(orgId, rest), { ...input, actions });
 	return {
 		nextCursor: page.nextCursor,
 		rows: page.rows.map((event) => ({

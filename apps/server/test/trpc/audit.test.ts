@@ -92,6 +92,18 @@ describe(`audit.list (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"}
 			"okta",
 			"entra",
 		]);
+		const both = ["SCIM_TOKEN_CREATED", "LEGACY_IMPORT"];
+		const first = await admin.client.audit.list.query({ actions: both, limit: 2 });
+		const rest = await admin.client.audit.list.query({
+			actions: both,
+			limit: 2,
+			cursor: first.nextCursor ?? "",
+		});
+		expect([first.rows, rest.rows].map((page) => page.map((row) => row.entity.name ?? row.action))).toEqual([
+			["LEGACY_IMPORT", "okta"],
+			["entra"],
+		]);
+		expect(rest.nextCursor).toBeNull();
 		expect(await list({ actorType: "system", actorName: "IMPORT" })).toEqual(["LEGACY_IMPORT"]);
 		expect(await list({ entityName: "FILTERS.example", actorName: "okt" })).toEqual(["cy@filters.example"]);
 		expect(await list({ entityType: "User", entityId: ada })).toEqual(["ada@filters.example"]);

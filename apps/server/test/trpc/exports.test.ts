@@ -16,8 +16,8 @@ afterAll(async () => {
 
 const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
-function download(path: string, token?: string): Promise<Response> {
-	return h.app.request(`${CONSOLE_ORIGIN}/exports${path}`, {
+async function download(path: string, token?: string): Promise<Response> {
+	return await h.app.request(`${CONSOLE_ORIGIN}/exports${path}`, {
 		headers: token ? { cookie: `roster_session=${token}` } : {},
 	});
 }
