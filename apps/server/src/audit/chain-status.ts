@@ -52,7 +52,7 @@ export async function auditChainStatus(
 	const [head] = await rows<{ id: string; hash: string; key_version: number | null }>(
 		db,
 		sql`select id::text as id, hash, chain_key_version::int as key_version from audit_events
-			where org_id = ${orgId} and hash is not null order by id desc limit 1`,
+			where org_id = ${orgId} and hash is not null order by audit_events.id desc limit 1`,
 	);
 	const [unsealed] = await rows<{ count: number }>(
 		db,

@@ -225,6 +225,41 @@ describe("audit.chainStatus and audit.verify", () => {
 		expect((await admin.client.audit.chainStatus.query()).lastVerification).toMatchObject({ intact: false });
 	});
 
+	it("keeps the chain intact when sealed ids cross a power of ten between seals (regression: text-ordered head)", async () => {
+		const { admin, scim } = await tenant("chain-digits");
+		const filler = await h.adminOf("chain-digits-filler");
+		const nextId = async () =>
+			Number(
+				(await rows<{ id: string }>(h.db.db, sql`select max(id)::text as id from audit_events`))[0]?.id,
+			) + 1;
+		const fillTo = async (id: number) => {
+			const count = id - (await nextId());
+			if (count <= 0) return;
+			await h.db.db.execute(
+				sql`insert into audit_events (org_id, actor_type, action)
+					select ${filler.organization.id}, 'system', 'FILLER' from generate_series(1, ${count})`,
+			);
+		};
+		const boundary = 10 ** String(await nextId()).length;
+		await fillTo(boundary - 2);
+		await provision(scim, ["before@digits.example"]);
+		await sealAuditEvents(h.db.db, keyring);
+		await fillTo(boundary + 1);
+		await provision(scim, ["after@digits.example"]);
+		await sealAuditEvents(h.db.db, keyring);
+		await provision(scim, ["later@digits.example"]);
+		await sealAuditEvents(h.db.db, keyring);
+		const status = await admin.client.audit.chainStatus.query();
+		const [newest] = (await admin.client.audit.list.query({ limit: 1 })).rows;
+		expect(Number(newest?.id)).toBeGreaterThan(boundary);
+		expect(status.head?.eventId).toBe(newest?.id);
+		expect(await admin.client.audit.verify.mutate()).toMatchObject({
+			intact: true,
+			verified: 4,
+			broken: null,
+		});
+	});
+
 	it("keeps each organization's verifications to itself", async () => {
 		const a = await tenant("chain-iso-a");
 		await a.admin.client.audit.verify.mutate();
