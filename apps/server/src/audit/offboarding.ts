@@ -117,15 +117,16 @@ export interface OffboardingLatency {
 /**
  * The deprovision latency of an organization's leavers from `since` on, computed in the database in one
  * aggregate (no rows are loaded), for the dashboard and the offboarding report's summary. The seconds are
- * the report's `secondsToAccessEnd`: `occurredAt − metadata.receivedAt`, rounded to the millisecond.
+ * the report's `secondsToAccessEnd`: `occurredAt − metadata.receivedAt` in whole milliseconds.
  */
 export async function offboardingLatency(
 	db: Database,
 	orgId: string,
 	since: Date | undefined,
 ): Promise<OffboardingLatency> {
-	const seconds = sql`round((extract(epoch from occurred_at) * 1000)::numeric
-		- (extract(epoch from (metadata->>'receivedAt')::timestamptz) * 1000)::numeric) / 1000`;
+	// Milliseconds as the report reads them: the event time truncated to the millisecond (as Date.parse does).
+	const seconds = sql`(floor(extract(epoch from occurred_at) * 1000)
+		- round(extract(epoch from (metadata->>'receivedAt')::timestamptz) * 1000)) / 1000`;
 	const timed = sql`metadata ? 'receivedAt'`;
 	const [row] = await rows<{ count: number; p50: number | null; p99: number | null }>(
 		db,
