@@ -11,6 +11,7 @@ import type { AppEnv } from "./http/variables.ts";
 import { createScimApp } from "./scim/index.ts";
 import { getScimRoutingPath } from "./scim/paths.ts";
 import { trpcContextFactory } from "./trpc/context.ts";
+import { createExportsApp } from "./trpc/exports.ts";
 import { appRouter } from "./trpc/root.ts";
 import type { TrpcContext } from "./trpc/trpc.ts";
 
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 		}),
 	);
 
+	app.route("/exports", createExportsApp(deps));
 	app.route("/api/v1", createApiApp(deps));
 
 	if (deps.config.scimEnabled) {

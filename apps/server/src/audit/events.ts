@@ -56,6 +56,48 @@ export async function selectAuditEvents(
 }
 
 /**
+ * The newest audit events matching `where`, highest id first, at most `limit`: a page of the console's
+ * viewer, which pages backwards with an `id < cursor` condition.
+ */
+export async function selectLatestAuditEvents(
+	db: Database | Transaction,
+	where: SQL,
+	limit: number,
+): Promise<StoredAuditEvent[]> {
+	const found = await rows<RawAuditEvent>(
+		db,
+		sql`select ${COLUMNS} from audit_events where ${where} order by audit_events.id desc limit ${limit}`,
+	);
+	return found.map(toStoredEvent);
+}
+
+/**
+ * The newest events matching `where` whose action is one of `actions`, highest id first, at most `limit`:
+ * one `(org_id, action, id)` index walk per action, merged. A plain `action in (…) order by id desc limit n`
+ * lets PostgreSQL (above all with a cached generic plan, which guesses half the rows match) walk the
+ * organization's whole `(org_id, id)` index backwards looking for a rare action; ordering each branch by
+ * `action, id` leaves only the action index able to answer without a sort.
+ */
+export async function selectLatestAuditEventsOf(
+	db: Database | Transaction,
+	where: SQL,
+	actions: readonly string[],
+	limit: number,
+): Promise<StoredAuditEvent[]> {
+	if (actions.length === 0) return [];
+	const branches = actions.map(
+		(action) => sql`(select audit_events.id as seq, ${COLUMNS} from audit_events
+			where ${where} and action = ${action}
+			order by audit_events.action desc, audit_events.id desc limit ${limit})`,
+	);
+	const found = await rows<RawAuditEvent>(
+		db,
+		sql`select * from (${sql.join(branches, sql` union all `)}) as picked order by seq desc limit ${limit}`,
+	);
+	return found.map(toStoredEvent);
+}
+
+/**
  * Every audit event matching `where`, in id order, fetched a page at a time with an `id > cursor`
  * condition added to `where`.
  */

@@ -1,7 +1,10 @@
 import type { Database } from "@roster/db";
+import type { AuditFilterInput } from "@roster/domain/inputs/audit";
 import { stringify } from "csv-stringify/sync";
 import { type SQL, sql } from "drizzle-orm";
 import { pageAuditEvents, type StoredAuditEvent } from "./events.ts";
+import { auditFilterWhere } from "./filters.ts";
+import { type OperatorActor, recordOperatorEvents } from "./operator-events.ts";
 import type { AuditOutputFormat } from "./options.ts";
 
 /** The CSV header of `audit export`; the JSONL form carries the same fields as nested objects. */
@@ -40,10 +43,55 @@ export async function* auditExportLines(
 	db: Database,
 	options: { orgId: string; since: Date | undefined; format: AuditOutputFormat },
 ): AsyncGenerator<string> {
-	if (options.format === "csv") yield csvLine(AUDIT_CSV_COLUMNS);
-	for await (const event of pageAuditEvents(db, eventsOf(options.orgId, options.since))) {
-		yield options.format === "csv" ? csvLine(csvCells(event)) : `${JSON.stringify(event)}\n`;
+	yield* exportLines(db, eventsOf(options.orgId, options.since), options.format);
+}
+
+/**
+ * The console's audit export: the same lines as `audit export`, oldest first, for the events the viewer's
+ * filters pick (so a download holds exactly what the screen lists, in chain order).
+ */
+export async function* filteredAuditExportLines(
+	db: Database,
+	options: { orgId: string; filter: AuditFilterInput; format: AuditOutputFormat },
+): AsyncGenerator<string> {
+	yield* exportLines(db, auditFilterWhere(options.orgId, options.filter), options.format);
+}
+
+async function* exportLines(db: Database, where: SQL, format: AuditOutputFormat): AsyncGenerator<string> {
+	if (format === "csv") yield csvLine(AUDIT_CSV_COLUMNS);
+	for await (const event of pageAuditEvents(db, where)) {
+		yield format === "csv" ? csvLine(csvCells(event)) : `${JSON.stringify(event)}\n`;
 	}
+}
+
+/** What a console download exported: the report, its format and the filters, as its audit event says. */
+export interface ExportRecord {
+	report: "audit" | "offboarding";
+	format: AuditOutputFormat;
+	filter: Record<string, unknown>;
+}
+
+/**
+ * Records who downloaded which report with which filters (`AUDIT_EXPORTED`), in its own transaction
+ * before the first line is sent, so an export that is cut short is still on record.
+ */
+export async function recordExport(
+	db: Database,
+	orgId: string,
+	actor: OperatorActor,
+	record: ExportRecord,
+): Promise<void> {
+	await db.transaction((tx) =>
+		recordOperatorEvents(tx, orgId, actor, [
+			{
+				action: "AUDIT_EXPORTED",
+				entityType: "AuditTrail",
+				entityId: orgId,
+				entityName: record.report === "audit" ? "audit events" : "offboarding report",
+				metadata: { report: record.report, format: record.format, filter: record.filter },
+			},
+		]),
+	);
 }
 
 /** The filter shared by the export and the offboarding report. */

@@ -83,12 +83,15 @@ interface ChainHead {
 	hash: string;
 }
 
-/** An organization's newest sealed event (id 0 and the genesis hash before its first): one index scan. */
+/**
+ * An organization's newest sealed event (id 0 and the genesis hash before its first): one index scan. The
+ * ORDER BY names the table column: a bare `id` sorts by the text alias, so "999" would beat "1000".
+ */
 async function chainHead(tx: Transaction, orgId: string): Promise<ChainHead> {
 	const [head] = await rows<ChainHead>(
 		tx,
 		sql`select id::text as id, hash from audit_events
-			where org_id = ${orgId} and hash is not null order by id desc limit 1`,
+			where org_id = ${orgId} and hash is not null order by audit_events.id desc limit 1`,
 	);
 	return head ?? { id: "0", hash: AUDIT_GENESIS_HASH };
 }

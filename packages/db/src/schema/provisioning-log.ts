@@ -27,7 +27,8 @@ export const provisioningLog = pgTable(
 		responseBody: jsonb(),
 	},
 	(t) => [
-		index("provisioning_log_org_occurred_at_idx").on(t.orgId, t.occurredAt.desc()),
+		// Newest first with the id as tie-breaker: the console's keyset order, so a page is an index walk (no sort).
+		index("provisioning_log_org_occurred_at_id_idx").on(t.orgId, t.occurredAt.desc(), t.id.desc()),
 		/** A connection's health (last request, last 24 hours) without reading other connections' rows. */
 		index("provisioning_log_org_connection_occurred_at_idx").on(t.orgId, t.connectionId, t.occurredAt.desc()),
 	],

@@ -1,17 +1,10 @@
 import { createRoute } from "@tanstack/react-router";
 import { appRoute } from "../../app/app-route.tsx";
-import { Page } from "../../ui/page.tsx";
-import { EmptyState } from "../../ui/query-view.tsx";
+import { AuditScreen } from "./AuditScreen.tsx";
+import { OffboardingScreen } from "./OffboardingScreen.tsx";
 
-function Placeholder() {
-	return (
-		<Page title="Audit">
-			<EmptyState title="This screen is being built" />
-		</Page>
-	);
-}
-
-/** The Audit screen's routes. */
+/** The Audit screen's routes: the viewer and the offboarding report. */
 export const auditRoutes = [
-	createRoute({ getParentRoute: () => appRoute, path: "/audit", component: Placeholder }),
+	createRoute({ getParentRoute: () => appRoute, path: "/audit", component: AuditScreen }),
+	createRoute({ getParentRoute: () => appRoute, path: "/audit/offboarding", component: OffboardingScreen }),
 ] as const;

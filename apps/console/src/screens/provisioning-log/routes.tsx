@@ -1,17 +1,12 @@
 import { createRoute } from "@tanstack/react-router";
 import { appRoute } from "../../app/app-route.tsx";
-import { Page } from "../../ui/page.tsx";
-import { EmptyState } from "../../ui/query-view.tsx";
-
-function Placeholder() {
-	return (
-		<Page title="Provisioning log">
-			<EmptyState title="This screen is being built" />
-		</Page>
-	);
-}
+import { ProvisioningLogScreen } from "./ProvisioningLogScreen.tsx";
 
 /** The Provisioning log screen's routes. */
 export const provisioningLogRoutes = [
-	createRoute({ getParentRoute: () => appRoute, path: "/provisioning-log", component: Placeholder }),
+	createRoute({
+		getParentRoute: () => appRoute,
+		path: "/provisioning-log",
+		component: ProvisioningLogScreen,
+	}),
 ] as const;
