@@ -1,5 +1,5 @@
-import type { Database } from "@roster/db";
-import { sql } from "drizzle-orm";
+import { type Database, rows } from "@roster/db";
+import { type SQL, sql } from "drizzle-orm";
 import { pageAuditEvents, type StoredAuditEvent } from "./events.ts";
 import { csvLine, eventsOf } from "./export.ts";
 import type { AuditOutputFormat } from "./options.ts";
@@ -25,6 +25,12 @@ export interface OffboardingRecord {
 	eventHash: string | null;
 }
 
+/** The condition that picks the offboarding events out of the audit trail. */
+const OFFBOARDING_ACTION: SQL = sql`action in (${sql.join(
+	OFFBOARDING_ACTIONS.map((action) => sql`${action}`),
+	sql`, `,
+)})`;
+
 const CSV_COLUMNS: [string, keyof OffboardingRecord][] = [
 	["event_id", "eventId"],
 	["action", "action"],
@@ -48,11 +54,7 @@ export async function* offboardingReportLines(
 	options: { orgId: string; since: Date | undefined; format: AuditOutputFormat },
 ): AsyncGenerator<string> {
 	if (options.format === "csv") yield csvLine(CSV_COLUMNS.map(([column]) => column));
-	const actions = sql`action in (${sql.join(
-		OFFBOARDING_ACTIONS.map((action) => sql`${action}`),
-		sql`, `,
-	)})`;
-	for await (const event of pageAuditEvents(db, eventsOf(options.orgId, options.since, actions))) {
+	for await (const event of pageAuditEvents(db, eventsOf(options.orgId, options.since, OFFBOARDING_ACTION))) {
 		const record = offboardingRecord(event);
 		yield options.format === "csv"
 			? csvLine(CSV_COLUMNS.map(([, field]) => record[field]))
@@ -79,4 +81,37 @@ function offboardingRecord(event: StoredAuditEvent): OffboardingRecord {
 		connection: event.actor.name,
 		eventHash: event.hash,
 	};
+}
+
+/** How fast leavers lost access: the count of offboarding events and the p50/p99 of request → access ended. */
+export interface OffboardingLatency {
+	/** Offboarding events in the window, including those without a recorded request time. */
+	count: number;
+	/** Median seconds from the IdP's request to the end of access (interpolated); null with no timed event. */
+	p50Seconds: number | null;
+	/** 99th percentile of the same (interpolated); null with no timed event. */
+	p99Seconds: number | null;
+}
+
+/**
+ * The deprovision latency of an organization's leavers from `since` on, computed in the database in one
+ * aggregate (no rows are loaded), for the dashboard and the offboarding report's summary. The seconds are
+ * the report's `secondsToAccessEnd`: `occurredAt − metadata.receivedAt`, rounded to the millisecond.
+ */
+export async function offboardingLatency(
+	db: Database,
+	orgId: string,
+	since: Date | undefined,
+): Promise<OffboardingLatency> {
+	const seconds = sql`round((extract(epoch from occurred_at) * 1000)::numeric
+		- (extract(epoch from (metadata->>'receivedAt')::timestamptz) * 1000)::numeric) / 1000`;
+	const timed = sql`metadata ? 'receivedAt'`;
+	const [row] = await rows<{ count: number; p50: number | null; p99: number | null }>(
+		db,
+		sql`select count(*)::int as count,
+			(percentile_cont(0.5) within group (order by ${seconds}) filter (where ${timed}))::float8 as p50,
+			(percentile_cont(0.99) within group (order by ${seconds}) filter (where ${timed}))::float8 as p99
+			from audit_events where ${eventsOf(orgId, since, OFFBOARDING_ACTION)}`,
+	);
+	return { count: row?.count ?? 0, p50Seconds: row?.p50 ?? null, p99Seconds: row?.p99 ?? null };
 }
