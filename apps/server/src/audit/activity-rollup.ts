@@ -16,11 +16,11 @@ const IS_CREATE = sql.raw(`(method = 'POST' and status = 201 and path ~* '/(User
 
 /**
  * A request shaped as an offboarding and accepted: `DELETE /Users/{id}` answered 204, or a PATCH or PUT
- * of `/Users/{id}` answered 200 whose body sets `active` false. The dashboard counts requests, so a
+ * of `/Users/{id}` answered 2xx (200 or 204, as the connection's profile says) whose body sets `active` false. The dashboard counts requests, so a
  * repeated deactivation counts again; the audit trail (offboarding report, leavers) holds the exact ones.
  */
 const IS_DEPROVISION = sql.raw(
-	`((method = 'DELETE' and status = 204 and path ~* '/Users/[^/]+$') or (method in ('PATCH', 'PUT') and status = 200 and path ~* '/Users/[^/]+$' and (${SETS_ACTIVE_FALSE.map((path) => `request_body @? '${path}'`).join(" or ")})))`,
+	`((method = 'DELETE' and status = 204 and path ~* '/Users/[^/]+$') or (method in ('PATCH', 'PUT') and status between 200 and 299 and path ~* '/Users/[^/]+$' and (${SETS_ACTIVE_FALSE.map((path) => `request_body @? '${path}'`).join(" or ")})))`,
 );
 
 /**
@@ -42,7 +42,9 @@ export function activityCountsOf(source: SQL): SQL {
 }
 
 /** The log columns `activityCountsOf` reads, for a `returning` clause. */
-export const ACTIVITY_COLUMNS = sql.raw("org_id, connection_id, occurred_at, method, path, status, request_body");
+export const ACTIVITY_COLUMNS = sql.raw(
+	"org_id, connection_id, occurred_at, method, path, status, request_body",
+);
 
 /** Adds the counts of the rows `logged` (a CTE of just-inserted log rows) to their hourly buckets. */
 export function addActivityOf(logged: SQL): SQL {

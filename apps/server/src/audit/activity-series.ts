@@ -120,9 +120,17 @@ export async function activitySeries(
 				deprovisions: counts.deprovisions,
 			};
 		});
-		return { connectionId: row.connection_id, name: row.name, idpKind: row.idp_kind, totals: connectionTotals, points };
+		return {
+			connectionId: row.connection_id,
+			name: row.name,
+			idpKind: row.idp_kind,
+			totals: connectionTotals,
+			points,
+		};
 	});
-	connections.sort((a, b) => b.totals.requests - a.totals.requests || a.connectionId.localeCompare(b.connectionId));
+	connections.sort(
+		(a, b) => b.totals.requests - a.totals.requests || a.connectionId.localeCompare(b.connectionId),
+	);
 	const [totals] = await rows<ActivityCounts>(
 		db,
 		sql`select coalesce(sum(requests), 0)::int as requests, coalesce(sum(errors), 0)::int as errors,
