@@ -1,7 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig, type ReporterDescription } from "@playwright/test";
+import { E2E_ADMINS, E2E_PORT, E2E_STATE_DIR } from "./state.ts";
 
-const port = Number(process.env.E2E_PORT ?? 8799);
+const port = E2E_PORT;
 const baseURL = `http://127.0.0.1:${port}`;
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const isCI = Boolean(process.env.CI);
@@ -10,8 +11,8 @@ const reporter: ReporterDescription[] = [["list"]];
 if (process.env.PLAYWRIGHT_JSON_OUTPUT_NAME) reporter.push(["json"]);
 
 /**
- * Drives the real server, booted on in-memory PGlite and serving the freshly built console, with the
- * system Chromium: browsers are never downloaded (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1).
+ * Drives the real server, booted by `start-server.sh` on a fresh PGlite database and serving the freshly
+ * built console, with the system Chromium: browsers are never downloaded (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1).
  */
 export default defineConfig({
 	testDir: "specs",
@@ -38,7 +39,7 @@ export default defineConfig({
 	},
 	projects: [{ name: "chromium" }],
 	webServer: {
-		command: "pnpm --filter @roster/console build && pnpm --filter @roster/server start",
+		command: "bash e2e/start-server.sh",
 		cwd: repoRoot,
 		url: `${baseURL}/readyz`,
 		reuseExistingServer: !isCI,
@@ -48,7 +49,11 @@ export default defineConfig({
 		env: {
 			PORT: String(port),
 			HOST: "127.0.0.1",
-			DATABASE_URL: "memory://",
+			E2E_STATE_DIR,
+			E2E_ADMIN_EMAIL: E2E_ADMINS.main.email,
+			E2E_ADMIN_PASSWORD: E2E_ADMINS.main.password,
+			E2E_LOCKOUT_EMAIL: E2E_ADMINS.lockout.email,
+			E2E_LOCKOUT_PASSWORD: E2E_ADMINS.lockout.password,
 			ROSTER_SECRET: "e2e-only-secret-0123456789abcdef0123456789abcdef",
 			SCIM_SERVER_ENABLED: "true",
 			LOG_LEVEL: "warn",

@@ -1,21 +1,50 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { HomePage } from "./home/HomePage.tsx";
+import { router } from "./app/router.tsx";
 import { createConsoleTrpcClient, TRPCProvider } from "./trpc.ts";
+import { errorCode } from "./ui/errors.ts";
 import "./styles.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 
-const queryClient = new QueryClient();
+/** Refusals (4xx) are answers, not glitches: retrying them only delays the message. */
+const NO_RETRY = new Set([
+	"BAD_REQUEST",
+	"UNAUTHORIZED",
+	"FORBIDDEN",
+	"NOT_FOUND",
+	"CONFLICT",
+	"TOO_MANY_REQUESTS",
+]);
+
+/** A session that ends mid-visit (idle timeout, deprovisioned, revoked) sends the reader to sign-in and back. */
+function onSessionEnded(error: unknown): void {
+	if (errorCode(error) !== "UNAUTHORIZED") return;
+	const { pathname, href } = router.state.location;
+	if (pathname === "/sign-in") return;
+	void router.navigate({ to: "/sign-in", search: { next: href, reason: "expired" }, replace: true });
+}
+
+const queryClient = new QueryClient({
+	queryCache: new QueryCache({ onError: onSessionEnded }),
+	mutationCache: new MutationCache({ onError: onSessionEnded }),
+	defaultOptions: {
+		queries: {
+			retry: (failures, error) => !NO_RETRY.has(errorCode(error) ?? "") && failures < 2,
+			staleTime: 5_000,
+		},
+	},
+});
 const trpcClient = createConsoleTrpcClient();
 
 createRoot(root).render(
 	<StrictMode>
 		<QueryClientProvider client={queryClient}>
 			<TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-				<HomePage />
+				<RouterProvider router={router} />
 			</TRPCProvider>
 		</QueryClientProvider>
 	</StrictMode>,

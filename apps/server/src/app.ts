@@ -10,7 +10,7 @@ import { requestLog } from "./http/request-log.ts";
 import type { AppEnv } from "./http/variables.ts";
 import { createScimApp } from "./scim/index.ts";
 import { getScimRoutingPath } from "./scim/paths.ts";
-import { createTrpcContext } from "./trpc/context.ts";
+import { trpcContextFactory } from "./trpc/context.ts";
 import { appRouter } from "./trpc/root.ts";
 import type { TrpcContext } from "./trpc/trpc.ts";
 
@@ -42,12 +42,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 		}
 	});
 
+	const createTrpcContext = trpcContextFactory(deps);
 	app.use(
 		"/trpc/*",
 		trpcServer({
 			endpoint: "/trpc",
 			router: appRouter,
-			createContext: (_opts, c): Promise<TrpcContext> => createTrpcContext(deps, c),
+			createContext: (opts, c): Promise<TrpcContext> => createTrpcContext(opts, c),
 		}),
 	);
 

@@ -1,4 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
+import { clsx } from "clsx";
 import { useTRPC } from "../trpc.ts";
 import { type Readiness, useReadiness } from "./useReadiness.ts";
 
@@ -14,14 +15,26 @@ export function StatusPanel() {
 	const trpc = useTRPC();
 	const info = useQuery(trpc.system.info.queryOptions());
 	return (
-		<section className="panel" aria-labelledby="status-heading">
-			<h2 id="status-heading">Server status</h2>
-			<p role="status" aria-live="polite" className={`status status-${readiness}`}>
-				<span className="status-dot" aria-hidden="true" />
+		<section
+			aria-label="Server status"
+			className="flex items-center justify-between gap-2 px-1 text-xs text-slate-600"
+		>
+			<p role="status" aria-live="polite" className="flex items-center gap-1.5">
+				<span
+					aria-hidden="true"
+					className={clsx(
+						"size-2 rounded-full",
+						readiness === "ready"
+							? "bg-green-600"
+							: readiness === "unavailable"
+								? "bg-red-600"
+								: "bg-slate-400",
+					)}
+				/>
 				{labels[readiness]}
 			</p>
 			{info.data && (
-				<p className="version">
+				<p>
 					{info.data.name} {info.data.version}
 				</p>
 			)}

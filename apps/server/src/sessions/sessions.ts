@@ -146,6 +146,12 @@ export async function revokeSession(db: Executor, token: string, secret: string)
 	return deleted.length > 0;
 }
 
+/** Signs one session out by its id (the console's sign-out); returns whether it still existed. */
+export async function endSession(db: Executor, sessionId: string): Promise<boolean> {
+	const ended = await db.delete(sessions).where(eq(sessions.id, sessionId)).returning({ id: sessions.id });
+	return ended.length > 0;
+}
+
 /**
  * Ends every session of a user (deprovisioning, deletion), in the caller's transaction; returns how many
  * ended, which the audit event keeps as offboarding evidence.

@@ -1,14 +1,16 @@
 import type { Context } from "hono";
-import { getCookie } from "hono/cookie";
+import { generateCookie, getCookie } from "hono/cookie";
 import type { AppDeps } from "../deps.ts";
+import { type ClientAddress, clientAddressResolver } from "../http/client-address.ts";
 import type { AppEnv } from "../http/variables.ts";
 import { looksLikeSessionToken, resolveSession } from "../sessions/sessions.ts";
-import type { ConsoleSession, TrpcContext } from "./trpc.ts";
+import type { ConsoleSession, SessionCookieWriter, TrpcContext } from "./trpc.ts";
 
 /** The cookie the console keeps its session token in. */
 export const SESSION_COOKIE = "roster_session";
 
 const BEARER = /^Bearer[ \t]+(\S{1,512})[ \t]*$/i;
+const USER_AGENT_MAX = 512;
 
 /**
  * The session token a request presents: a bearer token when the Authorization header carries a session
@@ -43,17 +45,49 @@ export async function consoleSessionOf(
 	};
 }
 
-/** Builds a tRPC request's context around the presented console session. */
-export async function createTrpcContext(
-	deps: Pick<AppDeps, "db" | "config">,
-	c: Context<AppEnv>,
-): Promise<TrpcContext> {
-	const session = await consoleSessionOf(deps, c);
+/**
+ * The session cookie as the console needs it: unreadable by scripts (HttpOnly), never sent on cross-site
+ * requests (SameSite=Strict), for the whole app (Path=/), and Secure whenever the client came over https.
+ */
+function sessionCookieWriter(resHeaders: Headers, address: ClientAddress): SessionCookieWriter {
+	const flags = { httpOnly: true, sameSite: "Strict", path: "/", secure: address.https } as const;
 	return {
-		db: deps.db.db,
-		config: deps.config,
-		logger: c.get("logger"),
-		requestId: c.get("requestId"),
-		session,
+		set(token, expiresAt) {
+			resHeaders.append(
+				"set-cookie",
+				generateCookie(SESSION_COOKIE, token, { ...flags, expires: expiresAt }),
+			);
+		},
+		clear() {
+			resHeaders.append("set-cookie", generateCookie(SESSION_COOKIE, "", { ...flags, maxAge: 0 }));
+		},
+	};
+}
+
+/** What `createTrpcContext` receives from the tRPC adapter besides the Hono context. */
+export interface TrpcAdapterOptions {
+	resHeaders: Headers;
+}
+
+/**
+ * Builds the tRPC context factory `createApp` mounts: per request, the presented console session, the
+ * client's address (through the operator's trusted proxies) and a writer for the session cookie.
+ */
+export function trpcContextFactory(
+	deps: Pick<AppDeps, "db" | "config">,
+): (opts: TrpcAdapterOptions, c: Context<AppEnv>) => Promise<TrpcContext> {
+	const addressOf = clientAddressResolver(deps.config.trustedProxies);
+	return async function createTrpcContext(opts, c) {
+		const address = addressOf(c);
+		const session = await consoleSessionOf(deps, c);
+		return {
+			db: deps.db.db,
+			config: deps.config,
+			logger: c.get("logger"),
+			requestId: c.get("requestId"),
+			session,
+			client: { ip: address.ip, userAgent: c.req.header("user-agent")?.slice(0, USER_AGENT_MAX) },
+			sessionCookie: sessionCookieWriter(opts.resHeaders, address),
+		};
 	};
 }

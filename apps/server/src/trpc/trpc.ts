@@ -18,6 +18,18 @@ export interface ConsoleSession {
 	expiresAt: Date;
 }
 
+/** Where a request came from, for sessions, throttling and the audit trail. */
+export interface RequestClient {
+	ip: string | undefined;
+	userAgent: string | undefined;
+}
+
+/** Writes the console's session cookie on the answer of the current request. */
+export interface SessionCookieWriter {
+	set(token: string, expiresAt: Date): void;
+	clear(): void;
+}
+
 /** What every tRPC procedure receives; built per request by `createApp` (a type alias so it fits the adapter's record type). */
 export type TrpcContext = {
 	db: DatabaseHandle["db"];
@@ -25,6 +37,8 @@ export type TrpcContext = {
 	logger: Logger;
 	requestId: string;
 	session: ConsoleSession | null;
+	client: RequestClient;
+	sessionCookie: SessionCookieWriter;
 };
 
 const TRPC_CODE: Record<OperationErrorCode, TRPCError["code"]> = {

@@ -1,0 +1,81 @@
+import { useQuery } from "@tanstack/react-query";
+import { Link, Navigate, Outlet, useLocation } from "@tanstack/react-router";
+import { UserMenu } from "../auth/UserMenu.tsx";
+import { useTRPC } from "../trpc.ts";
+import { errorCode } from "../ui/errors.ts";
+import { Page } from "../ui/page.tsx";
+import { ErrorState, Loading } from "../ui/query-view.tsx";
+import { NAV_ITEMS } from "./nav.ts";
+
+/** Navigation: a sidebar on wide windows, a wrapping bar on narrow ones; the current screen is marked. */
+function Navigation() {
+	return (
+		<nav aria-label="Main" className="md:w-56 md:shrink-0">
+			<ul className="flex flex-wrap gap-1 md:flex-col">
+				{NAV_ITEMS.map(({ to, label, icon: Icon }) => (
+					<li key={to}>
+						<Link
+							to={to}
+							activeOptions={{ exact: to === "/" }}
+							className="flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-200/70 aria-[current=page]:bg-accent-50 aria-[current=page]:text-accent-800"
+						>
+							<Icon className="size-4" aria-hidden="true" />
+							{label}
+						</Link>
+					</li>
+				))}
+			</ul>
+		</nav>
+	);
+}
+
+/**
+ * The signed-in frame of every screen. Signed out (or after the session ended) it sends the reader to
+ * sign-in and back here afterwards; a signed-in user who is not an administrator is told so.
+ */
+export function AppLayout() {
+	const trpc = useTRPC();
+	const location = useLocation();
+	const me = useQuery(trpc.session.me.queryOptions(undefined, { retry: false }));
+	if (me.isPending) return <Loading label="Checking your session…" />;
+	if (me.isError) {
+		if (errorCode(me.error) === "UNAUTHORIZED") {
+			return <Navigate to="/sign-in" search={{ next: location.href }} replace />;
+		}
+		return (
+			<main className="p-6">
+				<ErrorState error={me.error} onRetry={() => void me.refetch()} />
+			</main>
+		);
+	}
+	return (
+		<div className="min-h-screen">
+			<a
+				href="#main"
+				className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+			>
+				Skip to content
+			</a>
+			<header className="flex items-center justify-between gap-4 border-b border-slate-200 bg-white px-4 py-3">
+				<Link to="/" className="text-lg font-semibold text-accent-700">
+					Roster
+				</Link>
+				<UserMenu userName={me.data.userName} />
+			</header>
+			<div className="flex flex-col gap-4 p-4 md:flex-row md:gap-6 md:p-6">
+				<Navigation />
+				<main id="main" className="min-w-0 flex-1">
+					{me.data.tier === "ADMIN" ? (
+						<Outlet />
+					) : (
+						<Page title="Administrators only">
+							<p className="text-sm text-slate-700">
+								You are signed in as {me.data.userName}, who is not an administrator of this organization.
+							</p>
+						</Page>
+					)}
+				</main>
+			</div>
+		</div>
+	);
+}

@@ -1,0 +1,64 @@
+import { BlockList, isIP } from "node:net";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import type { Context } from "hono";
+import type { TrustedProxy } from "../env.ts";
+
+/** Who is on the other end of a request, as far as the operator's `TRUSTED_PROXIES` let Roster believe. */
+export interface ClientAddress {
+	/** The client's IP address; absent when the app is driven without a socket (tests). */
+	ip: string | undefined;
+	/** True when the client reached Roster over https (directly, or at a trusted proxy). */
+	https: boolean;
+}
+
+/** The peer address of the TCP connection; absent when the app is driven without a socket (tests). */
+function peerAddress(c: Context): string | undefined {
+	try {
+		return getConnInfo(c).remote.address;
+	} catch {
+		return undefined;
+	}
+}
+
+/** One `X-Forwarded-For` hop as an address: brackets and ports, which some proxies append, dropped. */
+function forwardedAddress(hop: string): string | undefined {
+	const trimmed = hop.trim();
+	const address = /^\[(.+)\](?::\d+)?$/.exec(trimmed)?.[1] ?? /^([\d.]+):\d+$/.exec(trimmed)?.[1] ?? trimmed;
+	return isIP(address) === 0 ? undefined : address;
+}
+
+/**
+ * Builds the one resolver of client addresses the adapters share. The address is the TCP peer, unless the
+ * peer is one of the operator's trusted proxies: then `X-Forwarded-For` is read from the right, each
+ * trusted hop giving way to the address it forwarded for, so the first address no trusted proxy vouches
+ * for is the client. A client's own `X-Forwarded-For` or `X-Forwarded-Proto` is never believed on its own.
+ */
+export function clientAddressResolver(
+	trustedProxies: readonly TrustedProxy[],
+): (c: Context) => ClientAddress {
+	const trusted = new BlockList();
+	for (const proxy of trustedProxies) trusted.addSubnet(proxy.address, proxy.prefix, proxy.family);
+	const isTrusted = (address: string | undefined) =>
+		address !== undefined &&
+		trustedProxies.length > 0 &&
+		trusted.check(address, isIP(address) === 4 ? "ipv4" : "ipv6");
+	return function resolveClientAddress(c) {
+		const peer = peerAddress(c);
+		let address = peer;
+		if (isTrusted(peer)) {
+			const hops = (c.req.header("x-forwarded-for") ?? "").split(",").reverse();
+			for (const hop of hops) {
+				if (!isTrusted(address)) break;
+				const forwarded = forwardedAddress(hop);
+				if (forwarded === undefined) break;
+				address = forwarded;
+			}
+		}
+		const forwardedProto = isTrusted(peer)
+			? c.req.header("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase()
+			: undefined;
+		const https =
+			forwardedProto === undefined ? new URL(c.req.url).protocol === "https:" : forwardedProto === "https";
+		return { ip: address, https };
+	};
+}
