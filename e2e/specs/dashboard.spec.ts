@@ -41,7 +41,7 @@ test("SCIM traffic from the test shows on the dashboard: charts per connection, 
 	await expect(page).toHaveURL(/range=30d/);
 	await expect(page.getByText("Provisioning over the last 30 days.")).toBeVisible();
 	await expect(page.getByRole("link", { name: "30 days" })).toHaveAttribute("aria-current", "page");
-	await expect(panel.getByText(/Show the numbers \(\d+ days with traffic\)/)).toBeVisible();
+	await expect(panel.getByText(/Show the numbers \(days with traffic: \d+\)/)).toBeVisible();
 	await expectAccessible(page);
 
 	await page.setViewportSize({ width: 400, height: 800 });

@@ -20,7 +20,7 @@ function ActivityTable({ connection, bucket }: { connection: ConnectionActivity;
 	return (
 		<details className="mt-2 text-sm">
 			<summary className="cursor-pointer font-medium text-accent-700">
-				Show the numbers ({busy.length} {bucket === "hour" ? "hours" : "days"} with traffic)
+				Show the numbers ({bucket === "hour" ? "hours" : "days"} with traffic: {busy.length})
 			</summary>
 			<ScrollRegion label={`Activity of ${connection.name}, numbers`} className="mt-2 max-h-72">
 				<table className="w-full border-collapse text-left text-sm">
