@@ -30,6 +30,7 @@ export interface ActivitySeries {
 	/** The first bucket's start and the end of the window (now), ISO-8601. */
 	from: string;
 	to: string;
+	/** Every connection's counts in the window, charted or not. */
 	totals: ActivityCounts;
 	/** Connections with traffic in the window, busiest first, at most `MAX_CHARTED_CONNECTIONS`. */
 	connections: ConnectionActivity[];
