@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { getRouteApi, useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
+import { SESSION_PROBE } from "../app/session-probe.ts";
 import { StatusPanel } from "../status/StatusPanel.tsx";
 import { useTRPC } from "../trpc.ts";
 import { Button } from "../ui/button.tsx";
@@ -23,7 +24,7 @@ export function SignInPage() {
 	const search = route.useSearch();
 	const [email, setEmail] = useState("");
 	const [password, setPassword] = useState("");
-	const me = useQuery(trpc.session.me.queryOptions(undefined, { retry: false }));
+	const me = useQuery(trpc.session.me.queryOptions(undefined, { retry: false, meta: SESSION_PROBE }));
 	const signIn = useMutation(
 		trpc.session.signIn.mutationOptions({
 			onSuccess: async () => {

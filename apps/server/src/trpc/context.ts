@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { generateCookie, getCookie } from "hono/cookie";
+import type { ScimLoopback } from "../connections/test-connection.ts";
 import type { AppDeps } from "../deps.ts";
 import { type ClientAddress, clientAddressResolver } from "../http/client-address.ts";
 import type { AppEnv } from "../http/variables.ts";
@@ -75,6 +76,7 @@ export interface TrpcAdapterOptions {
  */
 export function trpcContextFactory(
 	deps: Pick<AppDeps, "db" | "config">,
+	scimLoopback: ScimLoopback,
 ): (opts: TrpcAdapterOptions, c: Context<AppEnv>) => Promise<TrpcContext> {
 	const addressOf = clientAddressResolver(deps.config.trustedProxies);
 	return async function createTrpcContext(opts, c) {
@@ -88,6 +90,7 @@ export function trpcContextFactory(
 			session,
 			client: { ip: address.ip, userAgent: c.req.header("user-agent")?.slice(0, USER_AGENT_MAX) },
 			sessionCookie: sessionCookieWriter(opts.resHeaders, address),
+			scimLoopback,
 		};
 	};
 }
