@@ -1,6 +1,6 @@
 import { X } from "lucide-react";
 import { Dialog as Primitive } from "radix-ui";
-import { type ReactNode, useEffect, useRef } from "react";
+import { type ReactNode, useRef } from "react";
 import { Button, type ButtonVariant } from "./button.tsx";
 
 /**
@@ -26,9 +26,12 @@ export function Dialog({
 	wide?: boolean;
 }) {
 	const opener = useRef<HTMLElement | null>(null);
-	useEffect(() => {
-		if (open && document.activeElement instanceof HTMLElement) opener.current = document.activeElement;
-	}, [open]);
+	const wasOpen = useRef(false);
+	// Read while rendering the opening: by the time effects run, Radix has moved focus into the dialog.
+	if (open && !wasOpen.current && document.activeElement instanceof HTMLElement) {
+		opener.current = document.activeElement;
+	}
+	wasOpen.current = open;
 	return (
 		<Primitive.Root open={open} onOpenChange={onOpenChange}>
 			<Primitive.Portal>
