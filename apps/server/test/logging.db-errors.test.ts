@@ -59,9 +59,11 @@ describe("database errors in the log", () => {
 
 		expect(lines().join("\n")).not.toContain(marker);
 		const err = loggedError("provisioning log write failed; will retry");
-		expect(err?.message).toMatch(/^Failed query: insert into provisioning_log/);
+		expect(err?.message).toMatch(/^Failed query: with logged as \(\s*insert into provisioning_log/);
 		expect(err?.message).not.toContain("params");
-		expect(err?.stack).toMatch(/^Error: Failed query: insert into provisioning_log[\s\S]*\n\s+at /);
+		expect(err?.stack).toMatch(
+			/^Error: Failed query: with logged as \(\s*insert into provisioning_log[\s\S]*\n\s+at /,
+		);
 		expect(err?.cause?.code).toBe("42P01");
 
 		await h.runtime.activity.flush();

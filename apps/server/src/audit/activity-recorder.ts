@@ -1,6 +1,7 @@
 import { type Database, scimTokens } from "@roster/db";
 import { sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
+import { ACTIVITY_COLUMNS, addActivityOf } from "./activity-rollup.ts";
 
 /**
  * One provisioning-log row. The bodies are already redacted JSON text, so a row is serialised once
@@ -52,13 +53,18 @@ function storableJson(json: string): string {
 
 /**
  * A batch of rows as one statement with one parameter: building a multi-row insert value by value costs
- * the server more CPU than the requests it records.
+ * the server more CPU than the requests it records. The same statement adds the batch to the hourly
+ * rollup the dashboard reads, so the log and its counts commit together or not at all.
  */
 function insertRecords(rows: readonly RequestRecord[]) {
 	const batch = `[${rows.map(recordJson).join(",")}]`;
-	return sql`insert into provisioning_log (org_id, connection_id, occurred_at, method, path, status, duration_ms, scim_type, request_id, quirks, request_body, response_body)
-		select org_id, connection_id, occurred_at, method, path, status, duration_ms, scim_type, request_id, quirks, request_body, response_body
-		from jsonb_to_recordset(${storableJson(batch)}::jsonb) as r(org_id uuid, connection_id uuid, occurred_at timestamptz, method text, path text, status integer, duration_ms integer, scim_type text, request_id text, quirks text[], request_body jsonb, response_body jsonb)`;
+	return sql`with logged as (
+			insert into provisioning_log (org_id, connection_id, occurred_at, method, path, status, duration_ms, scim_type, request_id, quirks, request_body, response_body)
+			select org_id, connection_id, occurred_at, method, path, status, duration_ms, scim_type, request_id, quirks, request_body, response_body
+			from jsonb_to_recordset(${storableJson(batch)}::jsonb) as r(org_id uuid, connection_id uuid, occurred_at timestamptz, method text, path text, status integer, duration_ms integer, scim_type text, request_id text, quirks text[], request_body jsonb, response_body jsonb)
+			returning ${ACTIVITY_COLUMNS}
+		)
+		${addActivityOf(sql.raw("logged"))}`;
 }
 
 /** Rows kept while the database is unavailable; past this the oldest request-log rows are dropped. */

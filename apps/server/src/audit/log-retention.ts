@@ -2,6 +2,7 @@ import { type Database, rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
 import { type PeriodicTask, startPeriodic } from "../periodic.ts";
+import { ACTIVITY_COLUMNS, dropEmptiedBuckets, subtractActivityOf } from "./activity-rollup.ts";
 
 /** One key for every replica: whoever holds it is the only pruner for the length of one batch. */
 const PRUNER_LOCK = sql`pg_try_advisory_xact_lock(5861042290)`;
@@ -18,8 +19,9 @@ export interface PruneResult {
 /**
  * Deletes at most `batchRows` rows older than their own organization's `provisioning_log_retention_days`
  * (0 keeps nothing), found per organization through the `(org_id, occurred_at)` index and deleted by
- * primary key (`= any(array(…))`: an `in (subquery)` plans as a scan of the whole log). Returns how many
- * it deleted, or undefined when another replica holds the lock.
+ * primary key (`= any(array(…))`: an `in (subquery)` plans as a scan of the whole log). The same statement
+ * subtracts the deleted rows from the dashboard's hourly rollup, so it keeps counting exactly the rows
+ * kept. Returns how many it deleted, or undefined when another replica holds the lock.
  */
 async function pruneBatch(db: Database, batchRows: number): Promise<number | undefined> {
 	return db.transaction(async (tx) => {
@@ -37,10 +39,13 @@ async function pruneBatch(db: Database, batchRows: number): Promise<number | und
 					) as expired_row
 					limit ${batchRows}
 				), deleted as (
-					delete from provisioning_log where id = any (array(select id from expired)) returning 1
+					delete from provisioning_log where id = any (array(select id from expired)) returning ${ACTIVITY_COLUMNS}
+				), uncounted as (
+					${subtractActivityOf(sql.raw("deleted"))}
 				)
 				select count(*)::int as deleted from deleted`,
 		);
+		await dropEmptiedBuckets(tx);
 		return result?.deleted ?? 0;
 	});
 }

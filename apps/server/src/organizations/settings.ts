@@ -1,44 +1,21 @@
 import type { Executor } from "@roster/db";
-import { accessTier, deletePolicies, type Organization, organizations, roleSources } from "@roster/db";
+import { type deletePolicies, type Organization, organizations, type roleSources } from "@roster/db";
 import { diffFields } from "@roster/domain";
+import {
+	deletePolicies as domainDeletePolicies,
+	roleSources as domainRoleSources,
+	type SettingsChange,
+	settingsChange,
+} from "@roster/domain/inputs/settings";
 import { eq, sql } from "drizzle-orm";
-import { z } from "zod";
 import { recomputeAccess } from "../access/recompute.ts";
 import { accessMetadata } from "../audit/access-evidence.ts";
-import { recordOperatorEvents } from "../audit/operator-events.ts";
+import { type OperatorActor, recordOperatorEvents } from "../audit/operator-events.ts";
 import { OperationError } from "../operation-error.ts";
 import { parseSettingsChange } from "./settings-change.ts";
 
-const yesNo = z
-	.enum(["yes", "no", "on", "off", "true", "false"])
-	.transform((v) => ["yes", "on", "true"].includes(v));
-
-/** Project roles, most privileged first, as a list or comma-separated text (`admin,write,read`). */
-const projectRoleNames = z
-	.union([z.array(z.string()), z.string().transform((text) => text.split(","))])
-	.transform((names) => names.map((name) => name.trim()))
-	.pipe(
-		z
-			.array(z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, "use lowercase letters, digits, - and _"))
-			.min(1)
-			.refine((names) => new Set(names).size === names.length, "role names must be distinct"),
-	);
-
-/** What an operator may change on an organization, from text flags (CLI) or typed values (later, the console). */
-const settingsChange = z
-	.object({
-		scimEnabled: z.union([z.boolean(), yesNo]),
-		deletePolicy: z.enum(deletePolicies),
-		roleSource: z.enum(roleSources),
-		fallbackTier: z.enum(accessTier.enumValues),
-		autoCreateProjects: z.union([z.boolean(), yesNo]),
-		allowSharedOwnership: z.union([z.boolean(), yesNo]),
-		provisioningLogRetentionDays: z.coerce.number().int().min(0).max(3650),
-		projectRoles: projectRoleNames,
-	})
-	.partial();
-
-type SettingsChange = z.output<typeof settingsChange>;
+// The form and the CLI validate against the domain's lists, the table checks its own: compilation fails if they part.
+[domainDeletePolicies, domainRoleSources] satisfies [typeof deletePolicies, typeof roleSources];
 
 /** Unvalidated input: every field is checked here. */
 export type OrganizationSettingsChange = Partial<Record<keyof SettingsChange, unknown>>;
@@ -64,7 +41,7 @@ export interface OrganizationSettingsResult {
  */
 export async function configureOrganization(
 	db: Executor,
-	input: { organization: Organization; change: OrganizationSettingsChange; actor: string },
+	input: { organization: Organization; change: OrganizationSettingsChange; actor: OperatorActor | string },
 ): Promise<OrganizationSettingsResult> {
 	const change = parseSettingsChange(settingsChange, input.change);
 	return db.transaction(async (tx) => {
@@ -92,7 +69,9 @@ export async function configureOrganization(
 		const summary = affectsAccess
 			? await recomputeAccess(tx, organization, { organization: true }, { cacheable: false })
 			: { usersExamined: 0, usersChanged: 0 };
-		await recordOperatorEvents(tx, organization.id, { type: "system", name: input.actor }, [
+		const actor =
+			typeof input.actor === "string" ? { type: "system" as const, name: input.actor } : input.actor;
+		await recordOperatorEvents(tx, organization.id, actor, [
 			{
 				action: "ORGANIZATION_SETTINGS_UPDATED",
 				entityType: "Organization",

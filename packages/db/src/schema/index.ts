@@ -4,6 +4,7 @@ export * from "./enums.ts";
 export * from "./groups.ts";
 export * from "./organizations.ts";
 export * from "./projects.ts";
+export * from "./provisioning-activity.ts";
 export * from "./provisioning-log.ts";
 export * from "./role-mappings.ts";
 export * from "./scim-connections.ts";
