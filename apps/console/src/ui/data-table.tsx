@@ -8,6 +8,8 @@ import {
 import { clsx } from "clsx";
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import type { ReactNode } from "react";
+import { ScrollRegion } from "./scroll-region.tsx";
+import { TABLE_STYLES } from "./table-styles.ts";
 
 export type { ColumnDef, SortingState } from "@tanstack/react-table";
 
@@ -52,13 +54,10 @@ export function DataTable<Row>({
 		},
 	});
 	return (
-		<div
-			className={clsx("overflow-x-auto rounded-md border border-slate-200", busy && "opacity-60")}
-			aria-busy={busy}
-		>
-			<table className="w-full min-w-max border-collapse text-left text-sm">
+		<ScrollRegion label={caption} className={clsx(busy && "opacity-60")} busy={busy}>
+			<table className={TABLE_STYLES.table}>
 				<caption className="sr-only">{caption}</caption>
-				<thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
+				<thead className={TABLE_STYLES.head}>
 					{table.getHeaderGroups().map((group) => (
 						<tr key={group.id}>
 							{group.headers.map((header) => {
@@ -69,7 +68,7 @@ export function DataTable<Row>({
 									<th
 										key={header.id}
 										scope="col"
-										className="px-3 py-2 font-semibold"
+										className={TABLE_STYLES.headerCell}
 										aria-sort={order === "asc" ? "ascending" : order === "desc" ? "descending" : undefined}
 									>
 										{sortable ? (
@@ -98,9 +97,9 @@ export function DataTable<Row>({
 				</thead>
 				<tbody>
 					{table.getRowModel().rows.map((row) => (
-						<tr key={row.id} className="border-t border-slate-200 hover:bg-slate-50">
+						<tr key={row.id} className={clsx(TABLE_STYLES.row, "hover:bg-slate-50")}>
 							{row.getVisibleCells().map((cell) => (
-								<td key={cell.id} className="px-3 py-2 align-top">
+								<td key={cell.id} className={TABLE_STYLES.cell}>
 									{flexRender(cell.column.columnDef.cell, cell.getContext())}
 								</td>
 							))}
@@ -115,6 +114,6 @@ export function DataTable<Row>({
 					)}
 				</tbody>
 			</table>
-		</div>
+		</ScrollRegion>
 	);
 }

@@ -8,10 +8,13 @@ import type { ReactNode } from "react";
 export function ScrollRegion({
 	label,
 	className,
+	busy,
 	children,
 }: {
 	label: string;
 	className?: string;
+	/** True while the content is being replaced (the next page of a table). */
+	busy?: boolean;
 	children: ReactNode;
 }) {
 	return (
@@ -19,6 +22,7 @@ export function ScrollRegion({
 			aria-label={label}
 			// biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus to be scrolled by keyboard.
 			tabIndex={0}
+			aria-busy={busy || undefined}
 			className={clsx(
 				"overflow-auto rounded-md border border-slate-200 focus-visible:outline-2 focus-visible:outline-accent-600",
 				className,

@@ -1,4 +1,6 @@
 import type { ReactNode } from "react";
+import { ScrollRegion } from "./scroll-region.tsx";
+import { TABLE_STYLES } from "./table-styles.ts";
 
 /**
  * A small, fixed table (a few rows known up front: facts, steps, mappings), no paging or sorting. Its
@@ -14,18 +16,13 @@ export function SimpleTable({
 	rows: readonly { key: string; cells: readonly ReactNode[] }[];
 }) {
 	return (
-		<section
-			// biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1).
-			tabIndex={0}
-			aria-label={caption}
-			className="overflow-x-auto rounded-md border border-slate-200 focus-visible:ring-2 focus-visible:ring-accent-600 focus-visible:outline-none"
-		>
-			<table className="w-full min-w-max border-collapse text-left text-sm">
+		<ScrollRegion label={caption}>
+			<table className={TABLE_STYLES.table}>
 				<caption className="sr-only">{caption}</caption>
-				<thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
+				<thead className={TABLE_STYLES.head}>
 					<tr>
 						{headers.map((header) => (
-							<th key={header} scope="col" className="px-3 py-2 font-semibold">
+							<th key={header} scope="col" className={TABLE_STYLES.headerCell}>
 								{header}
 							</th>
 						))}
@@ -33,9 +30,9 @@ export function SimpleTable({
 				</thead>
 				<tbody>
 					{rows.map((row) => (
-						<tr key={row.key} className="border-t border-slate-200">
+						<tr key={row.key} className={TABLE_STYLES.row}>
 							{row.cells.map((cell, index) => (
-								<td key={index} className="px-3 py-2 align-top">
+								<td key={index} className={TABLE_STYLES.cell}>
 									{cell}
 								</td>
 							))}
@@ -43,6 +40,6 @@ export function SimpleTable({
 					))}
 				</tbody>
 			</table>
-		</section>
+		</ScrollRegion>
 	);
 }
