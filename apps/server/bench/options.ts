@@ -9,6 +9,8 @@ export const workloadNames = [
 	"recompute",
 	"sealing",
 	"console-users",
+	"console-audit",
+	"console-dashboard",
 ] as const;
 export type WorkloadName = (typeof workloadNames)[number];
 

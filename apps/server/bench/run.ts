@@ -9,6 +9,8 @@ import { readOptions, type WorkloadName } from "./options.ts";
 import { sealingWorkload } from "./sealing.ts";
 import { startServer } from "./server.ts";
 import { type ResultRow, renderTable } from "./table.ts";
+import { consoleAuditWorkload } from "./workloads/console-audit.ts";
+import { consoleDashboardWorkload } from "./workloads/console-dashboard.ts";
 import { consoleUsersWorkload } from "./workloads/console-users.ts";
 import { floorWorkload } from "./workloads/floor.ts";
 import { lookupWorkload } from "./workloads/lookup.ts";
@@ -26,6 +28,8 @@ const workloads: Record<WorkloadName, (ctx: BenchContext) => Promise<ResultRow[]
 	recompute: recomputeWorkload,
 	sealing: sealingWorkload,
 	"console-users": consoleUsersWorkload,
+	"console-audit": consoleAuditWorkload,
+	"console-dashboard": consoleDashboardWorkload,
 };
 
 async function serverHasGroups(http: ScimHttp): Promise<boolean> {
