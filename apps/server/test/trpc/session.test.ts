@@ -95,14 +95,14 @@ describe("session.signIn", () => {
 			config: testConfig({ trustedProxies: [{ address: "10.0.0.0", prefix: 8, family: "ipv4" }] }),
 			logger: createLogger({ level: "silent" }),
 		});
-		const viaProxy = (remoteAddress: string) =>
+		const viaProxy = (remoteAddress: string, origin: string) =>
 			app.request(
 				`${CONSOLE_ORIGIN}/trpc/session.signIn`,
 				{
 					method: "POST",
 					headers: {
 						"content-type": "application/json",
-						origin: CONSOLE_ORIGIN,
+						origin,
 						"x-roster-csrf": "1",
 						"x-forwarded-proto": "https",
 						"x-forwarded-for": "203.0.113.9",
@@ -111,11 +111,11 @@ describe("session.signIn", () => {
 				},
 				{ incoming: { socket: { remoteAddress, remotePort: 40000, remoteFamily: "IPv4" } } },
 			);
-		const trusted = await viaProxy("10.1.2.3");
+		const trusted = await viaProxy("10.1.2.3", "https://roster.test");
 		expect(trusted.status).toBe(200);
 		expect(trusted.headers.get("set-cookie")).toMatch(/; Secure/);
 		expect(await sessionIp(tokenOf(trusted.headers.get("set-cookie")))).toBe("203.0.113.9");
-		const untrusted = await viaProxy("198.51.100.7");
+		const untrusted = await viaProxy("198.51.100.7", CONSOLE_ORIGIN);
 		expect(untrusted.status).toBe(200);
 		expect(untrusted.headers.get("set-cookie")).not.toMatch(/; Secure/);
 		expect(await sessionIp(tokenOf(untrusted.headers.get("set-cookie")))).toBe("198.51.100.7");
