@@ -90,7 +90,7 @@ describe.each(cliTargets("roster-admin-cli-"))("admin CLI on $name", (target) =>
 
 /** A terminal stand-in: a stream that reports itself a TTY and records raw-mode switches. */
 function fakeTerminal(): {
-	input: PromptInput;
+	input: PassThrough & PromptInput;
 	output: PassThrough;
 	rawModes: boolean[];
 	prompts: () => string;
