@@ -32,7 +32,8 @@ export async function countIpFailure(db: Executor, ip: string | undefined, now: 
 	const windowStart = new Date(now.getTime() - IP_WINDOW_MS);
 	const blockUntil = new Date(now.getTime() + IP_WINDOW_MS);
 	const t = signInThrottles;
-	const freshWindow = sql`${t.windowStartedAt} <= ${windowStart}`;
+	const timestamp = (at: Date) => sql`${at.toISOString()}::timestamptz`;
+	const freshWindow = sql`${t.windowStartedAt} <= ${timestamp(windowStart)}`;
 	const failures = sql`case when ${freshWindow} then 1 else ${t.failures} + 1 end`;
 	await db
 		.insert(t)
@@ -46,8 +47,8 @@ export async function countIpFailure(db: Executor, ip: string | undefined, now: 
 			target: t.ip,
 			set: {
 				failures,
-				windowStartedAt: sql`case when ${freshWindow} then ${now} else ${t.windowStartedAt} end`,
-				blockedUntil: sql`case when ${failures} >= ${IP_FAILURE_LIMIT} then ${blockUntil} else ${t.blockedUntil} end`,
+				windowStartedAt: sql`case when ${freshWindow} then ${timestamp(now)} else ${t.windowStartedAt} end`,
+				blockedUntil: sql`case when ${failures} >= ${IP_FAILURE_LIMIT} then ${timestamp(blockUntil)} else ${t.blockedUntil} end`,
 			},
 		});
 	const stale = db
