@@ -4,9 +4,10 @@ import { type FormEvent, useState } from "react";
 import { StatusPanel } from "../status/StatusPanel.tsx";
 import { useTRPC } from "../trpc.ts";
 import { Button } from "../ui/button.tsx";
-import { errorMessage } from "../ui/errors.ts";
+import { fieldErrorsOf } from "../ui/errors.ts";
 import { Field, TextInput } from "../ui/field.tsx";
 import { Notice } from "../ui/notice.tsx";
+import { signInProblem } from "./refusal.ts";
 
 const route = getRouteApi("/sign-in");
 
@@ -26,6 +27,7 @@ export function SignInPage() {
 	const me = useQuery(trpc.session.me.queryOptions(undefined, { retry: false }));
 	const signIn = useMutation(
 		trpc.session.signIn.mutationOptions({
+			onError: () => setPassword(""),
 			onSuccess: async () => {
 				setPassword("");
 				await queryClient.invalidateQueries();
@@ -33,6 +35,10 @@ export function SignInPage() {
 			},
 		}),
 	);
+
+	const fieldErrors = fieldErrorsOf(signIn.error);
+	const problem =
+		signIn.isError && !fieldErrors.email && !fieldErrors.password ? signInProblem(signIn.error) : null;
 
 	function submit(event: FormEvent) {
 		event.preventDefault();
@@ -59,7 +65,7 @@ export function SignInPage() {
 						</Notice>
 					)}
 					<form className="mt-4 flex flex-col gap-4" onSubmit={submit} noValidate>
-						<Field label="Email">
+						<Field label="Email" error={fieldErrors.email?.[0]}>
 							{(control) => (
 								<TextInput
 									{...control}
@@ -72,7 +78,7 @@ export function SignInPage() {
 								/>
 							)}
 						</Field>
-						<Field label="Password">
+						<Field label="Password" error={fieldErrors.password?.[0]}>
 							{(control) => (
 								<TextInput
 									{...control}
@@ -85,7 +91,11 @@ export function SignInPage() {
 								/>
 							)}
 						</Field>
-						{signIn.isError && <Notice tone="danger">{errorMessage(signIn.error)}</Notice>}
+						{problem && (
+							<Notice tone={problem.tone} title={problem.title}>
+								{problem.message}
+							</Notice>
+						)}
 						<Button type="submit" variant="primary" busy={signIn.isPending} busyLabel="Signing in…">
 							Sign in
 						</Button>

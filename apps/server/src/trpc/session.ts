@@ -2,7 +2,7 @@ import { signInInput } from "@roster/domain/inputs/session";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { CONSOLE_IDLE_TIMEOUT_SECONDS, endSession } from "../sessions/sessions.ts";
 import { type SignInRefusal, signIn } from "../sessions/sign-in.ts";
-import { protectedProcedure, publicProcedure } from "./trpc.ts";
+import { protectedProcedure, publicProcedure, RefusalFacts } from "./trpc.ts";
 
 /** The one answer to every wrong email/password combination, so it never tells which part was wrong. */
 export const WRONG_CREDENTIALS = "Wrong email or password";
@@ -20,12 +20,14 @@ function refusalError(refusal: SignInRefusal, now: Date): TRPCError {
 		case "locked":
 			return new TRPCError({
 				code: "UNAUTHORIZED",
+				cause: new RefusalFacts({ reason: "locked", retryAt: refusal.until.toISOString() }),
 				message: `This account is locked after too many failed sign-ins; try again after ${clockTime(refusal.until)} or ask an operator to run \`roster admin unlock\``,
 			});
 		case "throttled": {
 			const minutes = Math.max(1, Math.ceil((refusal.until.getTime() - now.getTime()) / 60_000));
 			return new TRPCError({
 				code: "TOO_MANY_REQUESTS",
+				cause: new RefusalFacts({ reason: "throttled", retryAt: refusal.until.toISOString() }),
 				message: `Too many failed sign-ins from your network; try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
 			});
 		}

@@ -69,11 +69,27 @@ function inputSummary(error: ZodError): string {
 	return first.path.length > 0 ? `${first.path.join(".")}: ${first.message}` : first.message;
 }
 
+/**
+ * The cause of a refusal that carries facts the console renders its own way (when a lockout ends, in
+ * the reader's time zone); they arrive as `data.refusal`. Facts only: never a secret.
+ */
+export class RefusalFacts extends Error {
+	override name = "RefusalFacts";
+	constructor(readonly facts: { reason: string; retryAt?: string }) {
+		super(facts.reason);
+	}
+}
+
 const t = initTRPC.context<TrpcContext>().create({
 	// Never send a stack trace to the browser, whatever NODE_ENV says.
 	isDev: false,
-	/** Input refusals carry `fieldErrors` (field → messages), which forms show inline beside each field. */
+	/**
+	 * Input refusals carry `fieldErrors` (field → messages), which forms show inline beside each field;
+	 * refusals with facts (`RefusalFacts`) carry them as `refusal`.
+	 */
 	errorFormatter({ shape, error }) {
+		if (error.cause instanceof RefusalFacts)
+			return { ...shape, data: { ...shape.data, refusal: error.cause.facts } };
 		if (!(error.cause instanceof ZodError)) return shape;
 		return {
 			...shape,

@@ -226,6 +226,7 @@ describe("account lockout", () => {
 			.where(eq(users.id, victim.userId));
 		expect(row?.until?.getTime()).toBeGreaterThanOrEqual(Date.now() + 14 * 60_000);
 		expect(tenth.body.error?.message).toContain(row?.until?.toISOString().slice(11, 16));
+		expect(tenth.body.error?.data.refusal).toEqual({ reason: "locked", retryAt: row?.until?.toISOString() });
 
 		await h.db.db.transaction((tx) =>
 			unlockAdmin(tx, {
@@ -284,6 +285,10 @@ describe("throttling per client address", () => {
 			"Too many failed sign-ins from your network; try again in 15 minutes",
 		);
 		expect(throttled.cookie).toBeNull();
+		expect(throttled.body.error?.data.refusal).toMatchObject({
+			reason: "throttled",
+			retryAt: expect.any(String),
+		});
 		expect((await signIn(admin.email, admin.password, { ip: "192.0.2.51" })).status).toBe(200);
 	}, 120_000);
 });
