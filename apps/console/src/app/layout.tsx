@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { Link, Navigate, Outlet, useLocation } from "@tanstack/react-router";
+import { Link, Outlet } from "@tanstack/react-router";
+import { RedirectToSignIn } from "../auth/RedirectToSignIn.tsx";
 import { UserMenu } from "../auth/UserMenu.tsx";
 import { useTRPC } from "../trpc.ts";
 import { errorCode } from "../ui/errors.ts";
@@ -35,12 +36,11 @@ function Navigation() {
  */
 export function AppLayout() {
 	const trpc = useTRPC();
-	const location = useLocation();
 	const me = useQuery(trpc.session.me.queryOptions(undefined, { retry: false }));
 	if (me.isPending) return <Loading label="Checking your session…" />;
 	if (me.isError) {
 		if (errorCode(me.error) === "UNAUTHORIZED") {
-			return <Navigate to="/sign-in" search={{ next: location.href }} replace />;
+			return <RedirectToSignIn />;
 		}
 		return (
 			<main className="p-6">
