@@ -66,6 +66,7 @@ test("a screen reached signed out lands on sign-in, and signing in goes back to 
 	await page.goto("/groups");
 	await expect(page).toHaveURL(/\/sign-in/);
 	await expect(page.getByLabel("Email")).toBeVisible();
+	await expect(page.getByText("Your session ended")).toHaveCount(0);
 	await submitSignIn(page, E2E_ADMINS.main.email, E2E_ADMINS.main.password);
 	await expect(page).toHaveURL(/\/groups$/);
 	await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
@@ -73,8 +74,9 @@ test("a screen reached signed out lands on sign-in, and signing in goes back to 
 
 test("a session that ends mid-visit sends the reader to sign-in with a notice", async ({ page, context }) => {
 	await signIn(page);
-	await context.clearCookies();
 	await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).click();
+	await context.clearCookies();
+	await page.reload();
 	await expect(page).toHaveURL(/\/sign-in/);
 	await expect(page.getByRole("status").filter({ hasText: "Your session ended" })).toBeVisible();
 	await expectAccessible(page);

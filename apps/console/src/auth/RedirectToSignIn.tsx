@@ -1,4 +1,4 @@
-import { useLocation, useNavigate } from "@tanstack/react-router";
+import { useLocation, useNavigate, useRouter } from "@tanstack/react-router";
 import { useEffect, useRef } from "react";
 import { Loading } from "../ui/query-view.tsx";
 
@@ -10,12 +10,14 @@ import { Loading } from "../ui/query-view.tsx";
  */
 export function RedirectToSignIn() {
 	const navigate = useNavigate();
+	const router = useRouter();
 	const next = useRef(useLocation().href);
 	const sent = useRef(false);
 	useEffect(() => {
-		if (sent.current) return;
+		// The console's session-ended handler may be on its way to sign-in already (with its notice).
+		if (sent.current || router.latestLocation.pathname === "/sign-in") return;
 		sent.current = true;
 		void navigate({ to: "/sign-in", search: { next: next.current }, replace: true });
-	}, [navigate]);
+	}, [navigate, router]);
 	return <Loading label="Taking you to sign-in…" />;
 }

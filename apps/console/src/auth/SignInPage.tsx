@@ -8,6 +8,7 @@ import { fieldErrorsOf } from "../ui/errors.ts";
 import { Field, TextInput } from "../ui/field.tsx";
 import { Notice } from "../ui/notice.tsx";
 import { signInProblem } from "./refusal.ts";
+import { sessionMemory } from "./session-memory.ts";
 
 const route = getRouteApi("/sign-in");
 
@@ -36,6 +37,8 @@ export function SignInPage() {
 		}),
 	);
 
+	// "Your session ended" only for a tab that was signed in: a first visit is simply asked to sign in.
+	const reason = search.reason === "expired" && !sessionMemory.wasSignedIn() ? undefined : search.reason;
 	const fieldErrors = fieldErrorsOf(signIn.error);
 	const problem =
 		signIn.isError && !fieldErrors.email && !fieldErrors.password ? signInProblem(signIn.error) : null;
@@ -59,9 +62,9 @@ export function SignInPage() {
 							</a>
 						</Notice>
 					)}
-					{search.reason && !signIn.isError && (
-						<Notice tone="neutral" className="mt-4">
-							{REASONS[search.reason]}
+					{reason && !signIn.isError && (
+						<Notice tone={reason === "expired" ? "warning" : "neutral"} className="mt-4">
+							{REASONS[reason]}
 						</Notice>
 					)}
 					<form className="mt-4 flex flex-col gap-4" onSubmit={submit} noValidate>
