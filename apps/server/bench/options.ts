@@ -8,6 +8,7 @@ export const workloadNames = [
 	"deprovision",
 	"recompute",
 	"sealing",
+	"console-users",
 ] as const;
 export type WorkloadName = (typeof workloadNames)[number];
 

@@ -9,6 +9,7 @@ import { readOptions, type WorkloadName } from "./options.ts";
 import { sealingWorkload } from "./sealing.ts";
 import { startServer } from "./server.ts";
 import { type ResultRow, renderTable } from "./table.ts";
+import { consoleUsersWorkload } from "./workloads/console-users.ts";
 import { floorWorkload } from "./workloads/floor.ts";
 import { lookupWorkload } from "./workloads/lookup.ts";
 import { membersWorkload } from "./workloads/members.ts";
@@ -24,6 +25,7 @@ const workloads: Record<WorkloadName, (ctx: BenchContext) => Promise<ResultRow[]
 	deprovision: deprovisionWorkload,
 	recompute: recomputeWorkload,
 	sealing: sealingWorkload,
+	"console-users": consoleUsersWorkload,
 };
 
 async function serverHasGroups(http: ScimHttp): Promise<boolean> {

@@ -42,7 +42,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 		}
 	});
 
-	const createTrpcContext = trpcContextFactory(deps);
+	const createTrpcContext = trpcContextFactory(deps, async (request) => app.request(request));
 	app.use(
 		"/trpc/*",
 		trpcServer({

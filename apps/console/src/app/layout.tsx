@@ -1,12 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
-import { Link, Outlet } from "@tanstack/react-router";
-import { RedirectToSignIn } from "../auth/RedirectToSignIn.tsx";
+import { Link, Outlet, useLocation, useNavigate } from "@tanstack/react-router";
+import { useEffect } from "react";
 import { UserMenu } from "../auth/UserMenu.tsx";
 import { useTRPC } from "../trpc.ts";
 import { errorCode } from "../ui/errors.ts";
 import { Page } from "../ui/page.tsx";
 import { ErrorState, Loading } from "../ui/query-view.tsx";
 import { NAV_ITEMS } from "./nav.ts";
+import { SESSION_PROBE } from "./session-probe.ts";
 
 /** Navigation: a sidebar on wide windows, a wrapping bar on narrow ones; the current screen is marked. */
 function Navigation() {
@@ -36,12 +37,15 @@ function Navigation() {
  */
 export function AppLayout() {
 	const trpc = useTRPC();
-	const me = useQuery(trpc.session.me.queryOptions(undefined, { retry: false }));
-	if (me.isPending) return <Loading label="Checking your session…" />;
+	const location = useLocation();
+	const navigate = useNavigate();
+	const me = useQuery(trpc.session.me.queryOptions(undefined, { retry: false, meta: SESSION_PROBE }));
+	const signedOut = me.isError && errorCode(me.error) === "UNAUTHORIZED";
+	useEffect(() => {
+		if (signedOut) void navigate({ to: "/sign-in", search: { next: location.href }, replace: true });
+	}, [signedOut, navigate, location.href]);
+	if (me.isPending || signedOut) return <Loading label="Checking your session…" />;
 	if (me.isError) {
-		if (errorCode(me.error) === "UNAUTHORIZED") {
-			return <RedirectToSignIn />;
-		}
 		return (
 			<main className="p-6">
 				<ErrorState error={me.error} onRetry={() => void me.refetch()} />

@@ -1,4 +1,4 @@
-import { createRouter } from "@tanstack/react-router";
+import { createRoute, createRouter } from "@tanstack/react-router";
 import { signInRoutes } from "../auth/routes.tsx";
 import { auditRoutes } from "../screens/audit/routes.tsx";
 import { connectionsRoutes } from "../screens/connections/routes.tsx";
@@ -12,6 +12,19 @@ import { Page } from "../ui/page.tsx";
 import { appRoute } from "./app-route.tsx";
 import { rootRoute } from "./root-route.tsx";
 
+function NotFound() {
+	return (
+		<Page title="Page not found">
+			<p className="text-sm text-slate-700">
+				There is no screen at this address. Use the navigation to find your way.
+			</p>
+		</Page>
+	);
+}
+
+/** Any other address: inside the signed-in frame, so a mistyped link still shows the navigation. */
+const notFoundRoute = createRoute({ getParentRoute: () => appRoute, path: "$", component: NotFound });
+
 const routeTree = rootRoute.addChildren([
 	...signInRoutes,
 	appRoute.addChildren([
@@ -23,18 +36,9 @@ const routeTree = rootRoute.addChildren([
 		...provisioningLogRoutes,
 		...auditRoutes,
 		...settingsRoutes,
+		notFoundRoute,
 	]),
 ]);
-
-function NotFound() {
-	return (
-		<Page title="Page not found">
-			<p className="text-sm text-slate-700">
-				There is no screen at this address. Use the navigation to find your way.
-			</p>
-		</Page>
-	);
-}
 
 /** The console's router: typed routes, so links and search parameters are checked at build time. */
 export const router = createRouter({

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { getRouteApi, useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
+import { SESSION_PROBE } from "../app/session-probe.ts";
 import { StatusPanel } from "../status/StatusPanel.tsx";
 import { useTRPC } from "../trpc.ts";
 import { Button } from "../ui/button.tsx";
@@ -25,7 +26,7 @@ export function SignInPage() {
 	const search = route.useSearch();
 	const [email, setEmail] = useState("");
 	const [password, setPassword] = useState("");
-	const me = useQuery(trpc.session.me.queryOptions(undefined, { retry: false }));
+	const me = useQuery(trpc.session.me.queryOptions(undefined, { retry: false, meta: SESSION_PROBE }));
 	const signIn = useMutation(
 		trpc.session.signIn.mutationOptions({
 			onError: () => setPassword(""),
@@ -37,8 +38,10 @@ export function SignInPage() {
 		}),
 	);
 
-	// "Your session ended" only for a tab that was signed in: a first visit is simply asked to sign in.
-	const reason = search.reason === "expired" && !sessionMemory.wasSignedIn() ? undefined : search.reason;
+	// "Your session ended" for a tab that was signed in and did not sign out (idle timeout, revoked,
+	// deprovisioned), however it got here; a first visit is simply asked to sign in.
+	const shownReason =
+		search.reason === "signed-out" ? "signed-out" : sessionMemory.wasSignedIn() ? "expired" : undefined;
 	const fieldErrors = fieldErrorsOf(signIn.error);
 	const problem =
 		signIn.isError && !fieldErrors.email && !fieldErrors.password ? signInProblem(signIn.error) : null;
@@ -62,9 +65,9 @@ export function SignInPage() {
 							</a>
 						</Notice>
 					)}
-					{reason && !signIn.isError && (
-						<Notice tone={reason === "expired" ? "warning" : "neutral"} className="mt-4">
-							{REASONS[reason]}
+					{shownReason && !signIn.isError && !me.isSuccess && (
+						<Notice tone={shownReason === "expired" ? "warning" : "neutral"} className="mt-4">
+							{REASONS[shownReason]}
 						</Notice>
 					)}
 					<form className="mt-4 flex flex-col gap-4" onSubmit={submit} noValidate>

@@ -1,11 +1,12 @@
 import { X } from "lucide-react";
 import { Dialog as Primitive } from "radix-ui";
-import type { ReactNode } from "react";
+import { type ReactNode, useRef } from "react";
 import { Button, type ButtonVariant } from "./button.tsx";
 
 /**
- * A modal dialog on Radix's primitive: focus is trapped and returned, Escape closes it, and the title
- * and description label it for assistive technology.
+ * A modal dialog on Radix's primitive: focus is trapped, Escape closes it, and the title and description
+ * label it for assistive technology. Dialogs here are opened from state rather than a Radix trigger, so
+ * the element that had focus when it opened is remembered and gets focus back on close.
  */
 export function Dialog({
 	open,
@@ -24,6 +25,13 @@ export function Dialog({
 	footer?: ReactNode;
 	wide?: boolean;
 }) {
+	const opener = useRef<HTMLElement | null>(null);
+	const wasOpen = useRef(false);
+	// Read while rendering the opening: by the time effects run, Radix has moved focus into the dialog.
+	if (open && !wasOpen.current && document.activeElement instanceof HTMLElement) {
+		opener.current = document.activeElement;
+	}
+	wasOpen.current = open;
 	return (
 		<Primitive.Root open={open} onOpenChange={onOpenChange}>
 			<Primitive.Portal>
@@ -31,6 +39,11 @@ export function Dialog({
 				<Primitive.Content
 					className={`fixed top-1/2 left-1/2 z-50 max-h-[90vh] w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-5 shadow-xl ${wide ? "max-w-3xl" : "max-w-lg"}`}
 					{...(description ? {} : { "aria-describedby": undefined })}
+					onCloseAutoFocus={(event) => {
+						if (!opener.current?.isConnected) return;
+						event.preventDefault();
+						opener.current.focus();
+					}}
 				>
 					<div className="flex items-start justify-between gap-4">
 						<Primitive.Title className="text-lg font-semibold text-slate-900">{title}</Primitive.Title>

@@ -1,43 +1,51 @@
-import type { Executor } from "@roster/db";
 import {
-	accessTier,
+	type Executor,
 	type Organization,
 	organizations,
 	type RoleMapping,
 	roleMappings,
-	roleMatchKinds,
-	roleTargetKinds,
 	rows,
 	type Transaction,
 } from "@roster/db";
 import { diffFields } from "@roster/domain";
+import {
+	IMPACT_SAMPLE,
+	type MappingChange,
+	type MappingFields,
+	type MappingInput,
+	mappingInput,
+} from "@roster/domain/inputs/mappings";
 import { isUuid } from "@roster/scim";
 import { and, eq, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import { accessMetadata } from "../audit/access-evidence.ts";
 import { type OperatorActor, recordOperatorEvents } from "../audit/operator-events.ts";
 import { OperationError } from "../operation-error.ts";
+import { type AccessImpact, ImpactCollector } from "./impact.ts";
 import { type RecomputeScope, recomputeAccess } from "./recompute.ts";
 
-const mappingFields = z.object({
-	matchKind: z.enum(roleMatchKinds),
-	matchValue: z.string().trim().min(1).max(512),
-	targetKind: z.enum(roleTargetKinds),
-	tier: z.enum(accessTier.enumValues).nullable().default(null),
-	projectSelector: z.string().trim().min(1).max(200).nullable().default(null),
-	projectRole: z.string().trim().min(1).max(100).nullable().default(null),
-	priority: z.number().int().min(0).max(1_000_000).default(100),
-});
-
 /** A role mapping as an operator states it: what the IdP sends → a tier or a role on a project. */
-export type RoleMappingInput = z.input<typeof mappingFields>;
-type MappingFields = z.output<typeof mappingFields>;
+export type RoleMappingInput = MappingInput;
 
-/** A mapping change's outcome: the mapping as stored and what recomputing access did. */
+/** A mapping change's outcome: the mapping as stored, what recomputing access did and whom it moved. */
 export interface RoleMappingResult {
 	mapping: RoleMapping;
 	usersRecomputed: number;
 	usersChanged: number;
+	impact: AccessImpact;
+}
+
+/** How far a mapping change's recompute has come: reported once the mapping is written, then per chunk. */
+export interface MappingProgress {
+	usersExamined: number;
+	usersChanged: number;
+}
+
+export interface MappingChangeOptions {
+	/** Called with the running totals; a large change reports every `RECOMPUTE_CHUNK` users. */
+	onProgress?: (progress: MappingProgress) => void;
+	/** How many affected users the impact lists one by one (default `IMPACT_SAMPLE`). */
+	sample?: number | undefined;
 }
 
 function invalid(error: z.ZodError): OperationError {
@@ -46,19 +54,13 @@ function invalid(error: z.ZodError): OperationError {
 	return new OperationError("invalid", `Invalid ${field}: ${issue?.message ?? "bad value"}`);
 }
 
-/** Parses a mapping and checks what zod cannot: the target's fields fit its kind and the role exists. */
+/** Parses a mapping with the shared schema and checks what it cannot: the project role exists here. */
 function validMapping(input: unknown, organization: Organization): MappingFields {
-	const parsed = mappingFields.safeParse(input);
+	const parsed = mappingInput.safeParse(input);
 	if (!parsed.success) throw invalid(parsed.error);
 	const mapping = parsed.data;
-	if (mapping.targetKind === "tier") {
-		if (mapping.tier === null) throw new OperationError("invalid", "A tier mapping needs a tier");
-		return { ...mapping, projectSelector: null, projectRole: null };
-	}
-	if (mapping.projectSelector === null || mapping.projectRole === null) {
-		throw new OperationError("invalid", "A project-role mapping needs a project (id, slug or *) and a role");
-	}
-	if (!organization.projectRoles.includes(mapping.projectRole)) {
+	if (mapping.targetKind === "tier") return { ...mapping, projectSelector: null, projectRole: null };
+	if (!organization.projectRoles.includes(mapping.projectRole as string)) {
 		throw new OperationError(
 			"invalid",
 			`Unknown project role "${mapping.projectRole}": use one of ${organization.projectRoles.join(", ")}`,
@@ -121,33 +123,71 @@ function snapshot(mapping: MappingFields | RoleMapping | undefined): Record<stri
 	return { matchKind, matchValue, targetKind, tier, projectSelector, projectRole, priority };
 }
 
+type MappingWrite = (
+	tx: Transaction,
+	organization: Organization,
+) => Promise<{ before: RoleMapping | undefined; after: RoleMapping | undefined }>;
+
+interface AppliedChange {
+	organization: Organization;
+	before: RoleMapping | undefined;
+	after: RoleMapping | undefined;
+	mapping: RoleMapping;
+	impact: AccessImpact;
+}
+
 /**
- * The shared shape of every mapping change, in ONE transaction: bump the access version, write the
- * mapping, recompute exactly the users it can affect (set-based), and record the audit event with how
+ * What every mapping change does inside the caller's transaction, whether it is then committed (a save)
+ * or rolled back (a preview): bump the access version, write the mapping, recompute exactly the users it
+ * can affect (set-based, chunked) and collect whom that moved.
+ */
+async function applyChange(
+	tx: Transaction,
+	organization: Organization,
+	write: MappingWrite,
+	options: MappingChangeOptions,
+): Promise<AppliedChange> {
+	const bumped = await bumpAccessVersion(tx, organization);
+	const { before, after } = await write(tx, bumped);
+	const mapping = after ?? before;
+	if (!mapping) throw new Error("a mapping change wrote no mapping");
+	const scope = await affected(
+		tx,
+		bumped.id,
+		[before, after].filter((m) => m !== undefined),
+	);
+	options.onProgress?.({ usersExamined: 0, usersChanged: 0 });
+	const impact = new ImpactCollector(options.sample ?? IMPACT_SAMPLE);
+	const summary = scope
+		? await recomputeAccess(tx, bumped, scope, {
+				cacheable: false,
+				observe: (chunk) => {
+					impact.observe(chunk);
+					options.onProgress?.({ usersExamined: chunk.usersExamined, usersChanged: chunk.usersChanged });
+				},
+			})
+		: { usersExamined: 0, usersChanged: 0 };
+	return { organization: bumped, before, after, mapping, impact: await impact.finish(tx, summary) };
+}
+
+/**
+ * A saved mapping change, in ONE transaction: the change with its recompute and the audit event with how
  * many users were recomputed and changed.
  */
 async function changeMapping(
 	db: Executor,
 	input: { organization: Organization; actor: OperatorActor },
 	action: "ROLE_MAPPING_CREATED" | "ROLE_MAPPING_UPDATED" | "ROLE_MAPPING_DELETED",
-	write: (
-		tx: Transaction,
-		organization: Organization,
-	) => Promise<{ before: RoleMapping | undefined; after: RoleMapping | undefined }>,
+	write: MappingWrite,
+	options: MappingChangeOptions,
 ): Promise<RoleMappingResult> {
 	return db.transaction(async (tx) => {
-		const organization = await bumpAccessVersion(tx, input.organization);
-		const { before, after } = await write(tx, organization);
-		const mapping = after ?? before;
-		if (!mapping) throw new Error("a mapping change wrote no mapping");
-		const scope = await affected(
+		const { organization, before, after, mapping, impact } = await applyChange(
 			tx,
-			organization.id,
-			[before, after].filter((m) => m !== undefined),
+			input.organization,
+			write,
+			options,
 		);
-		const summary = scope
-			? await recomputeAccess(tx, organization, scope, { cacheable: false })
-			: { usersExamined: 0, usersChanged: 0 };
 		await recordOperatorEvents(tx, organization.id, input.actor, [
 			{
 				action,
@@ -155,55 +195,126 @@ async function changeMapping(
 				entityId: mapping.id,
 				entityName: describe(mapping),
 				changes: diffFields(snapshot(before), snapshot(after)),
-				metadata: accessMetadata(summary),
+				metadata: accessMetadata(impact),
 			},
 		]);
-		return { mapping, usersRecomputed: summary.usersExamined, usersChanged: summary.usersChanged };
+		return { mapping, usersRecomputed: impact.usersExamined, usersChanged: impact.usersChanged, impact };
 	});
 }
 
-/** Adds a console role mapping and applies it to everyone it matches, in one audited transaction. */
-export async function createRoleMapping(
-	db: Executor,
-	input: { organization: Organization; mapping: RoleMappingInput; actor: OperatorActor },
-): Promise<RoleMappingResult> {
-	const fields = validMapping(input.mapping, input.organization);
-	return changeMapping(db, input, "ROLE_MAPPING_CREATED", async (tx, organization) => {
+function creation(fields: MappingFields, createdBy: string): MappingWrite {
+	return async (tx, organization) => {
 		const [after] = await tx
 			.insert(roleMappings)
-			.values({ ...fields, orgId: organization.id, createdBy: input.actor.name })
+			.values({ ...fields, orgId: organization.id, createdBy })
 			.returning();
 		return { before: undefined, after };
-	});
+	};
 }
 
-/** Changes a mapping (any of its fields); users it stops or starts matching are recomputed alike. */
-export async function updateRoleMapping(
-	db: Executor,
-	input: { organization: Organization; id: string; change: Partial<RoleMappingInput>; actor: OperatorActor },
-): Promise<RoleMappingResult> {
-	return changeMapping(db, input, "ROLE_MAPPING_UPDATED", async (tx, organization) => {
-		const before = await lockMapping(tx, organization.id, input.id);
-		const fields = validMapping({ ...snapshot(before), ...input.change }, organization);
+function update(id: string, change: Partial<MappingInput>): MappingWrite {
+	return async (tx, organization) => {
+		const before = await lockMapping(tx, organization.id, id);
+		const fields = validMapping({ ...snapshot(before), ...change }, organization);
 		const [after] = await tx
 			.update(roleMappings)
 			.set(fields)
 			.where(eq(roleMappings.id, before.id))
 			.returning();
 		return { before, after };
-	});
+	};
+}
+
+function deletion(id: string): MappingWrite {
+	return async (tx, organization) => {
+		const before = await lockMapping(tx, organization.id, id);
+		await tx.delete(roleMappings).where(eq(roleMappings.id, before.id));
+		return { before, after: undefined };
+	};
+}
+
+/** Adds a console role mapping and applies it to everyone it matches, in one audited transaction. */
+export async function createRoleMapping(
+	db: Executor,
+	input: { organization: Organization; mapping: RoleMappingInput; actor: OperatorActor },
+	options: MappingChangeOptions = {},
+): Promise<RoleMappingResult> {
+	const fields = validMapping(input.mapping, input.organization);
+	return changeMapping(db, input, "ROLE_MAPPING_CREATED", creation(fields, input.actor.name), options);
+}
+
+/** Changes a mapping (any of its fields); users it stops or starts matching are recomputed alike. */
+export async function updateRoleMapping(
+	db: Executor,
+	input: { organization: Organization; id: string; change: Partial<RoleMappingInput>; actor: OperatorActor },
+	options: MappingChangeOptions = {},
+): Promise<RoleMappingResult> {
+	return changeMapping(db, input, "ROLE_MAPPING_UPDATED", update(input.id, input.change), options);
 }
 
 /** Removes a mapping; the users it granted something fall back to what the remaining rules give. */
 export async function deleteRoleMapping(
 	db: Executor,
 	input: { organization: Organization; id: string; actor: OperatorActor },
+	options: MappingChangeOptions = {},
 ): Promise<RoleMappingResult> {
-	return changeMapping(db, input, "ROLE_MAPPING_DELETED", async (tx, organization) => {
-		const before = await lockMapping(tx, organization.id, input.id);
-		await tx.delete(roleMappings).where(eq(roleMappings.id, before.id));
-		return { before, after: undefined };
-	});
+	return changeMapping(db, input, "ROLE_MAPPING_DELETED", deletion(input.id), options);
+}
+
+/** Saves a change as the console states it (create, update or delete), the same shape its preview takes. */
+export async function saveMappingChange(
+	db: Executor,
+	input: { organization: Organization; change: MappingChange; actor: OperatorActor },
+	options: MappingChangeOptions = {},
+): Promise<RoleMappingResult> {
+	const { organization, change, actor } = input;
+	if (change.action === "delete")
+		return deleteRoleMapping(db, { organization, id: change.id, actor }, options);
+	const fields = withoutAction(change);
+	if (change.action === "create")
+		return createRoleMapping(db, { organization, mapping: fields, actor }, options);
+	return updateRoleMapping(db, { organization, id: change.id, change: fields, actor }, options);
+}
+
+/** Thrown to roll a preview's transaction back once its impact is known. */
+class PreviewDone extends Error {
+	constructor(readonly impact: AccessImpact) {
+		super("preview rolled back");
+	}
+}
+
+/**
+ * Exactly whom a proposed change would move, WITHOUT storing it: the real change and its recompute run in a
+ * transaction that is rolled back after their impact is collected, so the preview is what the save would
+ * do by construction (docs/decisions/0155). Nothing is audited; no row outlives the call.
+ */
+export async function previewMappingChange(
+	db: Executor,
+	input: { organization: Organization; change: MappingChange },
+	options: { sample?: number } = {},
+): Promise<AccessImpact> {
+	const { organization, change } = input;
+	const write =
+		change.action === "delete"
+			? deletion(change.id)
+			: change.action === "update"
+				? update(change.id, withoutAction(change))
+				: creation(validMapping(withoutAction(change), organization), "preview");
+	try {
+		await db.transaction(async (tx) => {
+			const { impact } = await applyChange(tx, organization, write, { sample: options.sample });
+			throw new PreviewDone(impact);
+		});
+	} catch (error) {
+		if (error instanceof PreviewDone) return error.impact;
+		throw error;
+	}
+	throw new Error("a preview transaction committed");
+}
+
+function withoutAction<T extends { action: string; id?: string }>(change: T): Omit<T, "action" | "id"> {
+	const { action: _action, id: _id, ...fields } = change;
+	return fields;
 }
 
 /** An organization's mappings in the order they are ranked: priority, then creation. */

@@ -11,7 +11,14 @@ import {
 } from "./load.ts";
 import { projectsToCreate, Resolutions, type UserAccessInput } from "./resolutions.ts";
 import { type AccessStatics, loadAccessStatics, withProjects } from "./statics.ts";
-import { type DecisionBatch, ensureProjects, storeProjectRoles, storeTiers } from "./store.ts";
+import {
+	type DecisionBatch,
+	ensureProjects,
+	type ProjectRoleWrites,
+	storeProjectRoles,
+	storeTiers,
+	usersOf,
+} from "./store.ts";
 
 /** Users per chunk: each chunk costs the same few statements, whatever the scope's size. */
 export const RECOMPUTE_CHUNK = 5_000;
@@ -31,6 +38,20 @@ export type RecomputeScope =
 export interface RecomputeOptions {
 	/** False in transactions that changed mappings or projects: their reads must not be cached. */
 	cacheable?: boolean;
+	/** Called after each stored chunk with what it changed, for impact reports and progress. */
+	observe?: (chunk: RecomputedChunk) => void;
+}
+
+/** What one stored chunk did: its users' tiers before and after, and the role rows it rewrote. */
+export interface RecomputedChunk {
+	/** The chunk's users as read before the write (`tier` is the tier they had). */
+	users: readonly LoadedUser[];
+	/** `tiers[i]` is the tier decided for `users[i]`. */
+	tiers: readonly AccessTier[];
+	roles: ProjectRoleWrites;
+	/** Running totals over the chunks stored so far. */
+	usersExamined: number;
+	usersChanged: number;
 }
 
 export interface TierChange {
@@ -153,9 +174,16 @@ export async function recomputeAccess(
 			resolutions.decisions,
 		);
 		const changed = await storeTiers(tx, organization.id, batch);
-		for (const id of await storeProjectRoles(tx, organization.id, batch)) changed.add(id);
+		const roles = await storeProjectRoles(tx, organization.id, batch);
+		for (const id of usersOf(roles)) changed.add(id);
 		usersExamined += users.length;
 		usersChanged += changed.size;
+		if (options.observe) {
+			const tiers = users.map(
+				(_, i) => (batch.decisions[batch.decisionIndex[i] as number] as AccessDecision).tier,
+			);
+			options.observe({ users, tiers, roles, usersExamined, usersChanged });
+		}
 		if (usersExamined > ITEMIZED_SCOPE) continue;
 		users.forEach((user, i) => {
 			const tier = batch.decisions[batch.decisionIndex[i] as number]?.tier;

@@ -70,39 +70,65 @@ function wantedRoles(batch: DecisionBatch): SQL {
 		cross join jsonb_array_elements(a.decision->'projectRoles') as r(value)`;
 }
 
+/** One `user_project_roles` row a recompute deleted or inserted. */
+export interface StoredRole {
+	userId: string;
+	projectId: string;
+	role: string;
+}
+
+/** The rows a recompute deleted and inserted; a role whose only change is its source shows in both. */
+export interface ProjectRoleWrites {
+	removed: StoredRole[];
+	added: StoredRole[];
+}
+
+interface RoleRow {
+	user_id: string;
+	project_id: string;
+	role: string;
+}
+
+function storedRoles(found: RoleRow[]): StoredRole[] {
+	return found.map((row) => ({ userId: row.user_id, projectId: row.project_id, role: row.role }));
+}
+
+/** The users whose project roles a write changed. */
+export function usersOf(writes: ProjectRoleWrites): Set<string> {
+	return new Set([...writes.removed, ...writes.added].map((row) => row.userId));
+}
+
 /**
  * Makes the batch's `user_project_roles` rows exactly the decided ones: one DELETE of rows no longer
  * decided (or decided differently), then, when any role is decided, one INSERT of the missing ones.
- * Returns the users whose roles changed.
+ * Returns the rows it deleted and inserted, so callers can tell who lost or gained which role.
  */
 export async function storeProjectRoles(
 	tx: Transaction,
 	orgId: string,
 	batch: DecisionBatch,
-): Promise<Set<string>> {
-	if (batch.userIds.length === 0) return new Set();
-	const removed = await rows<{ user_id: string }>(
+): Promise<ProjectRoleWrites> {
+	if (batch.userIds.length === 0) return { removed: [], added: [] };
+	const removed = await rows<RoleRow>(
 		tx,
 		sql`with wanted as (${wantedRoles(batch)})
 			delete from user_project_roles as r
 			where r.user_id in (select unnest(${uuidArray(batch.userIds)}))
 				and not exists (select 1 from wanted as w
 					where w.user_id = r.user_id and w.project_id = r.project_id and w.role = r.role and w.source = r.source)
-			returning r.user_id`,
+			returning r.user_id, r.project_id, r.role`,
 	);
-	const changed = changedIds(removed);
 	if (!batch.decisions.some((decision) => decision.projectRoles.some((grant) => grant.projectId !== null))) {
-		return changed;
+		return { removed: storedRoles(removed), added: [] };
 	}
-	const added = await rows<{ user_id: string }>(
+	const added = await rows<RoleRow>(
 		tx,
 		sql`insert into user_project_roles (user_id, project_id, org_id, role, source)
 			select w.user_id, w.project_id, ${orgId}::uuid, w.role, w.source from (${wantedRoles(batch)}) as w
 			on conflict (user_id, project_id) do nothing
-			returning user_id`,
+			returning user_id, project_id, role`,
 	);
-	for (const id of changedIds(added)) changed.add(id);
-	return changed;
+	return { removed: storedRoles(removed), added: storedRoles(added) };
 }
 
 /**

@@ -72,10 +72,10 @@ export async function storeUserProjectRoles(
 	options: { hadNone: boolean } = { hadNone: false },
 ): Promise<boolean> {
 	if (options.hadNone && !decision.projectRoles.some((grant) => grant.projectId !== null)) return false;
-	const changed = await storeProjectRoles(tx, orgId, {
+	const writes = await storeProjectRoles(tx, orgId, {
 		userIds: [user.id],
 		decisionIndex: [0],
 		decisions: [decision],
 	});
-	return changed.size > 0;
+	return writes.removed.length + writes.added.length > 0;
 }

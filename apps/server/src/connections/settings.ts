@@ -1,3 +1,8 @@
+import {
+	compatibilityProfiles,
+	requestsPerSecondRange,
+	userPatchResponses,
+} from "@roster/domain/inputs/connections";
 import { type InputSyntax, liberalSyntax, strictSyntax } from "@roster/scim";
 import { z } from "zod";
 
@@ -7,11 +12,15 @@ import { z } from "zod";
  * `strict` also reads input by the RFC grammar alone (see `inputSyntax`), since clients `auto` cannot
  * recognise are the ones that need leniency.
  */
-export const compatibilitySetting = z.enum(["auto", "entra", "okta", "strict"]);
-export const userPatchResponseSetting = z.enum(["200", "204"]);
-export const requestsPerSecondSetting = z.number().int().min(25).max(100_000);
+export const compatibilitySetting = z.enum(compatibilityProfiles);
+export const userPatchResponseSetting = z.enum(userPatchResponses);
+export const requestsPerSecondSetting = z
+	.number()
+	.int()
+	.min(requestsPerSecondRange.min)
+	.max(requestsPerSecondRange.max);
 
-const DEFAULT_REQUESTS_PER_SECOND = 200;
+const DEFAULT_REQUESTS_PER_SECOND = requestsPerSecondRange.default;
 
 const settingsSchema = z.object({
 	compatibility: compatibilitySetting.catch("auto").default("auto"),

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { generateCookie, getCookie } from "hono/cookie";
+import type { ScimLoopback } from "../connections/test-connection.ts";
 import type { AppDeps } from "../deps.ts";
 import { type ClientAddress, clientAddressResolver } from "../http/client-address.ts";
 import { crossSiteRefusal } from "../http/csrf.ts";
@@ -96,6 +97,7 @@ export interface TrpcAdapterOptions {
  */
 export function trpcContextFactory(
 	deps: Pick<AppDeps, "db" | "config">,
+	scimLoopback: ScimLoopback,
 ): (opts: TrpcAdapterOptions, c: Context<AppEnv>) => Promise<TrpcContext> {
 	const addressOf = clientAddressResolver(deps.config.trustedProxies);
 	return async function createTrpcContext(opts, c) {
@@ -114,6 +116,7 @@ export function trpcContextFactory(
 			sessionCookie: sessionCookieWriter(opts.resHeaders, address),
 			csrfRefusal,
 			credential: presented?.via ?? null,
+			scimLoopback,
 		};
 	};
 }

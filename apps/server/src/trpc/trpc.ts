@@ -4,6 +4,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { ZodError, z } from "zod";
 import type { OperatorActor } from "../audit/operator-events.ts";
+import type { ScimLoopback } from "../connections/test-connection.ts";
 import type { Config } from "../env.ts";
 import type { Logger } from "../logger.ts";
 import { OperationError, type OperationErrorCode } from "../operation-error.ts";
@@ -47,6 +48,8 @@ export type TrpcContext = {
 	csrfRefusal: string | null;
 	/** How the request presented a session token, if it did. */
 	credential: "bearer" | "cookie" | null;
+	/** This server's own SCIM API, in process: "test connection" sends its round trip through it. */
+	scimLoopback: ScimLoopback;
 };
 
 const TRPC_CODE: Record<OperationErrorCode, TRPCError["code"]> = {

@@ -218,6 +218,7 @@ describe("adminProcedure", () => {
 			sessionCookie: { set: () => undefined, clear: () => undefined },
 			csrfRefusal: null,
 			credential: session ? "cookie" : null,
+			scimLoopback: async (request) => h.app.request(request),
 		};
 	}
 

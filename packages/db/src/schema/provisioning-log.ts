@@ -26,7 +26,11 @@ export const provisioningLog = pgTable(
 		requestBody: jsonb(),
 		responseBody: jsonb(),
 	},
-	(t) => [index("provisioning_log_org_occurred_at_idx").on(t.orgId, t.occurredAt.desc())],
+	(t) => [
+		index("provisioning_log_org_occurred_at_idx").on(t.orgId, t.occurredAt.desc()),
+		/** A connection's health (last request, last 24 hours) without reading other connections' rows. */
+		index("provisioning_log_org_connection_occurred_at_idx").on(t.orgId, t.connectionId, t.occurredAt.desc()),
+	],
 );
 
 export type ProvisioningLogEntry = typeof provisioningLog.$inferSelect;

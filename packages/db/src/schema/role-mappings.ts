@@ -1,11 +1,9 @@
+import { mappingMatchKinds, mappingTargetKinds } from "@roster/domain/inputs/mappings";
 import { sql } from "drizzle-orm";
 import { check, index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { accessTier } from "./enums.ts";
 import { organizations } from "./organizations.ts";
 import { createdAt } from "./timestamps.ts";
-
-export const roleMatchKinds = ["group_display_name", "group_external_id", "role_urn"] as const;
-export const roleTargetKinds = ["tier", "project_role"] as const;
 
 /**
  * A rule turning something the IdP sends (a group or a role URN) into an access tier or a project role.
@@ -18,9 +16,9 @@ export const roleMappings = pgTable(
 		orgId: uuid()
 			.notNull()
 			.references(() => organizations.id, { onDelete: "cascade" }),
-		matchKind: text({ enum: roleMatchKinds }).notNull(),
+		matchKind: text({ enum: mappingMatchKinds }).notNull(),
 		matchValue: text().notNull(),
-		targetKind: text({ enum: roleTargetKinds }).notNull(),
+		targetKind: text({ enum: mappingTargetKinds }).notNull(),
 		tier: accessTier(),
 		projectSelector: text(),
 		projectRole: text(),

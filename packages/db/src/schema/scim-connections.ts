@@ -1,10 +1,10 @@
+import { idpKinds } from "@roster/domain/inputs/connections";
 import { sql } from "drizzle-orm";
 import { type AnyPgColumn, check, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations.ts";
 import { createdAt, timestamptz } from "./timestamps.ts";
 
-export const idpKinds = ["entra", "okta", "ping", "onelogin", "generic"] as const;
-export type IdpKind = (typeof idpKinds)[number];
+export { type IdpKind, idpKinds } from "@roster/domain/inputs/connections";
 
 /** One identity provider pushing users into an organization; its tokens and its compatibility settings hang off it. */
 export const scimConnections = pgTable(

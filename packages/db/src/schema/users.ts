@@ -50,6 +50,16 @@ export const users = pgTable(
 		index("users_org_external_id_idx").on(t.orgId, t.externalId),
 		index("users_org_email_idx").on(t.orgId, sql`lower(${t.email})`),
 		index("users_org_created_at_id_idx").on(t.orgId, t.createdAt, t.id),
+		// The console's user list sorts live users by each of these with the id as tie-breaker (keyset paging).
+		index("users_org_user_name_sort_idx")
+			.on(t.orgId, sql`lower(${t.userName})`, t.id)
+			.where(sql`not ${t.isDeleted}`),
+		index("users_org_display_name_sort_idx")
+			.on(t.orgId, sql`coalesce(lower(${t.displayName}), '')`, t.id)
+			.where(sql`not ${t.isDeleted}`),
+		index("users_org_tier_sort_idx").on(t.orgId, t.accessTier, t.id).where(sql`not ${t.isDeleted}`),
+		index("users_org_updated_at_sort_idx").on(t.orgId, t.updatedAt, t.id).where(sql`not ${t.isDeleted}`),
+		index("users_org_active_sort_idx").on(t.orgId, t.isActive, t.id).where(sql`not ${t.isDeleted}`),
 	],
 );
 

@@ -1,17 +1,14 @@
 import { createRoute } from "@tanstack/react-router";
 import { appRoute } from "../../app/app-route.tsx";
-import { Page } from "../../ui/page.tsx";
-import { EmptyState } from "../../ui/query-view.tsx";
+import { ConnectionPage } from "./ConnectionPage.tsx";
+import { ConnectionsPage } from "./ConnectionsPage.tsx";
 
-function Placeholder() {
-	return (
-		<Page title="SSO & provisioning">
-			<EmptyState title="This screen is being built" />
-		</Page>
-	);
-}
-
-/** The SSO & provisioning screen's routes. */
+/** The SSO & provisioning screen's routes: the list and one connection's page. */
 export const connectionsRoutes = [
-	createRoute({ getParentRoute: () => appRoute, path: "/connections", component: Placeholder }),
+	createRoute({ getParentRoute: () => appRoute, path: "/connections", component: ConnectionsPage }),
+	createRoute({
+		getParentRoute: () => appRoute,
+		path: "/connections/$connectionId",
+		component: ConnectionPage,
+	}),
 ] as const;

@@ -1,17 +1,10 @@
 import { createRoute } from "@tanstack/react-router";
 import { appRoute } from "../../app/app-route.tsx";
-import { Page } from "../../ui/page.tsx";
-import { EmptyState } from "../../ui/query-view.tsx";
+import { GroupPage } from "./GroupPage.tsx";
+import { GroupsPage } from "./GroupsPage.tsx";
 
-function Placeholder() {
-	return (
-		<Page title="Groups">
-			<EmptyState title="This screen is being built" />
-		</Page>
-	);
-}
-
-/** The Groups screen's routes. */
+/** The Groups screen's routes: the list and one group's page. */
 export const groupsRoutes = [
-	createRoute({ getParentRoute: () => appRoute, path: "/groups", component: Placeholder }),
+	createRoute({ getParentRoute: () => appRoute, path: "/groups", component: GroupsPage }),
+	createRoute({ getParentRoute: () => appRoute, path: "/groups/$groupId", component: GroupPage }),
 ] as const;

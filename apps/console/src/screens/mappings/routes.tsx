@@ -1,17 +1,8 @@
 import { createRoute } from "@tanstack/react-router";
 import { appRoute } from "../../app/app-route.tsx";
-import { Page } from "../../ui/page.tsx";
-import { EmptyState } from "../../ui/query-view.tsx";
-
-function Placeholder() {
-	return (
-		<Page title="Role mappings">
-			<EmptyState title="This screen is being built" />
-		</Page>
-	);
-}
+import { MappingsPage } from "./MappingsPage.tsx";
 
 /** The Role mappings screen's routes. */
 export const mappingsRoutes = [
-	createRoute({ getParentRoute: () => appRoute, path: "/mappings", component: Placeholder }),
+	createRoute({ getParentRoute: () => appRoute, path: "/mappings", component: MappingsPage }),
 ] as const;

@@ -1,17 +1,10 @@
 import { createRoute } from "@tanstack/react-router";
 import { appRoute } from "../../app/app-route.tsx";
-import { Page } from "../../ui/page.tsx";
-import { EmptyState } from "../../ui/query-view.tsx";
+import { UserPage } from "./UserPage.tsx";
+import { UsersPage } from "./UsersPage.tsx";
 
-function Placeholder() {
-	return (
-		<Page title="Users">
-			<EmptyState title="This screen is being built" />
-		</Page>
-	);
-}
-
-/** The Users screen's routes. */
+/** The Users screen's routes: the directory and one user's page. */
 export const usersRoutes = [
-	createRoute({ getParentRoute: () => appRoute, path: "/users", component: Placeholder }),
+	createRoute({ getParentRoute: () => appRoute, path: "/users", component: UsersPage }),
+	createRoute({ getParentRoute: () => appRoute, path: "/users/$userId", component: UserPage }),
 ] as const;

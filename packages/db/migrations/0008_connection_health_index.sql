@@ -1,0 +1,1 @@
+CREATE INDEX "provisioning_log_org_connection_occurred_at_idx" ON "provisioning_log" USING btree ("org_id","connection_id","occurred_at" DESC NULLS LAST);
