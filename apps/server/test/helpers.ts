@@ -76,13 +76,15 @@ function spawnTsx(script: string, args: string[], env: Record<string, string | u
 	return { child, stdout: () => stdout, stderr: () => stderr };
 }
 
-/** Runs a server entry point with tsx to its end. */
+/** Runs a server entry point with tsx to its end; `input`, when given, is piped to its stdin. */
 export function runTsx(
 	script: string,
 	args: string[],
 	env: Record<string, string | undefined> = {},
+	input?: string,
 ): Promise<ProcessResult> {
 	const { child, stdout, stderr } = spawnTsx(script, args, env);
+	if (input !== undefined) child.stdin.end(input);
 	return new Promise((resolve, reject) => {
 		child.on("error", reject);
 		child.on("close", (code) => resolve({ code, stdout: stdout(), stderr: stderr() }));
@@ -94,9 +96,13 @@ export function linesOf(text: string): string[] {
 	return text.split("\n").filter((line) => line.trim() !== "");
 }
 
-/** Runs the operator CLI (`pnpm roster`) as a real child process. */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<ProcessResult> {
-	return runTsx("src/cli/main.ts", args, env);
+/** Runs the operator CLI (`pnpm roster`) as a real child process; `input` is piped to its stdin. */
+export function runCli(
+	args: string[],
+	env: Record<string, string | undefined> = {},
+	input?: string,
+): Promise<ProcessResult> {
+	return runTsx("src/cli/main.ts", args, env, input);
 }
 
 /** The shape of every CLI refusal: a non-zero exit and exactly one line on stderr matching `message`. */

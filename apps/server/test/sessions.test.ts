@@ -25,6 +25,8 @@ async function sessionCount(userId: string): Promise<number> {
 }
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+/** The session cookie as the console sends it: with its CSRF header (see trpc/authorization.test.ts). */
+const cookie = (token: string) => ({ Cookie: `roster_session=${token}`, "x-roster-csrf": "1" });
 
 describe("session service", () => {
 	it("stores only the HMAC of an rst_sess_ token and resolves it to its user", async () => {
@@ -87,7 +89,7 @@ describe("session.me over tRPC", () => {
 	it("answers who is signed in, by bearer token or by the roster_session cookie", async () => {
 		const userId = await provisionUser(h.scim, "me-both");
 		const token = await signIn(h, userId);
-		for (const headers of [bearer(token), { Cookie: `roster_session=${token}` }]) {
+		for (const headers of [bearer(token), cookie(token)]) {
 			const res = await sessionMe(h, headers);
 			expect(res.status).toBe(200);
 			expect(res.body).toMatchObject({ result: { data: { userId, userName: "me-both", tier: "NONE" } } });
@@ -99,7 +101,7 @@ describe("session.me over tRPC", () => {
 		const token = await signIn(h, userId);
 		const res = await sessionMe(h, {
 			Authorization: "Basic dXNlcjpwYXNz",
-			Cookie: `roster_session=${token}`,
+			...cookie(token),
 		});
 		expect(res.status).toBe(200);
 		expect(res.body).toMatchObject({ result: { data: { userId } } });
@@ -171,7 +173,7 @@ describe("deprovisioning over SCIM ends sessions at once", () => {
 
 			expect(await sessionCount(userId)).toBe(0);
 			expect((await sessionMe(h, bearer(first))).status).toBe(401);
-			expect((await sessionMe(h, { Cookie: `roster_session=${second}` })).status).toBe(401);
+			expect((await sessionMe(h, cookie(second))).status).toBe(401);
 		},
 	);
 

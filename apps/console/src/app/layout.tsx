@@ -41,9 +41,11 @@ export function AppLayout() {
 	const navigate = useNavigate();
 	const me = useQuery(trpc.session.me.queryOptions(undefined, { retry: false, meta: SESSION_PROBE }));
 	const signedOut = me.isError && errorCode(me.error) === "UNAUTHORIZED";
+	// Navigate once, from where the reader was: with `location.href` as a dependency each hop re-ran the
+	// effect while this layout was still mounted, nesting `next=/sign-in?next=…` a hundred levels deep.
 	useEffect(() => {
 		if (signedOut) void navigate({ to: "/sign-in", search: { next: location.href }, replace: true });
-	}, [signedOut, navigate, location.href]);
+	}, [signedOut, navigate]);
 	if (me.isPending || signedOut) return <Loading label="Checking your session…" />;
 	if (me.isError) {
 		return (

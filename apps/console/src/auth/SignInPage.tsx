@@ -5,9 +5,11 @@ import { SESSION_PROBE } from "../app/session-probe.ts";
 import { StatusPanel } from "../status/StatusPanel.tsx";
 import { useTRPC } from "../trpc.ts";
 import { Button } from "../ui/button.tsx";
-import { errorMessage } from "../ui/errors.ts";
+import { fieldErrorsOf } from "../ui/errors.ts";
 import { Field, TextInput } from "../ui/field.tsx";
 import { Notice } from "../ui/notice.tsx";
+import { signInProblem } from "./refusal.ts";
+import { sessionMemory } from "./session-memory.ts";
 
 const route = getRouteApi("/sign-in");
 
@@ -27,6 +29,7 @@ export function SignInPage() {
 	const me = useQuery(trpc.session.me.queryOptions(undefined, { retry: false, meta: SESSION_PROBE }));
 	const signIn = useMutation(
 		trpc.session.signIn.mutationOptions({
+			onError: () => setPassword(""),
 			onSuccess: async () => {
 				setPassword("");
 				await queryClient.invalidateQueries();
@@ -34,6 +37,14 @@ export function SignInPage() {
 			},
 		}),
 	);
+
+	// "Your session ended" for a tab that was signed in and did not sign out (idle timeout, revoked,
+	// deprovisioned), however it got here; a first visit is simply asked to sign in.
+	const shownReason =
+		search.reason === "signed-out" ? "signed-out" : sessionMemory.wasSignedIn() ? "expired" : undefined;
+	const fieldErrors = fieldErrorsOf(signIn.error);
+	const problem =
+		signIn.isError && !fieldErrors.email && !fieldErrors.password ? signInProblem(signIn.error) : null;
 
 	function submit(event: FormEvent) {
 		event.preventDefault();
@@ -54,13 +65,13 @@ export function SignInPage() {
 							</a>
 						</Notice>
 					)}
-					{search.reason && !signIn.isError && (
-						<Notice tone="neutral" className="mt-4">
-							{REASONS[search.reason]}
+					{shownReason && !signIn.isError && !me.isSuccess && (
+						<Notice tone={shownReason === "expired" ? "warning" : "neutral"} className="mt-4">
+							{REASONS[shownReason]}
 						</Notice>
 					)}
 					<form className="mt-4 flex flex-col gap-4" onSubmit={submit} noValidate>
-						<Field label="Email">
+						<Field label="Email" error={fieldErrors.email?.[0]}>
 							{(control) => (
 								<TextInput
 									{...control}
@@ -73,7 +84,7 @@ export function SignInPage() {
 								/>
 							)}
 						</Field>
-						<Field label="Password">
+						<Field label="Password" error={fieldErrors.password?.[0]}>
 							{(control) => (
 								<TextInput
 									{...control}
@@ -86,7 +97,11 @@ export function SignInPage() {
 								/>
 							)}
 						</Field>
-						{signIn.isError && <Notice tone="danger">{errorMessage(signIn.error)}</Notice>}
+						{problem && (
+							<Notice tone={problem.tone} title={problem.title}>
+								{problem.message}
+							</Notice>
+						)}
 						<Button type="submit" variant="primary" busy={signIn.isPending} busyLabel="Signing in…">
 							Sign in
 						</Button>

@@ -9,6 +9,8 @@ export interface ClientAddress {
 	ip: string | undefined;
 	/** True when the client reached Roster over https (directly, or at a trusted proxy). */
 	https: boolean;
+	/** The origin the client addressed (`https://roster.example.com`), as a browser's Origin header names it. */
+	origin: string;
 }
 
 /** The peer address of the TCP connection; absent when the app is driven without a socket (tests). */
@@ -54,11 +56,12 @@ export function clientAddressResolver(
 				address = forwarded;
 			}
 		}
-		const forwardedProto = isTrusted(peer)
-			? c.req.header("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase()
-			: undefined;
-		const https =
-			forwardedProto === undefined ? new URL(c.req.url).protocol === "https:" : forwardedProto === "https";
-		return { ip: address, https };
+		const viaProxy = isTrusted(peer);
+		const forwarded = (name: string) => (viaProxy ? c.req.header(name)?.split(",")[0]?.trim() : undefined);
+		const url = new URL(c.req.url);
+		const forwardedProto = forwarded("x-forwarded-proto")?.toLowerCase();
+		const https = forwardedProto === undefined ? url.protocol === "https:" : forwardedProto === "https";
+		const host = forwarded("x-forwarded-host") || url.host;
+		return { ip: address, https, origin: `${https ? "https" : "http"}://${host}`.toLowerCase() };
 	};
 }

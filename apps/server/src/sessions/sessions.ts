@@ -1,11 +1,17 @@
 import { type AccessTier, type Executor, preparedRead, type Session, sessions, users } from "@roster/db";
 import { isUuid } from "@roster/scim";
-import { and, eq, not, sql } from "drizzle-orm";
+import { and, eq, lte, not, sql } from "drizzle-orm";
 import { OperationError } from "../operation-error.ts";
 import { hashSecret, issueSecret, secretsEqual } from "../security/tokens.ts";
 
-/** How long a session lives when the caller does not say: one working day. */
+/** How long a session lives when the caller does not say: one working day (its absolute lifetime). */
 export const DEFAULT_SESSION_TTL_SECONDS = 12 * 60 * 60;
+
+/** A console session unused for this long is over, even before its absolute end. */
+export const CONSOLE_IDLE_TIMEOUT_SECONDS = 30 * 60;
+
+/** `last_seen_at` is rewritten at most this often per session, so authenticated reads stay reads. */
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 const SESSION_PREFIX = "rst_sess_";
 const MAX_TOKEN_LENGTH = 256;
@@ -27,8 +33,13 @@ export interface SessionUser {
 
 /** A session that checked out: live, and its user active and not deleted. */
 export interface ResolvedSession {
-	session: { id: string; expiresAt: Date };
+	session: { id: string; expiresAt: Date; lastSeenAt: Date };
 	user: SessionUser;
+}
+
+/** How a reader of sessions judges them beyond their absolute end: the console adds an idle timeout. */
+export interface SessionPolicy {
+	idleTimeoutSeconds?: number;
 }
 
 /**
@@ -71,6 +82,7 @@ export async function createSession(
 				userId: user.id,
 				tokenHash: issued.hash,
 				expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
+				lastSeenAt: now,
 				ip: input.ip,
 				userAgent: input.userAgent,
 			})
@@ -86,6 +98,7 @@ function selectSessionByHash(db: Executor) {
 			id: sessions.id,
 			tokenHash: sessions.tokenHash,
 			expiresAt: sessions.expiresAt,
+			lastSeenAt: sessions.lastSeenAt,
 			userId: users.id,
 			orgId: users.orgId,
 			userName: users.userName,
@@ -107,14 +120,16 @@ export function looksLikeSessionToken(token: string): boolean {
 
 /**
  * Checks a session token on every session-authenticated request with one indexed query (session by
- * token hash, joined to its user). Unknown, expired, or belonging to an inactive or deleted user → null,
- * all alike. Nothing is cached, so a session deleted by deprovisioning fails on the very next request.
+ * token hash, joined to its user). Unknown, past its absolute end, idle for longer than the policy
+ * allows, or belonging to an inactive or deleted user → null, all alike. Nothing is cached, so a session
+ * deleted by deprovisioning fails on the very next request. A read: `touchSession` records the use.
  */
 export async function resolveSession(
 	db: Executor,
 	token: string,
 	secret: string,
 	now: Date = new Date(),
+	policy: SessionPolicy = {},
 ): Promise<ResolvedSession | null> {
 	if (!looksLikeSessionToken(token)) return null;
 	const hash = hashSecret(token, secret);
@@ -123,9 +138,15 @@ export async function resolveSession(
 	});
 	if (!found || !secretsEqual(found.tokenHash, hash)) return null;
 	if (found.expiresAt.getTime() <= now.getTime()) return null;
+	if (
+		policy.idleTimeoutSeconds !== undefined &&
+		found.lastSeenAt.getTime() + policy.idleTimeoutSeconds * 1000 <= now.getTime()
+	) {
+		return null;
+	}
 	if (!found.isActive || found.isDeleted) return null;
 	return {
-		session: { id: found.id, expiresAt: found.expiresAt },
+		session: { id: found.id, expiresAt: found.expiresAt, lastSeenAt: found.lastSeenAt },
 		user: {
 			id: found.userId,
 			orgId: found.orgId,
@@ -134,6 +155,28 @@ export async function resolveSession(
 			tier: found.tier,
 		},
 	};
+}
+
+/**
+ * Records that a session answered a request, at most once per `LAST_SEEN_RESOLUTION_MS` (the guard is in
+ * the UPDATE too, so concurrent requests write once); returns the last-seen time now in force.
+ */
+export async function touchSession(
+	db: Executor,
+	session: { id: string; lastSeenAt: Date },
+	now: Date = new Date(),
+): Promise<Date> {
+	if (now.getTime() - session.lastSeenAt.getTime() < LAST_SEEN_RESOLUTION_MS) return session.lastSeenAt;
+	await db
+		.update(sessions)
+		.set({ lastSeenAt: now })
+		.where(
+			and(
+				eq(sessions.id, session.id),
+				lte(sessions.lastSeenAt, new Date(now.getTime() - LAST_SEEN_RESOLUTION_MS)),
+			),
+		);
+	return now;
 }
 
 /** Signs a session out by its token; returns whether a session was deleted. */

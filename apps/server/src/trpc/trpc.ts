@@ -8,6 +8,7 @@ import type { ScimLoopback } from "../connections/test-connection.ts";
 import type { Config } from "../env.ts";
 import type { Logger } from "../logger.ts";
 import { OperationError, type OperationErrorCode } from "../operation-error.ts";
+import { touchSession } from "../sessions/sessions.ts";
 
 /** The signed-in user behind a request, read from their session row on every request. */
 export interface ConsoleSession {
@@ -16,7 +17,10 @@ export interface ConsoleSession {
 	organizationId: string;
 	userName: string;
 	tier: AccessTier;
+	/** The session's absolute end. */
 	expiresAt: Date;
+	/** Its last recorded use (kept to the minute); the idle timeout counts from it. */
+	lastSeenAt: Date;
 }
 
 /** Where a request came from, for sessions, throttling and the audit trail. */
@@ -40,6 +44,10 @@ export type TrpcContext = {
 	session: ConsoleSession | null;
 	client: RequestClient;
 	sessionCookie: SessionCookieWriter;
+	/** Why the request cannot have come from the console itself (CSRF), or null when it can. */
+	csrfRefusal: string | null;
+	/** How the request presented a session token, if it did. */
+	credential: "bearer" | "cookie" | null;
 	/** This server's own SCIM API, in process: "test connection" sends its round trip through it. */
 	scimLoopback: ScimLoopback;
 };
@@ -64,11 +72,27 @@ function inputSummary(error: ZodError): string {
 	return first.path.length > 0 ? `${first.path.join(".")}: ${first.message}` : first.message;
 }
 
+/**
+ * The cause of a refusal that carries facts the console renders its own way (when a lockout ends, in
+ * the reader's time zone); they arrive as `data.refusal`. Facts only: never a secret.
+ */
+export class RefusalFacts extends Error {
+	override name = "RefusalFacts";
+	constructor(readonly facts: { reason: string; retryAt?: string }) {
+		super(facts.reason);
+	}
+}
+
 const t = initTRPC.context<TrpcContext>().create({
 	// Never send a stack trace to the browser, whatever NODE_ENV says.
 	isDev: false,
-	/** Input refusals carry `fieldErrors` (field → messages), which forms show inline beside each field. */
+	/**
+	 * Input refusals carry `fieldErrors` (field → messages), which forms show inline beside each field;
+	 * refusals with facts (`RefusalFacts`) carry them as `refusal`.
+	 */
 	errorFormatter({ shape, error }) {
+		if (error.cause instanceof RefusalFacts)
+			return { ...shape, data: { ...shape.data, refusal: error.cause.facts } };
 		if (!(error.cause instanceof ZodError)) return shape;
 		return {
 			...shape,
@@ -108,24 +132,51 @@ const baseProcedure = t.procedure.use(async ({ ctx, next, path }) => {
 	return result;
 });
 
-/** Procedures anyone may call (health of the console, sign-in). */
-export const publicProcedure = baseProcedure;
-
 /**
- * Procedures for any signed-in user. The session is narrowed to non-null so handlers never re-check
- * it; without a live session the call fails with UNAUTHORIZED (HTTP 401).
+ * CSRF: every mutation, and every call that authenticates with the cookie, must provably come from the
+ * console (its custom header, and a same-origin `Origin` when one is sent). tRPC runs GET requests as
+ * queries only and routes form posts as mutations, so a cross-site `<form>` or link reaches nothing.
+ * Queries without a cookie (`system.info` from a script) need no proof.
  */
-export const protectedProcedure = baseProcedure.use(({ ctx, next }) => {
+const consoleRequestsOnly = baseProcedure.use(({ ctx, type, next }) => {
+	if (ctx.csrfRefusal !== null && (type !== "query" || ctx.credential === "cookie")) {
+		throw new TRPCError({ code: "FORBIDDEN", message: ctx.csrfRefusal });
+	}
+	return next();
+});
+
+/** Procedures anyone may call (health of the console, sign-in). */
+export const publicProcedure = consoleRequestsOnly;
+
+/** A live session, narrowed to non-null; without one the call fails with UNAUTHORIZED (HTTP 401). */
+const sessionProcedure = consoleRequestsOnly.use(({ ctx, next }) => {
 	if (ctx.session === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
 	return next({ ctx: { ...ctx, session: ctx.session } });
 });
+
+/**
+ * Records the use of a session once its call is authorized (so refused calls write nothing), at most
+ * once a minute; the idle timeout counts from it.
+ */
+async function keptAlive(ctx: TrpcContext & { session: ConsoleSession }): Promise<ConsoleSession> {
+	const lastSeenAt = await touchSession(ctx.db, {
+		id: ctx.session.sessionId,
+		lastSeenAt: ctx.session.lastSeenAt,
+	});
+	return { ...ctx.session, lastSeenAt };
+}
+
+/** Procedures for any signed-in user; handlers never re-check the session. */
+export const protectedProcedure = sessionProcedure.use(async ({ ctx, next }) =>
+	next({ ctx: { ...ctx, session: await keptAlive(ctx) } }),
+);
 
 /**
  * Procedures for signed-in administrators only: a live session whose user holds the ADMIN tier. Each
  * handler gets the administrator's own `organization` (every read and write is scoped to it, so one
  * tenant's administrator never reaches another's rows) and the `actor` its audit events record.
  */
-export const adminProcedure = protectedProcedure.use(async ({ ctx, next }) => {
+export const adminProcedure = sessionProcedure.use(async ({ ctx, next }) => {
 	if (ctx.session.tier !== "ADMIN") {
 		throw new TRPCError({ code: "FORBIDDEN", message: "Administrators only" });
 	}
@@ -136,5 +187,6 @@ export const adminProcedure = protectedProcedure.use(async ({ ctx, next }) => {
 		.limit(1);
 	if (!organization) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
 	const actor: OperatorActor = { type: "admin", id: ctx.session.userId, name: ctx.session.userName };
-	return next({ ctx: { ...ctx, organization: organization as Organization, actor } });
+	const session = await keptAlive(ctx);
+	return next({ ctx: { ...ctx, session, organization: organization as Organization, actor } });
 });

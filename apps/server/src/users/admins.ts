@@ -1,5 +1,6 @@
 import { type Executor, isUniqueViolation, type Organization, type User, users } from "@roster/db";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNotNull, not, sql } from "drizzle-orm";
+import { type OperatorActor, recordOperatorEvents } from "../audit/operator-events.ts";
 import { OperationError } from "../operation-error.ts";
 import { hashPassword } from "../security/passwords.ts";
 
@@ -48,4 +49,53 @@ export async function createAdmin(
 		if (isUniqueViolation(error)) throw duplicate;
 		throw error;
 	}
+}
+
+/** What an unlock did: the account, and whether a lockout was in force when it was lifted. */
+export interface UnlockedAdmin {
+	userName: string;
+	wasLocked: boolean;
+}
+
+/**
+ * Lifts a console sign-in lockout before it runs out (`roster admin unlock`), and starts the count of
+ * wrong passwords again from zero; audited with the operator who did it. An email that names no account
+ * with a password in the organization is `not_found`.
+ */
+export async function unlockAdmin(
+	db: Executor,
+	input: { organization: Organization; email: string; actor: OperatorActor; now?: Date },
+): Promise<UnlockedAdmin> {
+	const email = input.email.trim();
+	const [user] = await db
+		.select({ id: users.id, userName: users.userName, lockedUntil: users.signInLockedUntil })
+		.from(users)
+		.where(
+			and(
+				eq(users.orgId, input.organization.id),
+				sql`lower(${users.userName}) = lower(${email})`,
+				isNotNull(users.passwordHash),
+				not(users.isDeleted),
+			),
+		)
+		.for("update");
+	if (!user) {
+		throw new OperationError(
+			"not_found",
+			`No console administrator "${email}" in organization "${input.organization.slug}"`,
+		);
+	}
+	const now = input.now ?? new Date();
+	const wasLocked = user.lockedUntil !== null && user.lockedUntil > now;
+	await db.update(users).set({ failedSignIns: 0, signInLockedUntil: null }).where(eq(users.id, user.id));
+	await recordOperatorEvents(db, input.organization.id, input.actor, [
+		{
+			action: "CONSOLE_ACCOUNT_UNLOCKED",
+			entityType: "User",
+			entityId: user.id,
+			entityName: user.userName,
+			metadata: { wasLocked, lockedUntil: user.lockedUntil?.toISOString() ?? null },
+		},
+	]);
+	return { userName: user.userName, wasLocked };
 }

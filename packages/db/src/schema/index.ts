@@ -9,4 +9,5 @@ export * from "./provisioning-log.ts";
 export * from "./role-mappings.ts";
 export * from "./scim-connections.ts";
 export * from "./sessions.ts";
+export * from "./sign-in-throttles.ts";
 export * from "./users.ts";

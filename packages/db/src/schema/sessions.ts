@@ -2,7 +2,10 @@ import { index, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { createdAt, timestamptz } from "./timestamps.ts";
 import { users } from "./users.ts";
 
-/** Console sign-in sessions; the cookie carries a secret whose hash is the lookup key. */
+/**
+ * Console sign-in sessions (and host-application sessions validated through `/api/v1`); the cookie
+ * carries a secret whose hash is the lookup key. `expires_at` is the absolute end of the session.
+ */
 export const sessions = pgTable(
 	"sessions",
 	{
@@ -13,6 +16,8 @@ export const sessions = pgTable(
 		tokenHash: text().notNull().unique("sessions_token_hash_unique"),
 		createdAt: createdAt(),
 		expiresAt: timestamptz().notNull(),
+		/** When the session last answered a request, kept to the minute; the console's idle timeout reads it. */
+		lastSeenAt: timestamptz().notNull().defaultNow(),
 		ip: text(),
 		userAgent: text(),
 	},

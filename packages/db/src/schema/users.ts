@@ -31,6 +31,10 @@ export const users = pgTable(
 		accessComputedAt: timestamptz(),
 		authMethod: authMethod().notNull().default("SCIM"),
 		passwordHash: text(),
+		/** Wrong console passwords in a row since the last successful sign-in or lockout. */
+		failedSignIns: integer().notNull().default(0),
+		/** Console sign-in refuses every password, the right one too, until then (or an operator unlock). */
+		signInLockedUntil: timestamptz(),
 		connectionId: uuid().references(() => scimConnections.id, { onDelete: "set null" }),
 		attributes: jsonb().$type<Record<string, unknown>>().notNull().default({}),
 		version: integer().notNull().default(1),
