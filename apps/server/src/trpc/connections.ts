@@ -155,7 +155,7 @@ export const connectionsRouter = {
 		const result = await configureOrganization(ctx.db, {
 			organization: ctx.organization,
 			change: { scimEnabled: input.enabled },
-			actor: ctx.actor.name,
+			actor: ctx.actor,
 		});
 		return { scimEnabled: result.organization.scimEnabled };
 	}),

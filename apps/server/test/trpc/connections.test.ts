@@ -290,6 +290,10 @@ describe(`connections router: connections, presets, health (${process.env.TEST_D
 			{ scimEnabled: { old: true, new: false } },
 			{ scimEnabled: { old: false, new: true } },
 		]);
+		expect(events.slice(-2).map((event) => [event.actor_type, event.actor_id])).toEqual([
+			["admin", h.admin.userId],
+			["admin", h.admin.userId],
+		]);
 		await expect(
 			h.admin.client.connections.setScimEnabled.mutate({ enabled: "no" as unknown as boolean }),
 		).rejects.toMatchObject({ data: { code: "BAD_REQUEST" } });
