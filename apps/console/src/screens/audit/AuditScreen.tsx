@@ -7,10 +7,10 @@ import type { inferRouterOutputs } from "@trpc/server";
 import { type FormEvent, useState } from "react";
 import { useTRPC } from "../../trpc.ts";
 import { Badge } from "../../ui/badge.tsx";
-import { Button } from "../../ui/button.tsx";
 import { type ColumnDef, DataTable } from "../../ui/data-table.tsx";
 import { fieldErrorsOf } from "../../ui/errors.ts";
 import { Field, Select, TextInput } from "../../ui/field.tsx";
+import { FilterActions } from "../../ui/filter-actions.tsx";
 import { Page, Section } from "../../ui/page.tsx";
 import { Pager, useCursorPager } from "../../ui/pager.tsx";
 import { EmptyState, ErrorState, Loading } from "../../ui/query-view.tsx";
@@ -250,36 +250,24 @@ export function AuditScreen() {
 						errors={errors}
 						onChange={(range) => setDraft({ ...draft, ...range })}
 					/>
-					<div className="flex flex-wrap items-end gap-2 sm:col-span-2 lg:col-span-4">
-						<Button type="submit" variant="primary">
-							Apply filters
-						</Button>
-						<Button
-							onClick={() => {
-								setDraft(EMPTY_DRAFT);
-								setConnection(undefined);
-								apply({});
-							}}
-						>
-							Clear
-						</Button>
-						{connection && (
-							<span className="inline-flex items-center gap-2 text-sm">
-								Connection: <strong>{connection.name}</strong>
-								<Button
-									size="sm"
-									variant="ghost"
-									aria-label={`Stop filtering by connection ${connection.name}`}
-									onClick={() => {
-										setConnection(undefined);
-										apply({ ...applied, connectionId: undefined });
-									}}
-								>
-									Remove
-								</Button>
-							</span>
-						)}
-					</div>
+					<FilterActions
+						className="sm:col-span-2 lg:col-span-4"
+						onClear={() => {
+							setDraft(EMPTY_DRAFT);
+							setConnection(undefined);
+							apply({});
+						}}
+						chip={
+							connection && {
+								label: "Connection",
+								value: connection.name,
+								onRemove: () => {
+									setConnection(undefined);
+									apply({ ...applied, connectionId: undefined });
+								},
+							}
+						}
+					/>
 				</form>
 			</Section>
 			<Section title="Events" description="Newest first.">
