@@ -13,7 +13,7 @@ import { GROUP_MEMBERS_PAGE, type GroupListInput, type GroupSortKey } from "@ros
 import { compileFilter, groupResourceType, isUuid, parseFilter } from "@roster/scim";
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import { OperationError } from "../operation-error.ts";
-import type { ConnectionRef, DirectoryPage } from "../users/directory.ts";
+import { type ConnectionRef, connectionRef, type DirectoryPage } from "../users/directory.ts";
 import {
 	afterCursor,
 	containsPattern,
@@ -66,15 +66,18 @@ function searchCondition(request: ListRequest): SQL | undefined {
 	return sql`(lower(${groups.displayName}) like ${pattern} escape '\\' or lower(${groups.externalId}) like ${pattern} escape '\\')`;
 }
 
-function connectionRef(row: {
-	connectionId: string | null;
-	connectionName: string | null;
-	idpKind: string | null;
-}) {
-	return row.connectionId && row.connectionName
-		? { id: row.connectionId, name: row.connectionName, idpKind: row.idpKind ?? "generic" }
-		: null;
-}
+/** What a group row of the console shows, in the list and on its page. */
+const GROUP_COLUMNS = {
+	id: groups.id,
+	displayName: groups.displayName,
+	externalId: groups.externalId,
+	connectionId: groups.connectionId,
+	connectionName: scimConnections.name,
+	idpKind: scimConnections.idpKind,
+	memberCount,
+	createdAt: groups.createdAt,
+	updatedAt: groups.updatedAt,
+};
 
 /** One page of the organization's groups, searched by substring or SCIM filter, sorted and keyset-paged. */
 export async function listDirectoryGroups(
@@ -95,18 +98,7 @@ export async function listDirectoryGroups(
 			)
 		: undefined;
 	const found = await db
-		.select({
-			id: groups.id,
-			displayName: groups.displayName,
-			externalId: groups.externalId,
-			connectionId: groups.connectionId,
-			connectionName: scimConnections.name,
-			idpKind: scimConnections.idpKind,
-			memberCount,
-			createdAt: groups.createdAt,
-			updatedAt: groups.updatedAt,
-			sortKey: keyText(column),
-		})
+		.select({ ...GROUP_COLUMNS, sortKey: keyText(column) })
 		.from(groups)
 		.leftJoin(scimConnections, eq(scimConnections.id, groups.connectionId))
 		.where(keyset ? sql`${where} and ${keyset}` : where)
@@ -198,17 +190,7 @@ export async function getDirectoryGroup(
 ): Promise<DirectoryGroup> {
 	if (!isUuid(id)) throw notFoundGroup();
 	const [row] = await db
-		.select({
-			id: groups.id,
-			displayName: groups.displayName,
-			externalId: groups.externalId,
-			connectionId: groups.connectionId,
-			connectionName: scimConnections.name,
-			idpKind: scimConnections.idpKind,
-			memberCount,
-			createdAt: groups.createdAt,
-			updatedAt: groups.updatedAt,
-		})
+		.select(GROUP_COLUMNS)
 		.from(groups)
 		.leftJoin(scimConnections, eq(scimConnections.id, groups.connectionId))
 		.where(and(eq(groups.orgId, organization.id), eq(groups.id, id)))

@@ -109,11 +109,12 @@ function listConditions(organization: Organization, request: ListRequest): SQL[]
 	return conditions;
 }
 
-function connectionRef(row: {
+/** The connection a directory row came from, as the console links to it; null for local accounts. */
+export function connectionRef(row: {
 	connectionId: string | null;
 	connectionName: string | null;
 	idpKind: string | null;
-}) {
+}): ConnectionRef | null {
 	return row.connectionId && row.connectionName
 		? { id: row.connectionId, name: row.connectionName, idpKind: row.idpKind ?? "generic" }
 		: null;
