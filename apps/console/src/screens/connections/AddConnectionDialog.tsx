@@ -10,11 +10,10 @@ import { useNavigate } from "@tanstack/react-router";
 import { clsx } from "clsx";
 import { useForm } from "react-hook-form";
 import { useTRPC } from "../../trpc.ts";
-import { Button } from "../../ui/button.tsx";
 import { Dialog } from "../../ui/dialog.tsx";
 import { Field, TextInput } from "../../ui/field.tsx";
+import { FormFooter } from "../../ui/form-footer.tsx";
 import { showServerErrors } from "../../ui/forms.ts";
-import { Notice } from "../../ui/notice.tsx";
 
 /**
  * "Add connection": pick the IdP's preset (its compatibility profile, PATCH answer and rate limit come
@@ -101,13 +100,13 @@ export function AddConnectionDialog({
 				>
 					{(control) => <TextInput {...control} autoComplete="off" {...form.register("name")} />}
 				</Field>
-				{errors.root?.server && <Notice tone="danger">{errors.root.server.message}</Notice>}
-				<div className="flex justify-end gap-2">
-					<Button onClick={() => onOpenChange(false)}>Cancel</Button>
-					<Button type="submit" variant="primary" busy={create.isPending} busyLabel="Adding…">
-						Add connection
-					</Button>
-				</div>
+				<FormFooter
+					serverError={errors.root?.server?.message}
+					onCancel={() => onOpenChange(false)}
+					submitLabel="Add connection"
+					busy={create.isPending}
+					busyLabel="Adding…"
+				/>
 			</form>
 		</Dialog>
 	);

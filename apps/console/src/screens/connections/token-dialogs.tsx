@@ -7,13 +7,13 @@ import {
 	setTokenExpiryInput,
 } from "@roster/domain/inputs/connections";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useForm } from "react-hook-form";
+import { type UseFormRegisterReturn, useForm } from "react-hook-form";
 import type { z } from "zod";
 import { useTRPC } from "../../trpc.ts";
-import { Button } from "../../ui/button.tsx";
 import { ConfirmDialog, Dialog } from "../../ui/dialog.tsx";
 import { errorMessage } from "../../ui/errors.ts";
 import { Field, Select, TextInput } from "../../ui/field.tsx";
+import { FormFooter } from "../../ui/form-footer.tsx";
 import { showServerErrors } from "../../ui/forms.ts";
 import { Notice } from "../../ui/notice.tsx";
 import { formatDateTime } from "../../ui/time.ts";
@@ -22,6 +22,25 @@ import type { TokenRow } from "./types.ts";
 
 /** An optional whole number of days: an empty box means none. */
 const optionalDays = (value: unknown) => (value === "" || value === undefined ? undefined : Number(value));
+
+/** A number of days (an expiry), empty for none. */
+function DaysField({
+	label,
+	hint,
+	error,
+	registration,
+}: {
+	label: string;
+	hint: string;
+	error: string | undefined;
+	registration: UseFormRegisterReturn;
+}) {
+	return (
+		<Field label={label} hint={hint} error={error}>
+			{(control) => <TextInput {...control} type="number" inputMode="numeric" min={1} {...registration} />}
+		</Field>
+	);
+}
 
 /** After a token change, every connections read (list, detail, tokens, expiring) is stale. */
 function useInvalidateConnections() {
@@ -71,28 +90,19 @@ export function MintTokenDialog({
 					noValidate
 					onSubmit={form.handleSubmit((values) => mint.mutate(values))}
 				>
-					<Field
+					<DaysField
 						label="Expires after (days)"
 						hint="Leave empty for a token that does not expire. Tokens expiring within 14 days are flagged."
 						error={errors.expiresInDays?.message}
-					>
-						{(control) => (
-							<TextInput
-								{...control}
-								type="number"
-								inputMode="numeric"
-								min={1}
-								{...form.register("expiresInDays", { setValueAs: optionalDays })}
-							/>
-						)}
-					</Field>
-					{errors.root?.server && <Notice tone="danger">{errors.root.server.message}</Notice>}
-					<div className="flex justify-end gap-2">
-						<Button onClick={() => close(false)}>Cancel</Button>
-						<Button type="submit" variant="primary" busy={mint.isPending} busyLabel="Creating…">
-							Create token
-						</Button>
-					</div>
+						registration={form.register("expiresInDays", { setValueAs: optionalDays })}
+					/>
+					<FormFooter
+						serverError={errors.root?.server?.message}
+						onCancel={() => close(false)}
+						submitLabel="Create token"
+						busy={mint.isPending}
+						busyLabel="Creating…"
+					/>
 				</form>
 			)}
 		</Dialog>
@@ -165,28 +175,19 @@ export function RotateTokenDialog({
 							</Select>
 						)}
 					</Field>
-					<Field
+					<DaysField
 						label="New token expires after (days)"
 						hint="Leave empty for no expiry."
 						error={errors.expiresInDays?.message}
-					>
-						{(control) => (
-							<TextInput
-								{...control}
-								type="number"
-								inputMode="numeric"
-								min={1}
-								{...form.register("expiresInDays", { setValueAs: optionalDays })}
-							/>
-						)}
-					</Field>
-					{errors.root?.server && <Notice tone="danger">{errors.root.server.message}</Notice>}
-					<div className="flex justify-end gap-2">
-						<Button onClick={() => close(false)}>Cancel</Button>
-						<Button type="submit" variant="primary" busy={rotate.isPending} busyLabel="Rotating…">
-							Rotate token
-						</Button>
-					</div>
+						registration={form.register("expiresInDays", { setValueAs: optionalDays })}
+					/>
+					<FormFooter
+						serverError={errors.root?.server?.message}
+						onCancel={() => close(false)}
+						submitLabel="Rotate token"
+						busy={rotate.isPending}
+						busyLabel="Rotating…"
+					/>
 				</form>
 			)}
 		</Dialog>
@@ -233,28 +234,21 @@ export function ExpiryDialog({
 				noValidate
 				onSubmit={form.handleSubmit((values) => save.mutate(values))}
 			>
-				<Field
+				<DaysField
 					label="Expires after (days from now)"
 					hint="Leave empty to remove the expiry."
 					error={errors.expiresInDays?.message}
-				>
-					{(control) => (
-						<TextInput
-							{...control}
-							type="number"
-							inputMode="numeric"
-							min={1}
-							{...form.register("expiresInDays", { setValueAs: (value) => optionalDays(value) ?? null })}
-						/>
-					)}
-				</Field>
-				{errors.root?.server && <Notice tone="danger">{errors.root.server.message}</Notice>}
-				<div className="flex justify-end gap-2">
-					<Button onClick={() => onOpenChange(false)}>Cancel</Button>
-					<Button type="submit" variant="primary" busy={save.isPending} busyLabel="Saving…">
-						Save expiry
-					</Button>
-				</div>
+					registration={form.register("expiresInDays", {
+						setValueAs: (value) => optionalDays(value) ?? null,
+					})}
+				/>
+				<FormFooter
+					serverError={errors.root?.server?.message}
+					onCancel={() => onOpenChange(false)}
+					submitLabel="Save expiry"
+					busy={save.isPending}
+					busyLabel="Saving…"
+				/>
 			</form>
 		</Dialog>
 	);
