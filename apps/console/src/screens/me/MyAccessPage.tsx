@@ -52,7 +52,10 @@ function IdentitySection({ data }: { data: MyAccess }) {
 
 function GroupsSection({ groups, links }: { groups: MyAccess["groups"]; links: boolean }) {
 	return (
-		<Section title="Your groups" description={`Member of ${groups.total.toLocaleString()} groups.`}>
+		<Section
+			title="Your groups"
+			description={`Member of ${groups.total.toLocaleString()} ${groups.total === 1 ? "group" : "groups"}.`}
+		>
 			{groups.items.length === 0 ? (
 				<EmptyState title="Not a member of any group" />
 			) : (
