@@ -1,14 +1,56 @@
 import type { AppRouter } from "@roster/server/trpc";
+import { Link } from "@tanstack/react-router";
 import type { inferRouterOutputs } from "@trpc/server";
 import { Badge } from "./badge.tsx";
 import { Explanation } from "./explanation.tsx";
 import { Notice } from "./notice.tsx";
 import { Facts } from "./page.tsx";
+import { EmptyState } from "./query-view.tsx";
 import { TIER_LABELS } from "./tiers.ts";
 import { TimeText } from "./time-text.tsx";
 
 /** A user's stored decision in words: the same shape on the user page and on "My access". */
 export type AccessView = inferRouterOutputs<AppRouter>["users"]["get"]["access"];
+
+/** The groups a user is a member of: the first page of them and how many there are. */
+export interface GroupList {
+	items: readonly { id: string; displayName: string }[];
+	total: number;
+}
+
+/** "Member of 3 groups." */
+export function groupCountText(total: number): string {
+	return `Member of ${total.toLocaleString()} ${total === 1 ? "group" : "groups"}.`;
+}
+
+const CHIP = "inline-block rounded-md border border-slate-300 px-2 py-1";
+
+/** A user's groups by name, each linked to its page when `links` is set (administrators only). */
+export function GroupChips({ groups, links }: { groups: GroupList; links: boolean }) {
+	if (groups.items.length === 0) return <EmptyState title="Not a member of any group" />;
+	return (
+		<ul className="flex flex-wrap gap-2 text-sm">
+			{groups.items.map((group) => (
+				<li key={group.id}>
+					{links ? (
+						<Link
+							to="/groups/$groupId"
+							params={{ groupId: group.id }}
+							className={`${CHIP} text-accent-700 hover:bg-slate-100`}
+						>
+							{group.displayName}
+						</Link>
+					) : (
+						<span className={`${CHIP} text-slate-800`}>{group.displayName}</span>
+					)}
+				</li>
+			))}
+			{groups.total > groups.items.length && (
+				<li className="px-2 py-1 text-slate-600">and {groups.total - groups.items.length} more</li>
+			)}
+		</ul>
+	);
+}
 
 function ProjectRoles({ roles }: { roles: AccessView["projectRoles"] }) {
 	return (

@@ -1,15 +1,14 @@
 import type { AppRouter } from "@roster/server/trpc";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Link } from "@tanstack/react-router";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useEffect } from "react";
 import { SESSION_PROBE } from "../../app/session-probe.ts";
 import { useTRPC } from "../../trpc.ts";
-import { AccessDetails } from "../../ui/access.tsx";
+import { AccessDetails, GroupChips, groupCountText } from "../../ui/access.tsx";
 import { Badge } from "../../ui/badge.tsx";
 import { Button } from "../../ui/button.tsx";
 import { Facts, Page, Section } from "../../ui/page.tsx";
-import { EmptyState, QueryView } from "../../ui/query-view.tsx";
+import { QueryView } from "../../ui/query-view.tsx";
 import { formatDateTime } from "../../ui/time.ts";
 import { TimeText } from "../../ui/time-text.tsx";
 
@@ -52,36 +51,8 @@ function IdentitySection({ data }: { data: MyAccess }) {
 
 function GroupsSection({ groups, links }: { groups: MyAccess["groups"]; links: boolean }) {
 	return (
-		<Section
-			title="Your groups"
-			description={`Member of ${groups.total.toLocaleString()} ${groups.total === 1 ? "group" : "groups"}.`}
-		>
-			{groups.items.length === 0 ? (
-				<EmptyState title="Not a member of any group" />
-			) : (
-				<ul className="flex flex-wrap gap-2 text-sm">
-					{groups.items.map((group) => (
-						<li key={group.id}>
-							{links ? (
-								<Link
-									to="/groups/$groupId"
-									params={{ groupId: group.id }}
-									className="inline-block rounded-md border border-slate-300 px-2 py-1 text-accent-700 hover:bg-slate-100"
-								>
-									{group.displayName}
-								</Link>
-							) : (
-								<span className="inline-block rounded-md border border-slate-300 px-2 py-1 text-slate-800">
-									{group.displayName}
-								</span>
-							)}
-						</li>
-					))}
-					{groups.total > groups.items.length && (
-						<li className="px-2 py-1 text-slate-600">and {groups.total - groups.items.length} more</li>
-					)}
-				</ul>
-			)}
+		<Section title="Your groups" description={groupCountText(groups.total)}>
+			<GroupChips groups={groups} links={links} />
 		</Section>
 	);
 }

@@ -4,7 +4,7 @@ import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useState } from "react";
 import { useTRPC } from "../../trpc.ts";
-import { AccessDetails } from "../../ui/access.tsx";
+import { AccessDetails, GroupChips, groupCountText } from "../../ui/access.tsx";
 import { Badge } from "../../ui/badge.tsx";
 import { Button } from "../../ui/button.tsx";
 import { ConfirmDialog } from "../../ui/dialog.tsx";
@@ -87,27 +87,8 @@ function AccessSection({ access }: { access: User["access"] }) {
 
 function GroupsSection({ groups }: { groups: User["groups"] }) {
 	return (
-		<Section title="Groups" description={`Member of ${groups.total.toLocaleString()} groups.`}>
-			{groups.items.length === 0 ? (
-				<EmptyState title="Not a member of any group" />
-			) : (
-				<ul className="flex flex-wrap gap-2 text-sm">
-					{groups.items.map((group) => (
-						<li key={group.id}>
-							<Link
-								to="/groups/$groupId"
-								params={{ groupId: group.id }}
-								className="inline-block rounded-md border border-slate-300 px-2 py-1 text-accent-700 hover:bg-slate-100"
-							>
-								{group.displayName}
-							</Link>
-						</li>
-					))}
-					{groups.total > groups.items.length && (
-						<li className="px-2 py-1 text-slate-600">and {groups.total - groups.items.length} more</li>
-					)}
-				</ul>
-			)}
+		<Section title="Groups" description={groupCountText(groups.total)}>
+			<GroupChips groups={groups} links />
 		</Section>
 	);
 }
