@@ -8,4 +8,5 @@ export const NAV_SCREENS = [
 	{ label: "Provisioning log", path: "/provisioning-log" },
 	{ label: "Audit", path: "/audit" },
 	{ label: "Settings", path: "/settings" },
+	{ label: "My access", path: "/me" },
 ] as const;

@@ -1,20 +1,24 @@
+import type { AccessTier } from "@roster/domain/tiers";
 import { useQuery } from "@tanstack/react-query";
-import { Link, Outlet, useLocation, useNavigate } from "@tanstack/react-router";
+import { Link, Navigate, Outlet, useLocation, useNavigate } from "@tanstack/react-router";
 import { useEffect } from "react";
 import { UserMenu } from "../auth/UserMenu.tsx";
 import { useTRPC } from "../trpc.ts";
 import { errorCode } from "../ui/errors.ts";
-import { Page } from "../ui/page.tsx";
 import { ErrorState, Loading } from "../ui/query-view.tsx";
-import { NAV_ITEMS } from "./nav.ts";
+import { MY_ACCESS_PATH, navItemsFor } from "./nav.ts";
 import { SESSION_PROBE } from "./session-probe.ts";
+import { useTierFreshness } from "./tier-freshness.ts";
 
-/** Navigation: a sidebar on wide windows, a wrapping bar on narrow ones; the current screen is marked. */
-function Navigation() {
+/**
+ * Navigation: a sidebar on wide windows, a wrapping bar on narrow ones; the current screen is marked.
+ * It lists only the screens the reader's tier has.
+ */
+function Navigation({ tier }: { tier: AccessTier }) {
 	return (
 		<nav aria-label="Main" className="md:w-56 md:shrink-0">
 			<ul className="flex flex-wrap gap-1 md:flex-col">
-				{NAV_ITEMS.map(({ to, label, icon: Icon }) => (
+				{navItemsFor(tier).map(({ to, label, icon: Icon }) => (
 					<li key={to}>
 						<Link
 							to={to}
@@ -33,13 +37,15 @@ function Navigation() {
 
 /**
  * The signed-in frame of every screen. Signed out (or after the session ended) it sends the reader to
- * sign-in and back here afterwards; a signed-in user who is not an administrator is told so.
+ * sign-in and back here afterwards. A signed-in user who is not an administrator has My access only:
+ * every other address sends them there, after sign-in too (password or SSO, whatever `next` was).
  */
 export function AppLayout() {
 	const trpc = useTRPC();
 	const location = useLocation();
 	const navigate = useNavigate();
 	const me = useQuery(trpc.session.me.queryOptions(undefined, { retry: false, meta: SESSION_PROBE }));
+	useTierFreshness();
 	const signedOut = me.isError && errorCode(me.error) === "UNAUTHORIZED";
 	// Navigate once, from where the reader was: with `location.href` as a dependency each hop re-ran the
 	// effect while this layout was still mounted, nesting `next=/sign-in?next=…` a hundred levels deep.
@@ -54,6 +60,15 @@ export function AppLayout() {
 			</main>
 		);
 	}
+	const isAdmin = me.data.tier === "ADMIN";
+	if (!isAdmin && location.pathname !== MY_ACCESS_PATH) {
+		return (
+			<>
+				<Navigate to={MY_ACCESS_PATH} replace />
+				<Loading label="Opening My access…" />
+			</>
+		);
+	}
 	return (
 		<div className="min-h-screen">
 			<a
@@ -63,23 +78,15 @@ export function AppLayout() {
 				Skip to content
 			</a>
 			<header className="flex items-center justify-between gap-4 border-b border-slate-200 bg-white px-4 py-3">
-				<Link to="/" className="text-lg font-semibold text-accent-700">
+				<Link to={isAdmin ? "/" : MY_ACCESS_PATH} className="text-lg font-semibold text-accent-700">
 					Roster
 				</Link>
 				<UserMenu userName={me.data.userName} />
 			</header>
 			<div className="flex flex-col gap-4 p-4 md:flex-row md:gap-6 md:p-6">
-				<Navigation />
+				<Navigation tier={me.data.tier} />
 				<main id="main" className="min-w-0 flex-1">
-					{me.data.tier === "ADMIN" ? (
-						<Outlet />
-					) : (
-						<Page title="Administrators only">
-							<p className="text-sm text-slate-700">
-								You are signed in as {me.data.userName}, who is not an administrator of this organization.
-							</p>
-						</Page>
-					)}
+					<Outlet />
 				</main>
 			</div>
 		</div>

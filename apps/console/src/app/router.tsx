@@ -5,6 +5,7 @@ import { connectionsRoutes } from "../screens/connections/routes.tsx";
 import { dashboardRoutes } from "../screens/dashboard/routes.tsx";
 import { groupsRoutes } from "../screens/groups/routes.tsx";
 import { mappingsRoutes } from "../screens/mappings/routes.tsx";
+import { meRoutes } from "../screens/me/routes.tsx";
 import { provisioningLogRoutes } from "../screens/provisioning-log/routes.tsx";
 import { settingsRoutes } from "../screens/settings/routes.tsx";
 import { usersRoutes } from "../screens/users/routes.tsx";
@@ -36,6 +37,7 @@ const routeTree = rootRoute.addChildren([
 		...provisioningLogRoutes,
 		...auditRoutes,
 		...settingsRoutes,
+		...meRoutes,
 		notFoundRoute,
 	]),
 ]);

@@ -10,6 +10,16 @@ export const DEFAULT_SESSION_TTL_SECONDS = 12 * 60 * 60;
 /** A console session unused for this long is over, even before its absolute end. */
 export const CONSOLE_IDLE_TIMEOUT_SECONDS = 30 * 60;
 
+/**
+ * When a console session ends if it goes unused from its last recorded use: the idle timeout, never later
+ * than its absolute end.
+ */
+export function consoleIdleEnd(session: { lastSeenAt: Date; expiresAt: Date }): Date {
+	return new Date(
+		Math.min(session.lastSeenAt.getTime() + CONSOLE_IDLE_TIMEOUT_SECONDS * 1000, session.expiresAt.getTime()),
+	);
+}
+
 /** `last_seen_at` is rewritten at most this often per session, so authenticated reads stay reads. */
 export const LAST_SEEN_RESOLUTION_MS = 60_000;
 

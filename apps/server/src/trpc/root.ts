@@ -3,6 +3,7 @@ import { connectionsRouter } from "./connections.ts";
 import { dashboardRouter } from "./dashboard.ts";
 import { groupsRouter } from "./groups.ts";
 import { mappingsRouter } from "./mappings.ts";
+import { meRouter } from "./me.ts";
 import { provisioningLogRouter } from "./provisioning-log.ts";
 import { sessionRouter } from "./session.ts";
 import { settingsRouter } from "./settings.ts";
@@ -17,6 +18,7 @@ export const appRouter = router({
 	dashboard: dashboardRouter,
 	groups: groupsRouter,
 	mappings: mappingsRouter,
+	me: meRouter,
 	provisioningLog: provisioningLogRouter,
 	session: sessionRouter,
 	settings: settingsRouter,

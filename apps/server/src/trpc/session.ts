@@ -1,6 +1,6 @@
 import { signInInput } from "@roster/domain/inputs/session";
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
-import { CONSOLE_IDLE_TIMEOUT_SECONDS, endSession } from "../sessions/sessions.ts";
+import { consoleIdleEnd, endSession } from "../sessions/sessions.ts";
 import { type SignInRefusal, signIn } from "../sessions/sign-in.ts";
 import { protectedProcedure, publicProcedure, RefusalFacts } from "./trpc.ts";
 
@@ -42,12 +42,7 @@ export const sessionRouter = {
 		userName: ctx.session.userName,
 		tier: ctx.session.tier,
 		expiresAt: ctx.session.expiresAt.toISOString(),
-		idleExpiresAt: new Date(
-			Math.min(
-				ctx.session.lastSeenAt.getTime() + CONSOLE_IDLE_TIMEOUT_SECONDS * 1000,
-				ctx.session.expiresAt.getTime(),
-			),
-		).toISOString(),
+		idleExpiresAt: consoleIdleEnd(ctx.session).toISOString(),
 	})),
 
 	/** Checks email and password and sets the `roster_session` cookie; the token itself is never in the answer. */

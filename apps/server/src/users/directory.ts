@@ -1,30 +1,19 @@
 import {
+	type AuthMethod,
 	type Executor,
 	groupMembers,
 	groups,
 	type Organization,
-	projects,
-	roleMappings,
-	rows,
 	scimConnections,
 	sessions,
-	userProjectRoles,
 	users,
-	uuidArray,
 } from "@roster/db";
 import type { AccessTier } from "@roster/domain";
 import type { UserListInput, UserSortKey } from "@roster/domain/inputs/users";
 import { compileFilter, isUuid, parseFilter, userResourceType } from "@roster/scim";
-import { and, desc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gt, type SQL, sql } from "drizzle-orm";
 import { OperationError } from "../operation-error.ts";
-import {
-	type ExplanationLookups,
-	explanationRefs,
-	type RenderedExplanation,
-	renderExplanation,
-	storedExplanation,
-	tierSourceInWords,
-} from "./explanation.ts";
+import { type AccessView, readAccessView } from "./access-view.ts";
 import { userFields } from "./filter-fields.ts";
 import {
 	afterCursor,
@@ -61,6 +50,11 @@ const USER_ID = sql`${users.id}`;
 
 /** Where a user came from: an IdP over SCIM, or a local console account (`roster admin create`). */
 export type UserSource = "scim" | "local";
+
+/** A user row's source: local accounts are the INTERNAL ones. */
+export function userSource(authMethod: AuthMethod): UserSource {
+	return authMethod === "INTERNAL" ? "local" : "scim";
+}
 
 export interface ConnectionRef {
 	id: string;
@@ -168,7 +162,7 @@ export async function listDirectoryUsers(
 			externalId: row.externalId,
 			active: row.active,
 			tier: row.tier,
-			source: row.authMethod === "INTERNAL" ? "local" : "scim",
+			source: userSource(row.authMethod),
 			connection: connectionRef(row),
 			createdAt: row.createdAt.toISOString(),
 			updatedAt: row.updatedAt.toISOString(),
@@ -189,21 +183,7 @@ export interface DirectoryUser {
 		familyName: string | null;
 		deactivatedAt: string | null;
 	};
-	access: {
-		tier: AccessTier;
-		tierSource: string | null;
-		tierSourceText: string;
-		computedAt: string | null;
-		projectRoles: {
-			projectId: string;
-			projectSlug: string;
-			projectName: string;
-			role: string;
-			source: string;
-			sourceText: string;
-		}[];
-		explanation: RenderedExplanation;
-	};
+	access: AccessView;
 	groups: { items: { id: string; displayName: string; externalId: string | null }[]; total: number };
 	/** Live sessions: when, until when and from where; never a token, its hash or the session's id. */
 	sessions: {
@@ -216,33 +196,24 @@ function notFoundUser(): OperationError {
 	return new OperationError("not_found", "No such user");
 }
 
-/** The groups and mappings an explanation names, looked up within the organization (one query each). */
-async function lookupsFor(
+/** A user's groups as the user page lists them (by name), the first `USER_GROUPS_LISTED`, and how many there are. */
+export async function userGroups(
 	db: Executor,
-	organization: Organization,
-	refs: { groupIds: string[]; mappingIds: string[] },
-): Promise<ExplanationLookups> {
-	const groupRows =
-		refs.groupIds.length === 0
-			? []
-			: await db
-					.select({ id: groups.id, displayName: groups.displayName })
-					.from(groups)
-					.where(and(eq(groups.orgId, organization.id), inArray(groups.id, refs.groupIds)));
-	const mappingRows =
-		refs.mappingIds.length === 0
-			? []
-			: await rows<{ id: string; number: number | string; priority: number }>(
-					db,
-					sql`select id, number, priority from (
-						select id, priority, row_number() over (order by priority, created_at, id) as number
-						from ${roleMappings} where org_id = ${organization.id}::uuid) as ranked
-					where id in (select unnest(${uuidArray(refs.mappingIds)}))`,
-				);
-	return {
-		groups: new Map(groupRows.map((g) => [g.id, { displayName: g.displayName }])),
-		mappings: new Map(mappingRows.map((m) => [m.id, { number: Number(m.number), priority: m.priority }])),
-	};
+	orgId: string,
+	userId: string,
+): Promise<DirectoryUser["groups"]> {
+	const memberships = await db
+		.select({ id: groups.id, displayName: groups.displayName, externalId: groups.externalId })
+		.from(groupMembers)
+		.innerJoin(groups, eq(groups.id, groupMembers.groupId))
+		.where(and(eq(groupMembers.userId, userId), eq(groups.orgId, orgId)))
+		.orderBy(sql`lower(${groups.displayName})`, groups.id)
+		.limit(USER_GROUPS_LISTED);
+	const [groupCount] = await db
+		.select({ n: sql<number>`count(*)`.mapWith(Number) })
+		.from(groupMembers)
+		.where(eq(groupMembers.userId, userId));
+	return { items: memberships, total: groupCount?.n ?? 0 };
 }
 
 /**
@@ -263,29 +234,6 @@ export async function getDirectoryUser(
 		.limit(1);
 	if (!user) throw notFoundUser();
 	const row = user.user;
-	const roles = await db
-		.select({
-			projectId: projects.id,
-			projectSlug: projects.slug,
-			projectName: projects.name,
-			role: userProjectRoles.role,
-			source: userProjectRoles.source,
-		})
-		.from(userProjectRoles)
-		.innerJoin(projects, eq(projects.id, userProjectRoles.projectId))
-		.where(and(eq(userProjectRoles.userId, row.id), eq(userProjectRoles.orgId, organization.id)))
-		.orderBy(projects.slug);
-	const memberships = await db
-		.select({ id: groups.id, displayName: groups.displayName, externalId: groups.externalId })
-		.from(groupMembers)
-		.innerJoin(groups, eq(groups.id, groupMembers.groupId))
-		.where(and(eq(groupMembers.userId, row.id), eq(groups.orgId, organization.id)))
-		.orderBy(sql`lower(${groups.displayName})`, groups.id)
-		.limit(USER_GROUPS_LISTED);
-	const [groupCount] = await db
-		.select({ n: sql<number>`count(*)`.mapWith(Number) })
-		.from(groupMembers)
-		.where(eq(groupMembers.userId, row.id));
 	const live = and(eq(sessions.userId, row.id), gt(sessions.expiresAt, sql`now()`));
 	const liveSessions = await db
 		.select({
@@ -303,15 +251,6 @@ export async function getDirectoryUser(
 		.from(sessions)
 		.where(live);
 
-	const explanation = storedExplanation(row.accessExplanation ?? null);
-	const refs = explanationRefs(explanation);
-	const sourceMappings = [row.accessTierSource, ...roles.map((r) => r.source)].flatMap((source) =>
-		source?.startsWith("mapping:") && isUuid(source.slice(8)) ? [source.slice(8)] : [],
-	);
-	const lookups = await lookupsFor(db, organization, {
-		groupIds: refs.groupIds,
-		mappingIds: [...new Set([...refs.mappingIds, ...sourceMappings])],
-	});
 	return {
 		profile: {
 			id: row.id,
@@ -323,7 +262,7 @@ export async function getDirectoryUser(
 			externalId: row.externalId,
 			active: row.isActive,
 			tier: row.accessTier,
-			source: row.authMethod === "INTERNAL" ? "local" : "scim",
+			source: userSource(row.authMethod),
 			connection: connectionRef({
 				connectionId: row.connectionId,
 				connectionName: user.connectionName,
@@ -333,15 +272,8 @@ export async function getDirectoryUser(
 			updatedAt: row.updatedAt.toISOString(),
 			deactivatedAt: row.deactivatedAt?.toISOString() ?? null,
 		},
-		access: {
-			tier: row.accessTier,
-			tierSource: row.accessTierSource,
-			tierSourceText: tierSourceInWords(row.accessTierSource, lookups),
-			computedAt: row.accessComputedAt?.toISOString() ?? null,
-			projectRoles: roles.map((role) => ({ ...role, sourceText: tierSourceInWords(role.source, lookups) })),
-			explanation: renderExplanation(explanation, lookups),
-		},
-		groups: { items: memberships, total: groupCount?.n ?? 0 },
+		access: await readAccessView(db, organization.id, row),
+		groups: await userGroups(db, organization.id, row.id),
 		sessions: {
 			items: liveSessions.map((s) => ({
 				createdAt: s.createdAt.toISOString(),

@@ -12,8 +12,11 @@ import { CONSOLE_ORIGIN, type ConsoleHarness, type ConsoleUser, createConsoleHar
 /** The only procedures anyone may call without a session. Keep this list short: each entry is a door. */
 const PUBLIC = new Set(["system.info", "session.signIn"]);
 
-/** Procedures for any signed-in user, whatever the tier: they only ever concern the caller's own session. */
-const ANY_SIGNED_IN = new Set(["session.me", "session.signOut"]);
+/**
+ * Procedures for any signed-in user, whatever the tier: they only ever concern the caller's own session
+ * or the caller's own access (`me.*`, "My access").
+ */
+const ANY_SIGNED_IN = new Set(["session.me", "session.signOut", "me.access"]);
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(
 	([path, procedure]) => ({ path, type: procedure._def.type }),
@@ -39,10 +42,10 @@ async function call(
 	input: unknown,
 	headers: Record<string, string>,
 ): Promise<{ status: number; code: unknown; text: string }> {
-	const encoded = encodeURIComponent(JSON.stringify(input));
+	const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;
 	const response =
 		procedure.type === "query"
-			? await h.app.request(`${CONSOLE_ORIGIN}/trpc/${procedure.path}?input=${encoded}`, { headers })
+			? await h.app.request(`${CONSOLE_ORIGIN}/trpc/${procedure.path}${query}`, { headers })
 			: await h.app.request(`${CONSOLE_ORIGIN}/trpc/${procedure.path}`, {
 					method: "POST",
 					headers: { "content-type": "application/json", ...headers },
@@ -188,6 +191,21 @@ describe("authorization of every procedure", () => {
 	it("lets a script read the public system.info without a cookie or CSRF header", async () => {
 		const response = await h.app.request(`${CONSOLE_ORIGIN}/trpc/system.info`);
 		expect(response.status).toBe(200);
+	});
+
+	it("keeps every me.* procedure for any signed-in user: a non-admin is answered, about themselves", async () => {
+		const mine = procedures.filter(({ path }) => path.startsWith("me."));
+		expect(mine.map(({ path }) => path)).toContain("me.access");
+		for (const procedure of mine) {
+			expect(ANY_SIGNED_IN.has(procedure.path)).toBe(true);
+			const answer = await call(procedure, undefined, { ...consoleHeaders, ...cookieOf(member) });
+			expect({ path: procedure.path, status: answer.status }).toEqual({ path: procedure.path, status: 200 });
+			expect(answer.text).toContain(member.email);
+		}
+		await expect(member.client.me.access.query()).resolves.toMatchObject({
+			profile: { userName: member.email },
+			access: { tier: "USER" },
+		});
 	});
 
 	it("gives a non-admin session.me about their own session only", async () => {

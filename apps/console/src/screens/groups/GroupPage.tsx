@@ -9,8 +9,8 @@ import { errorCode } from "../../ui/errors.ts";
 import { Facts, Page, Section } from "../../ui/page.tsx";
 import { Pager, useCursorPager } from "../../ui/pager.tsx";
 import { EmptyState, ErrorState, Loading, QueryView } from "../../ui/query-view.tsx";
+import { TIER_LABELS } from "../../ui/tiers.ts";
 import { TimeText } from "../../ui/time-text.tsx";
-import { TIER_LABELS } from "../users/labels.ts";
 
 type Outputs = inferRouterOutputs<AppRouter>["groups"];
 type Member = Outputs["members"]["rows"][number];

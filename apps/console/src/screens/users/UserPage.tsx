@@ -4,6 +4,7 @@ import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useState } from "react";
 import { useTRPC } from "../../trpc.ts";
+import { AccessDetails, GroupChips, groupCountText } from "../../ui/access.tsx";
 import { Badge } from "../../ui/badge.tsx";
 import { Button } from "../../ui/button.tsx";
 import { ConfirmDialog } from "../../ui/dialog.tsx";
@@ -12,8 +13,6 @@ import { Notice } from "../../ui/notice.tsx";
 import { Facts, Page, Section } from "../../ui/page.tsx";
 import { EmptyState, QueryView } from "../../ui/query-view.tsx";
 import { TimeText } from "../../ui/time-text.tsx";
-import { Explanation } from "./Explanation.tsx";
-import { TIER_LABELS } from "./labels.ts";
 
 type User = inferRouterOutputs<AppRouter>["users"]["get"];
 
@@ -81,58 +80,15 @@ function SourceSection({ profile }: { profile: User["profile"] }) {
 function AccessSection({ access }: { access: User["access"] }) {
 	return (
 		<Section title="Access" description="What this person may do, and why: read from the stored decision.">
-			<div className="flex flex-col gap-4">
-				<Facts
-					items={[
-						{ label: "Tier", value: <Badge tone="info">{TIER_LABELS[access.tier] ?? access.tier}</Badge> },
-						{ label: "Tier from", value: access.tierSourceText },
-						{ label: "Decided", value: <TimeText iso={access.computedAt} fallback="not yet" /> },
-					]}
-				/>
-				<div>
-					<h3 className="text-sm font-semibold text-slate-800">Project roles</h3>
-					{access.projectRoles.length === 0 ? (
-						<p className="py-1.5 text-sm text-slate-600">No project roles.</p>
-					) : (
-						<ul className="text-sm">
-							{access.projectRoles.map((role) => (
-								<li key={role.projectId} className="py-1">
-									<span className="font-medium">{role.role}</span> on {role.projectName}{" "}
-									<span className="text-slate-600">(from {role.sourceText})</span>
-								</li>
-							))}
-						</ul>
-					)}
-				</div>
-				<Explanation explanation={access.explanation} />
-			</div>
+			<AccessDetails access={access} links />
 		</Section>
 	);
 }
 
 function GroupsSection({ groups }: { groups: User["groups"] }) {
 	return (
-		<Section title="Groups" description={`Member of ${groups.total.toLocaleString()} groups.`}>
-			{groups.items.length === 0 ? (
-				<EmptyState title="Not a member of any group" />
-			) : (
-				<ul className="flex flex-wrap gap-2 text-sm">
-					{groups.items.map((group) => (
-						<li key={group.id}>
-							<Link
-								to="/groups/$groupId"
-								params={{ groupId: group.id }}
-								className="inline-block rounded-md border border-slate-300 px-2 py-1 text-accent-700 hover:bg-slate-100"
-							>
-								{group.displayName}
-							</Link>
-						</li>
-					))}
-					{groups.total > groups.items.length && (
-						<li className="px-2 py-1 text-slate-600">and {groups.total - groups.items.length} more</li>
-					)}
-				</ul>
-			)}
+		<Section title="Groups" description={groupCountText(groups.total)}>
+			<GroupChips groups={groups} links />
 		</Section>
 	);
 }

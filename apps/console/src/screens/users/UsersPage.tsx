@@ -13,8 +13,9 @@ import { Page, Section } from "../../ui/page.tsx";
 import { Pager, useCursorPager } from "../../ui/pager.tsx";
 import { ErrorState, Loading } from "../../ui/query-view.tsx";
 import { SearchBox, type SearchValue } from "../../ui/search-box.tsx";
+import { TIER_LABELS } from "../../ui/tiers.ts";
 import { TimeText } from "../../ui/time-text.tsx";
-import { TIER_LABELS, totalText } from "./labels.ts";
+import { totalText } from "./labels.ts";
 
 type UserRow = inferRouterOutputs<AppRouter>["users"]["list"]["rows"][number];
 

@@ -1,12 +1,3 @@
-/** How the directory screens word a user's tier and a list's size. */
-
-export const TIER_LABELS: Record<string, string> = {
-	NONE: "No access",
-	USER: "User",
-	PROJECTADMIN: "Project admin",
-	ADMIN: "Admin",
-};
-
 /** "1,204 users", or "more than 10,000 users" when the server stopped counting (an estimate, said so). */
 export function totalText(total: { count: number; exact: boolean }, noun: string): string {
 	const count = total.count.toLocaleString();

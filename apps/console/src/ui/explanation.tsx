@@ -55,16 +55,26 @@ function Sources({ group, mapping }: Pick<Grant, "group" | "mapping">) {
 	return <span className="ml-2 inline-flex flex-wrap gap-3 text-xs">{links}</span>;
 }
 
-function GrantItem({ item }: { item: Grant | Ignored }) {
+function GrantItem({ item, links }: { item: Grant | Ignored; links: boolean }) {
 	return (
 		<li className="py-1.5">
 			<Sentence text={item.text} />
-			<Sources group={item.group} mapping={item.mapping} />
+			{links && <Sources group={item.group} mapping={item.mapping} />}
 		</li>
 	);
 }
 
-function GrantList({ title, items, empty }: { title: string; items: (Grant | Ignored)[]; empty: string }) {
+function GrantList({
+	title,
+	items,
+	empty,
+	links,
+}: {
+	title: string;
+	items: (Grant | Ignored)[];
+	empty: string;
+	links: boolean;
+}) {
 	return (
 		<div>
 			<h3 className="text-sm font-semibold text-slate-800">{title}</h3>
@@ -73,7 +83,7 @@ function GrantList({ title, items, empty }: { title: string; items: (Grant | Ign
 			) : (
 				<ul className="divide-y divide-slate-100 text-sm text-slate-900">
 					{items.map((item) => (
-						<GrantItem key={item.text} item={item} />
+						<GrantItem key={item.text} item={item} links={links} />
 					))}
 				</ul>
 			)}
@@ -83,14 +93,25 @@ function GrantList({ title, items, empty }: { title: string; items: (Grant | Ign
 
 /**
  * "Why does this person have this access?": every grant the stored decision made, what it overruled
- * and what the IdP sent that granted nothing, each linked to its group and mapping.
+ * and what the IdP sent that granted nothing, each linked to its group and mapping when `links` is set
+ * (administrators: those screens are theirs alone).
  */
-export function Explanation({ explanation }: { explanation: Explained }) {
+export function Explanation({ explanation, links }: { explanation: Explained; links: boolean }) {
 	return (
 		<div className="flex flex-col gap-4">
-			<GrantList title="Granted" items={explanation.granted} empty="Nothing is granted." />
-			<GrantList title="Overruled" items={explanation.overruled} empty="No rule was overruled." />
-			<GrantList title="Ignored" items={explanation.ignored} empty="Nothing the IdP sent was ignored." />
+			<GrantList title="Granted" items={explanation.granted} empty="Nothing is granted." links={links} />
+			<GrantList
+				title="Overruled"
+				items={explanation.overruled}
+				empty="No rule was overruled."
+				links={links}
+			/>
+			<GrantList
+				title="Ignored"
+				items={explanation.ignored}
+				empty="Nothing the IdP sent was ignored."
+				links={links}
+			/>
 		</div>
 	);
 }
