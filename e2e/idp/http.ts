@@ -53,10 +53,20 @@ export interface ScimHttpOptions {
 /** The wire of one IdP: builds requests with its headers, records every exchange and enforces the 60 s timeout. */
 export class ScimHttp {
 	readonly exchanges: Exchange[] = [];
-	readonly #options: ScimHttpOptions;
+	#options: ScimHttpOptions;
 
 	constructor(options: ScimHttpOptions) {
 		this.#options = options;
+	}
+
+	/** The SCIM base URL requests go to now. */
+	get baseUrl(): string {
+		return this.#options.baseUrl;
+	}
+
+	/** A new Tenant URL / Base URL or token, as an admin saves on the Provisioning page; state is kept. */
+	connect(baseUrl: string, token: string): void {
+		this.#options = { ...this.#options, baseUrl, token };
 	}
 
 	async send(method: string, path: string, body?: unknown): Promise<Exchange> {
