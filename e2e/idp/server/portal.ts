@@ -137,7 +137,7 @@ export function portalRoutes(ctx: () => ViewContext): Hono<PortalEnv> {
 
 	app.post("/users", (c) =>
 		act(c, "/users", async () => {
-			const user = await control().hire(hireForm.parse(withoutEmpty(await formValues(c), ["roles"])));
+			const user = await control().hire(hireForm.parse(withoutEmpty(await formValues(c), ["roles", "givenName", "surname"])));
 			return `Created ${user.userPrincipalName}.`;
 		}),
 	);
