@@ -17,7 +17,7 @@ export interface Exchange {
 	body: JsonObject | null;
 	text: string;
 	elapsedMs: number;
-	/** When the request was sent (the clock's epoch milliseconds), for logs and latency measurements. */
+	/** When the request was sent (epoch milliseconds, sub-millisecond precision), for logs and latency measurements. */
 	startedAt: number;
 }
 
@@ -82,7 +82,7 @@ export class ScimHttp {
 			signal: AbortSignal.timeout(IDP_TIMEOUT_MS),
 		};
 		if (body !== undefined) init.body = JSON.stringify(body);
-		const startedAt = Date.now();
+		const startedAt = performance.timeOrigin + performance.now();
 		const started = performance.now();
 		let response: Response;
 		let text: string;
