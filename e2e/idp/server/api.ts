@@ -49,7 +49,9 @@ export function stateJson(control: TenantControl, issuer: string) {
 			enabled: control.enabled,
 			scope: directory.scope,
 			lastError: control.lastError ?? null,
-			...(control.entra ? { job: { ...control.entra.status(), quarantine: control.entra.status().quarantine ?? null } } : {}),
+			...(control.entra
+				? { job: { ...control.entra.status(), quarantine: control.entra.status().quarantine ?? null } }
+				: {}),
 			...(control.okta ? { openTasks: [...control.okta.openTasks.values()] } : {}),
 		},
 		sso: {

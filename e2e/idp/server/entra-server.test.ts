@@ -33,7 +33,13 @@ interface LogRow {
 	status: string;
 	errorCode?: string;
 	message?: string;
-	steps: { method: string; path: string; status: number; requestHeaders: Record<string, string>; requestBody: unknown }[];
+	steps: {
+		method: string;
+		path: string;
+		status: number;
+		requestHeaders: Record<string, string>;
+		requestBody: unknown;
+	}[];
 }
 
 describe("the Entra tenant server against a listening Roster", () => {
@@ -45,14 +51,24 @@ describe("the Entra tenant server against a listening Roster", () => {
 	const state = () => api<State>("GET", "/state");
 	const logs = async () => (await api<{ entries: LogRow[] }>("GET", "/logs")).entries;
 	const hire = (givenName: string, surname: string, extra: JsonObject = {}) =>
-		api<{ id: string; userPrincipalName: string }>("POST", "/users", { givenName, surname, assign: true, ...extra });
+		api<{ id: string; userPrincipalName: string }>("POST", "/users", {
+			givenName,
+			surname,
+			assign: true,
+			...extra,
+		});
 	const rosterIdOf = async (directoryId: string) =>
 		(await state()).users.find((user) => user.id === directoryId)?.rosterId ?? null;
 
 	beforeAll(async () => {
 		const connection = await roster.connect(org, "entra");
 		admin = connection.admin;
-		tenant = await startMockTenant({ kind: "entra", clock, rosterBaseUrl: roster.origin, token: connection.token });
+		tenant = await startMockTenant({
+			kind: "entra",
+			clock,
+			rosterBaseUrl: roster.origin,
+			token: connection.token,
+		});
 		api = tenantApi(tenant.url);
 	});
 	afterAll(async () => {
@@ -73,7 +89,9 @@ describe("the Entra tenant server against a listening Roster", () => {
 		expect(create?.steps[0]?.requestHeaders.Authorization).toBe("Bearer ********");
 		const page = await (await fetch(`${tenant.url}/logs`)).text();
 		expect(page).toContain("ada.lovelace@");
-		expect(page).not.toContain(tenant.control.tenant.http.exchanges[0]?.requestHeaders.Authorization?.slice(7));
+		expect(page).not.toContain(
+			tenant.control.tenant.http.exchanges[0]?.requestHeaders.Authorization?.slice(7),
+		);
 	});
 
 	it("escrow: a create Roster refuses is kept and retried — next cycle, then 6 h after the first failure — and succeeds once fixed", async () => {
@@ -81,10 +99,14 @@ describe("the Entra tenant server against a listening Roster", () => {
 		tenant.directory.updateProfile(grace.id, { jobTitle: "x".repeat(70_000) });
 		await api("POST", "/provisioning/cycle");
 		let escrow = (await state()).provisioning.job.escrow;
-		expect(escrow).toEqual([expect.objectContaining({ sourceId: grace.id, code: "BadRequest", failures: 1 })]);
+		expect(escrow).toEqual([
+			expect.objectContaining({ sourceId: grace.id, code: "BadRequest", failures: 1 }),
+		]);
 		const failed = (await logs()).filter((row) => row.sourceId === grace.id);
 		expect(failed.at(-1)).toMatchObject({ action: "Create", status: "Failure", errorCode: "BadRequest" });
-		expect(failed.at(-1)?.message).toMatch(/StatusCode: BadRequest .* retried 0 times\. It will be retried again after this date/);
+		expect(failed.at(-1)?.message).toMatch(
+			/StatusCode: BadRequest .* retried 0 times\. It will be retried again after this date/,
+		);
 
 		await api("POST", "/provisioning/cycle");
 		escrow = (await state()).provisioning.job.escrow;
@@ -123,7 +145,11 @@ describe("the Entra tenant server against a listening Roster", () => {
 		const cycleAt = clock.now();
 		await api("POST", "/provisioning/cycle");
 		const job = (await state()).provisioning.job;
-		expect(job.quarantine).toMatchObject({ reason: "EncounteredQuarantineException", error: { code: "Unauthorized" }, seriesCount: 1 });
+		expect(job.quarantine).toMatchObject({
+			reason: "EncounteredQuarantineException",
+			error: { code: "Unauthorized" },
+			seriesCount: 1,
+		});
 		expect(job.nextCycleAt).toBe(cycleAt + 80 * MINUTE);
 		const page = await (await fetch(`${tenant.url}/provisioning`)).text();
 		expect(page).toContain("The application is in quarantine.");
@@ -143,7 +169,9 @@ describe("the Entra tenant server against a listening Roster", () => {
 		]);
 		// The initial cycle after a restart looks up every user in scope (Alan's sign-in is blocked: out of scope).
 		const inScope = after.users.filter((user) => tenant.directory.isActiveInScope(user.id));
-		const lookups = sent.filter((exchange) => exchange.method === "GET" && exchange.path.startsWith("/Users?filter="));
+		const lookups = sent.filter(
+			(exchange) => exchange.method === "GET" && exchange.path.startsWith("/Users?filter="),
+		);
 		expect(lookups).toHaveLength(inScope.length);
 		expect(inScope.every((user) => user.rosterId !== null)).toBe(true);
 	});
@@ -173,13 +201,19 @@ describe("the entra-flag tenant server", () => {
 		});
 		try {
 			const api = tenantApi(tenant.url);
-			const user = await api<{ id: string }>("POST", "/users", { givenName: "Barbara", surname: "Liskov", assign: true });
+			const user = await api<{ id: string }>("POST", "/users", {
+				givenName: "Barbara",
+				surname: "Liskov",
+				assign: true,
+			});
 			await api("POST", "/provisioning/start");
 			await api("POST", `/users/${user.id}/disable`);
 			const { entries } = await api<{ entries: LogRow[] }>("POST", `/users/${user.id}/provision-on-demand`);
 			const patch = entries[0]?.steps.find((step) => step.method === "PATCH");
 			expect(patch?.path).toMatch(/\?aadOptscim062020$/);
-			expect(patch?.requestBody).toMatchObject({ Operations: [{ op: "Replace", path: "active", value: "False" }] });
+			expect(patch?.requestBody).toMatchObject({
+				Operations: [{ op: "Replace", path: "active", value: "False" }],
+			});
 		} finally {
 			await tenant.stop();
 		}

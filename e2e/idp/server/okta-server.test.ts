@@ -19,7 +19,12 @@ interface Person {
 }
 interface Logs {
 	tasks: { id: number; objectId: string; reason: string }[];
-	systemLog: { displayMessage: string; objectId: string; outcome: string; steps: { method: string; status: number }[] }[];
+	systemLog: {
+		displayMessage: string;
+		objectId: string;
+		outcome: string;
+		steps: { method: string; status: number }[];
+	}[];
 }
 
 describe("the Okta OIN tenant server pushes each change at once", () => {
@@ -34,7 +39,11 @@ describe("the Okta OIN tenant server pushes each change at once", () => {
 	beforeAll(async () => {
 		const connection = await roster.connect(org, "okta");
 		admin = connection.admin;
-		tenant = await startMockTenant({ kind: "okta-oin", rosterBaseUrl: roster.origin, token: connection.token });
+		tenant = await startMockTenant({
+			kind: "okta-oin",
+			rosterBaseUrl: roster.origin,
+			token: connection.token,
+		});
 		api = tenantApi(tenant.url);
 		await api("POST", "/provisioning/start");
 	});
@@ -43,7 +52,11 @@ describe("the Okta OIN tenant server pushes each change at once", () => {
 	});
 
 	it("an assignment is pushed before the API call returns: Okta ids, externalId = the Okta user id", async () => {
-		const hired = await api<Person>("POST", "/users", { givenName: "Katherine", surname: "Johnson", assign: true });
+		const hired = await api<Person>("POST", "/users", {
+			givenName: "Katherine",
+			surname: "Johnson",
+			assign: true,
+		});
 		expect(hired.id).toMatch(/^00u[0-9A-Za-z]{17}$/);
 		const { rosterId } = await person(hired.id);
 		expect((await admin("GET", `/Users/${rosterId}`)).body).toMatchObject({
@@ -51,11 +64,18 @@ describe("the Okta OIN tenant server pushes each change at once", () => {
 			externalId: hired.id,
 			active: true,
 		});
-		expect((await logs()).systemLog.at(-1)).toMatchObject({ displayMessage: "Push new user to app", outcome: "SUCCESS" });
+		expect((await logs()).systemLog.at(-1)).toMatchObject({
+			displayMessage: "Push new user to app",
+			outcome: "SUCCESS",
+		});
 	});
 
 	it("deactivating a person sends the path-less PATCH {active:false} at once; Okta never DELETEs", async () => {
-		const hired = await api<Person>("POST", "/users", { givenName: "Dorothy", surname: "Vaughan", assign: true });
+		const hired = await api<Person>("POST", "/users", {
+			givenName: "Dorothy",
+			surname: "Vaughan",
+			assign: true,
+		});
 		const { rosterId } = await person(hired.id);
 		await api("POST", `/users/${hired.id}/disable`);
 		expect((await admin("GET", `/Users/${rosterId}`)).body).toMatchObject({ active: false });
@@ -69,8 +89,16 @@ describe("the Okta OIN tenant server pushes each change at once", () => {
 
 	it("a pushed group and its membership changes go out at once; Push Now re-sends the full set", async () => {
 		const a = await api<Person>("POST", "/users", { givenName: "Mary", surname: "Jackson", assign: true });
-		const b = await api<Person>("POST", "/users", { givenName: "Christine", surname: "Darden", assign: true });
-		const group = await api<{ id: string }>("POST", "/groups", { displayName: "Langley", members: [a.id], push: true });
+		const b = await api<Person>("POST", "/users", {
+			givenName: "Christine",
+			surname: "Darden",
+			assign: true,
+		});
+		const group = await api<{ id: string }>("POST", "/groups", {
+			displayName: "Langley",
+			members: [a.id],
+			push: true,
+		});
 		await api("POST", `/groups/${group.id}/members`, { add: [b.id] });
 		const state = await api<{ groups: { id: string; rosterId: string }[] }>("GET", "/state");
 		const rosterGroup = state.groups.find((item) => item.id === group.id)?.rosterId;
@@ -87,11 +115,17 @@ describe("the Okta OIN tenant server pushes each change at once", () => {
 	});
 
 	it("a task failed by a revoked token waits in Tasks (nothing more is sent for that person) until Retry", async () => {
-		const hired = await api<Person>("POST", "/users", { givenName: "Annie", surname: "Easley", assign: true });
+		const hired = await api<Person>("POST", "/users", {
+			givenName: "Annie",
+			surname: "Easley",
+			assign: true,
+		});
 		await roster.revoke(org, "okta");
 		await api("PATCH", `/users/${hired.id}`, { jobTitle: "Mathematician" });
 		const { tasks } = await logs();
-		expect(tasks).toEqual([expect.objectContaining({ objectId: hired.id, reason: expect.stringMatching(/Authentication failed/) })]);
+		expect(tasks).toEqual([
+			expect.objectContaining({ objectId: hired.id, reason: expect.stringMatching(/Authentication failed/) }),
+		]);
 		const mark = tenant.control.tenant.http.exchanges.length;
 		await api("PATCH", `/users/${hired.id}`, { jobTitle: "Computer scientist" });
 		expect(tenant.control.tenant.http.exchanges.length).toBe(mark);
@@ -109,7 +143,8 @@ describe("the Okta OIN tenant server pushes each change at once", () => {
 		await roster.configure(org, { rateLimit: { requestsPerSecond: 25 } });
 		try {
 			const mark = tenant.control.tenant.http.exchanges.length;
-			for (let i = 0; i < 20; i++) await api("POST", "/users", { givenName: "Rate", surname: `Limited${i}`, assign: true });
+			for (let i = 0; i < 20; i++)
+				await api("POST", "/users", { givenName: "Rate", surname: `Limited${i}`, assign: true });
 			const sent = tenant.control.tenant.http.exchanges.slice(mark);
 			const refused = sent.filter((exchange) => exchange.status === 429);
 			expect(refused.length).toBeGreaterThan(0);

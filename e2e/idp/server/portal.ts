@@ -137,7 +137,9 @@ export function portalRoutes(ctx: () => ViewContext): Hono<PortalEnv> {
 
 	app.post("/users", (c) =>
 		act(c, "/users", async () => {
-			const user = await control().hire(hireForm.parse(withoutEmpty(await formValues(c), ["roles", "givenName", "surname"])));
+			const user = await control().hire(
+				hireForm.parse(withoutEmpty(await formValues(c), ["roles", "givenName", "surname"])),
+			);
 			return `Created ${user.userPrincipalName}.`;
 		}),
 	);

@@ -19,7 +19,12 @@ async function browse(
 	let body: URLSearchParams | undefined = init.form ? new URLSearchParams(init.form) : undefined;
 	for (let hop = 0; hop < 10; hop++) {
 		const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
-		const response = await fetch(url, { method, redirect: "manual", headers: { cookie }, ...(body ? { body } : {}) });
+		const response = await fetch(url, {
+			method,
+			redirect: "manual",
+			headers: { cookie },
+			...(body ? { body } : {}),
+		});
 		for (const line of response.headers.getSetCookie()) {
 			const [pair] = line.split(";");
 			const [name, ...value] = (pair ?? "").split("=");
@@ -62,7 +67,10 @@ async function signIn(tenant: MockTenant, username: string, password = MOCK_PASS
 	const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
 	expect(action).toMatch(/^\/interaction\//);
 	expect(html).toContain(`value="${username}"`);
-	const done = await browse(tenant, jar, `${tenant.issuer}${action}`, { method: "POST", form: { username, password } });
+	const done = await browse(tenant, jar, `${tenant.issuer}${action}`, {
+		method: "POST",
+		form: { username, password },
+	});
 	return { config, done, verifier, state, nonce };
 }
 
@@ -105,7 +113,12 @@ describe.each([
 			family_name: "Lovelace",
 		};
 		if (kind === "entra") {
-			expect(claims).toMatchObject({ ...common, oid: ada.id, tid: tenant.control.tenantId, upn: ada.userPrincipalName });
+			expect(claims).toMatchObject({
+				...common,
+				oid: ada.id,
+				tid: tenant.control.tenantId,
+				upn: ada.userPrincipalName,
+			});
 			expect(claims.sub).toMatch(/^[\w-]{43}$/);
 			expect(claims.sub).not.toBe(ada.id);
 		} else {

@@ -33,8 +33,11 @@ export async function idpCyclesWorkload(ctx: BenchContext): Promise<ResultRow[]>
 			const escrowed = control.entra?.status().escrow.length ?? 0;
 			const failedTasks = control.okta?.failedTasks.length ?? 0;
 			const errors = failed + escrowed + failedTasks + (control.lastError ? 1 : 0);
-			if (control.lastError) process.stderr.write(`${kind}: ${control.lastError.code} ${control.lastError.message}\n`);
-			const provisioned = [...tenant.directory.users.keys()].filter((id) => control.tenant.rosterUserId(id)).length;
+			if (control.lastError)
+				process.stderr.write(`${kind}: ${control.lastError.code} ${control.lastError.message}\n`);
+			const provisioned = [...tenant.directory.users.keys()].filter((id) =>
+				control.tenant.rosterUserId(id),
+			).length;
 			const entra = kind.startsWith("entra");
 			const passed = errors === 0 && provisioned === idpUsers && (!entra || seconds < ENTRA_GOAL_SECONDS);
 			const latencies = exchanges.map((exchange) => exchange.elapsedMs);

@@ -35,7 +35,8 @@ export async function idpLockoutWorkload(ctx: BenchContext): Promise<ResultRow[]
 			if (!rosterId) throw new Error(`the tenant did not provision ${id}`);
 			const { token } = await createSession(handle.db, { userId: rosterId, secret: ctx.db.secret });
 			const check = await fetch(me, { headers: { authorization: `Bearer ${token}` } });
-			if (check.status !== 200) throw new Error(`a fresh session was refused: ${check.status} ${await check.text()}`);
+			if (check.status !== 200)
+				throw new Error(`a fresh session was refused: ${check.status} ${await check.text()}`);
 			sessions.set(id, token);
 		}
 		const latencies: number[] = [];

@@ -1,5 +1,5 @@
 import { createDatabase, type DatabaseHandle, type IdpKind } from "@roster/db";
-import { startMockTenant, type MockTenant, type TenantKind } from "../../../../e2e/idp/server/index.ts";
+import { type MockTenant, startMockTenant, type TenantKind } from "../../../../e2e/idp/server/index.ts";
 import { createScimToken } from "../../src/connections/scim-tokens.ts";
 import { createOrganization } from "../../src/organizations/organizations.ts";
 import type { BenchContext } from "../context.ts";
@@ -63,7 +63,10 @@ export function populate(tenant: MockTenant, users: number, groups: number): str
 	const perGroup = Math.max(1, Math.floor((users * 2) / Math.max(1, groups)));
 	for (let g = 0; g < groups; g++) {
 		const first = (g * 37) % Math.max(1, users);
-		const members = Array.from({ length: Math.min(perGroup, users) }, (_, k) => ids[(first + k) % users] as string);
+		const members = Array.from(
+			{ length: Math.min(perGroup, users) },
+			(_, k) => ids[(first + k) % users] as string,
+		);
 		tenant.directory.createGroup(`Bench Group ${g}`, members, { push: kind(tenant) === "okta" });
 	}
 	return ids;
