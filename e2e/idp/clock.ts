@@ -1,8 +1,22 @@
+/** Time as the mock tenants see it: the server runs on {@link realClock}, the conformance suites on a {@link FakeClock}. */
+export interface Clock {
+	/** Milliseconds since the epoch. */
+	now(): number;
+	/** Waits `ms` (a 429 back-off); a fake clock moves instead of waiting. */
+	sleep(ms: number): Promise<void>;
+}
+
+/** Wall-clock time, for tenants that run as servers and benchmarks. */
+export const realClock: Clock = {
+	now: () => Date.now(),
+	sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 /**
  * Virtual time for provisioning cycles, soft-delete grace periods and 429 back-off: tests advance it
  * instead of waiting. `onSleep` lets a test also wait in real time (e.g. for a real rate-limit window).
  */
-export class FakeClock {
+export class FakeClock implements Clock {
 	#now: number;
 	readonly #onSleep: ((ms: number) => Promise<void>) | undefined;
 	/** Every back-off wait in milliseconds, in order, so tests can assert the retry schedule. */
@@ -29,4 +43,5 @@ export class FakeClock {
 }
 
 export const MINUTE = 60_000;
-export const DAY = 24 * 60 * MINUTE;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { FakeClock } from "./clock.ts";
+import type { Clock } from "./clock.ts";
 
 /** A person in the IdP's directory (Entra user / Okta user), keyed by the IdP's own object id. */
 export interface DirectoryUser {
@@ -56,18 +56,29 @@ export class Directory {
 	readonly assignedGroups = new Set<string>();
 	/** Okta's "Push Groups" list: pushing a group does not assign its members to the app. */
 	readonly pushedGroups = new Set<string>();
-	readonly #clock: FakeClock;
+	/** Entra's scope: "Sync only assigned users and groups" (the default) or "Sync all users and groups". */
+	scope: "assigned" | "all" = "assigned";
+	readonly #clock: Clock;
 	readonly #domain: string;
+	readonly #newId: () => string;
 
-	constructor(clock: FakeClock, domain = "contoso.example") {
+	/** `newId` makes the IdP's object ids (Entra: GUIDs, the default; Okta: `00u…`). */
+	constructor(clock: Clock, domain = "contoso.example", newId: () => string = randomUUID) {
 		this.#clock = clock;
 		this.#domain = domain;
+		this.#newId = newId;
+	}
+
+	get domain(): string {
+		return this.#domain;
 	}
 
 	hire(input: HireInput, options: { assign?: boolean } = {}): DirectoryUser {
-		const nickname = `${input.givenName}.${input.surname}`.toLowerCase().replace(/[^a-z0-9.]/g, "");
+		const base = `${input.givenName}.${input.surname}`.toLowerCase().replace(/[^a-z0-9.]/g, "");
+		let nickname = base;
+		for (let n = 2; this.findByLogin(`${nickname}@${this.#domain}`); n++) nickname = `${base}${n}`;
 		const user: DirectoryUser = {
-			id: randomUUID(),
+			id: this.#newId(),
 			userPrincipalName: `${nickname}@${this.#domain}`,
 			mail: `${nickname}@${this.#domain}`,
 			mailNickname: nickname,
@@ -145,7 +156,7 @@ export class Directory {
 		memberIds: string[] = [],
 		options: { assign?: boolean; push?: boolean } = {},
 	): DirectoryGroup {
-		const group: DirectoryGroup = { id: randomUUID(), displayName, members: new Set(memberIds) };
+		const group: DirectoryGroup = { id: this.#newId(), displayName, members: new Set(memberIds) };
 		this.groups.set(group.id, group);
 		if (options.assign ?? true) this.assignedGroups.add(group.id);
 		if (options.push ?? true) this.pushedGroups.add(group.id);
@@ -181,13 +192,28 @@ export class Directory {
 		this.pushedGroups.delete(groupId);
 	}
 
-	/** Entra's "Sync only assigned users and groups": assigned directly or through an assigned group. */
+	/** The person with this sign-in name (UPN / Okta login), case-insensitive. */
+	findByLogin(login: string): DirectoryUser | undefined {
+		const wanted = login.trim().toLowerCase();
+		for (const user of this.users.values()) {
+			if (user.userPrincipalName.toLowerCase() === wanted) return user;
+		}
+		return undefined;
+	}
+
+	/** In scope of the app: with "Sync only assigned users and groups", assigned directly or through an assigned group. */
 	isAssigned(userId: string): boolean {
+		if (this.scope === "all" && this.users.has(userId)) return true;
 		if (this.assignedUsers.has(userId)) return true;
 		for (const groupId of this.assignedGroups) {
 			if (this.groups.get(groupId)?.members.has(userId)) return true;
 		}
 		return false;
+	}
+
+	/** A group Entra provisions: assigned, or any group with "Sync all users and groups". */
+	isGroupInScope(groupId: string): boolean {
+		return this.groups.has(groupId) && (this.scope === "all" || this.assignedGroups.has(groupId));
 	}
 
 	/** Assigned, enabled and not soft-deleted: the user should be active in the app. */

@@ -1,6 +1,12 @@
 import { checkCreated, checkListResponse, IdpCheckFailure } from "./checks.ts";
 import type { Directory } from "./directory.ts";
-import { type Anchor, type EntraClient, INCOMPATIBLE } from "./entra-client.ts";
+import {
+	type Anchor,
+	type EntraClient,
+	INCOMPATIBLE,
+	type LogAction,
+	type OperationRow,
+} from "./entra-client.ts";
 import { chunk, type Op } from "./entra-mapping.ts";
 import { GROUP_SCHEMA } from "./urns.ts";
 
@@ -19,8 +25,8 @@ export interface GroupSyncOptions {
 }
 
 /**
- * The group pass of an Entra cycle (entra.md §2): deletes groups no longer assigned, renames, creates or
- * matches new ones by `displayName` (with `excludedAttributes=members`), and exports member changes in
+ * The group pass of an Entra cycle (entra.md §2), one escrowed operation per group: deletes groups no
+ * longer in scope, renames, creates or matches new ones by `displayName` (with `excludedAttributes=members`), and exports member changes in
  * batches — `membersPerOperation` members per op and `operationsPerRequest` ops per PATCH; with the flag,
  * each removal is its own filtered `remove`.
  */
@@ -41,24 +47,58 @@ export class EntraGroupSync {
 		for (const [directoryId, anchor] of [...this.anchors]) {
 			if (anchor.lost) continue;
 			const group = directory.groups.get(directoryId);
-			if (!group || !directory.assignedGroups.has(directoryId)) {
-				await this.#client.delete("Groups", anchor, directoryId);
+			if (!group || !directory.isGroupInScope(directoryId)) {
+				const row = this.#row(directoryId, anchor.displayName, "Delete", anchor.rosterId);
+				await this.#client.operation(row, () => this.#client.delete("Groups", anchor, directoryId));
+				if (!anchor.lost && this.#client.escrow.entries.has(row.key)) continue;
 				this.anchors.delete(directoryId);
 				continue;
 			}
-			if (group.displayName !== anchor.displayName) {
-				const ops = [{ op: this.#client.op("replace"), path: "displayName", value: group.displayName }];
-				if (!(await this.#client.patch("Groups", anchor, directoryId, ops))) continue;
-				anchor.displayName = group.displayName;
-			}
-			await this.#syncMembers(directoryId, anchor);
+			const row = this.#row(directoryId, group.displayName, "Update", anchor.rosterId);
+			if (group.displayName === anchor.displayName && this.#memberChanges(directoryId, anchor).empty)
+				continue;
+			await this.#client.operation(row, async () => {
+				if (group.displayName !== anchor.displayName) {
+					const ops = [{ op: this.#client.op("replace"), path: "displayName", value: group.displayName }];
+					if (!(await this.#client.patch("Groups", anchor, directoryId, ops))) return;
+					anchor.displayName = group.displayName;
+				}
+				await this.#syncMembers(directoryId, anchor);
+			});
 		}
-		for (const directoryId of directory.assignedGroups) {
-			if (!this.anchors.has(directoryId)) await this.#createOrMatch(directoryId);
+		for (const directoryId of directory.groups.keys()) {
+			if (!this.anchors.has(directoryId) && directory.isGroupInScope(directoryId)) {
+				const row = this.#row(directoryId, directory.group(directoryId).displayName, "Create");
+				await this.#client.operation(row, () => this.#createOrMatch(directoryId, row));
+			}
 		}
 	}
 
-	async #createOrMatch(directoryId: string): Promise<void> {
+	/** On demand: the member changes of every provisioned group that holds (or held) this user. */
+	async syncMembershipsOf(userId: string): Promise<void> {
+		const rosterId = this.#userAnchors.get(userId)?.rosterId;
+		for (const [directoryId, anchor] of this.anchors) {
+			const group = this.#options.directory.groups.get(directoryId);
+			if (!group || anchor.lost) continue;
+			if (!group.members.has(userId) && !(rosterId && anchor.members.has(rosterId))) continue;
+			if (this.#memberChanges(directoryId, anchor).empty) continue;
+			const row = this.#row(directoryId, group.displayName, "Update", anchor.rosterId);
+			await this.#client.operation(row, () => this.#syncMembers(directoryId, anchor), true);
+		}
+	}
+
+	#row(directoryId: string, displayName: string, action: LogAction, targetId?: string): OperationRow {
+		return {
+			key: `group:${directoryId}`,
+			action,
+			objectType: "Group",
+			sourceId: directoryId,
+			sourceName: displayName,
+			...(targetId ? { targetId } : {}),
+		};
+	}
+
+	async #createOrMatch(directoryId: string, row: OperationRow): Promise<void> {
 		const client = this.#client;
 		const group = this.#options.directory.group(directoryId);
 		const lookup = await client.send(
@@ -67,7 +107,6 @@ export class EntraGroupSync {
 			undefined,
 			directoryId,
 		);
-		if (lookup.status === 401 || lookup.status === 403) return;
 		const { resources } = checkListResponse(lookup, INCOMPATIBLE);
 		if (resources.length > 1)
 			throw new IdpCheckFailure("DuplicateTargetEntries", "more than one match", lookup);
@@ -92,25 +131,20 @@ export class EntraGroupSync {
 				},
 				directoryId,
 			);
-			if (created.status === 409) {
-				client.record("EntryConflict", directoryId, created);
-				return;
-			}
-			if (created.status === 401 || created.status === 403) return;
 			const resource = checkCreated(created, INCOMPATIBLE);
 			if ("members" in resource && !Array.isArray(resource.members)) {
 				throw new IdpCheckFailure(INCOMPATIBLE, "members is not an array", created);
 			}
 			rosterId = resource.id;
 		}
+		row.targetId = rosterId;
 		const anchor: GroupAnchor = { rosterId, displayName: group.displayName, members: new Set(), lost: false };
 		this.anchors.set(directoryId, anchor);
 		await this.#syncMembers(directoryId, anchor);
 	}
 
-	async #syncMembers(directoryId: string, anchor: GroupAnchor): Promise<void> {
-		const client = this.#client;
-		const { membersPerOperation, operationsPerRequest } = this.#options;
+	/** Roster ids to remove from and add to a provisioned group so it matches the directory. */
+	#memberChanges(directoryId: string, anchor: GroupAnchor) {
 		const desired = new Set<string>();
 		for (const userId of this.#options.directory.group(directoryId).members) {
 			const member = this.#userAnchors.get(userId);
@@ -118,6 +152,13 @@ export class EntraGroupSync {
 		}
 		const removals = [...anchor.members].filter((id) => !desired.has(id));
 		const additions = [...desired].filter((id) => !anchor.members.has(id));
+		return { removals, additions, empty: removals.length === 0 && additions.length === 0 };
+	}
+
+	async #syncMembers(directoryId: string, anchor: GroupAnchor): Promise<void> {
+		const client = this.#client;
+		const { membersPerOperation, operationsPerRequest } = this.#options;
+		const { removals, additions } = this.#memberChanges(directoryId, anchor);
 		const memberOps = (op: "add" | "remove", ids: string[]): Op[] =>
 			chunk(ids, membersPerOperation).map((batch) => ({
 				op: client.op(op),

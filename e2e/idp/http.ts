@@ -17,6 +17,23 @@ export interface Exchange {
 	body: JsonObject | null;
 	text: string;
 	elapsedMs: number;
+	/** When the request was sent (epoch milliseconds, sub-millisecond precision), for logs and latency measurements. */
+	startedAt: number;
+}
+
+/**
+ * No answer at all: the socket timed out (60 s) or the connection failed. Entra escrows the operation,
+ * Okta fails the task; both show the code.
+ */
+export class TransportFailure extends IdpCheckFailure {}
+
+/** Request headers with the bearer secret masked, for anything a person reads (logs, pages, the JSON API). */
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [name, value] of Object.entries(headers)) {
+		out[name] = name.toLowerCase() === "authorization" ? value.replace(/\s.*$/, " ********") : value;
+	}
+	return out;
 }
 
 /** Both IdPs close the socket after 60 s. */
@@ -36,10 +53,20 @@ export interface ScimHttpOptions {
 /** The wire of one IdP: builds requests with its headers, records every exchange and enforces the 60 s timeout. */
 export class ScimHttp {
 	readonly exchanges: Exchange[] = [];
-	readonly #options: ScimHttpOptions;
+	#options: ScimHttpOptions;
 
 	constructor(options: ScimHttpOptions) {
 		this.#options = options;
+	}
+
+	/** The SCIM base URL requests go to now. */
+	get baseUrl(): string {
+		return this.#options.baseUrl;
+	}
+
+	/** A new Tenant URL / Base URL or token, as an admin saves on the Provisioning page; state is kept. */
+	connect(baseUrl: string, token: string): void {
+		this.#options = { ...this.#options, baseUrl, token };
 	}
 
 	async send(method: string, path: string, body?: unknown): Promise<Exchange> {
@@ -49,11 +76,27 @@ export class ScimHttp {
 			...headers(method, body !== undefined),
 		};
 		const withQuery = extraQuery ? `${path}${path.includes("?") ? "&" : "?"}${extraQuery}` : path;
-		const init: RequestInit = { method, headers: requestHeaders };
+		const init: RequestInit = {
+			method,
+			headers: requestHeaders,
+			signal: AbortSignal.timeout(IDP_TIMEOUT_MS),
+		};
 		if (body !== undefined) init.body = JSON.stringify(body);
+		const startedAt = performance.timeOrigin + performance.now();
 		const started = performance.now();
-		const response = await fetch(`${baseUrl}${withQuery}`, init);
-		const text = await response.text();
+		let response: Response;
+		let text: string;
+		try {
+			response = await fetch(`${baseUrl}${withQuery}`, init);
+			text = await response.text();
+		} catch (error) {
+			const timedOut =
+				error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+			throw new TransportFailure(
+				timedOut ? "Timeout" : "ConnectionFailure",
+				`${method} ${withQuery}: ${timedOut ? "no answer within 60 s" : error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`,
+			);
+		}
 		const elapsedMs = performance.now() - started;
 		let parsed: JsonObject | null = null;
 		if (text) {
@@ -75,9 +118,10 @@ export class ScimHttp {
 			body: parsed,
 			text,
 			elapsedMs,
+			startedAt,
 		};
 		this.exchanges.push(exchange);
-		if (elapsedMs > IDP_TIMEOUT_MS) throw new IdpCheckFailure("Timeout", "no answer within 60 s", exchange);
+		if (elapsedMs > IDP_TIMEOUT_MS) throw new TransportFailure("Timeout", "no answer within 60 s", exchange);
 		if (text && parsed === null) {
 			throw new IdpCheckFailure("InvalidResponseBody", "the answer is not a JSON object", exchange);
 		}

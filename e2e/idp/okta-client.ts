@@ -1,6 +1,6 @@
 import { checkListResponse, IdpCheckFailure, retryAfterSeconds } from "./checks.ts";
-import { type FakeClock, MINUTE } from "./clock.ts";
-import { type Exchange, type FetchLike, type JsonObject, ScimHttp } from "./http.ts";
+import { type Clock, MINUTE } from "./clock.ts";
+import { type Exchange, type FetchLike, type JsonObject, ScimHttp, TransportFailure } from "./http.ts";
 import { checkOktaUser } from "./okta-profile.ts";
 
 export const OKTA_USER_AGENT = "Okta SCIM Client 1.0.0";
@@ -10,15 +10,33 @@ export const OKTA_MAX_ATTEMPTS = 10;
 /** The `count` Okta asks for on every list, lookup and import page. */
 export const PAGE = 100;
 
-/** A task that ended in Okta's Tasks list instead of completing. */
+/** A task that ended in Okta's Tasks list instead of completing; it waits there for an admin's Retry. */
 export interface FailedTask {
+	id: number;
+	at: number;
 	task: string;
 	objectId: string;
 	reason: string;
 }
 
+/** One System Log event: a task Okta ran against the app, with its outcome and the requests it sent. */
+export interface SystemLogEvent {
+	id: number;
+	at: number;
+	/** What the admin reads, e.g. "Push new user to app". */
+	displayMessage: string;
+	task: string;
+	objectId: string;
+	outcome: "SUCCESS" | "FAILURE";
+	reason: string | undefined;
+	steps: Exchange[];
+}
+
+/** The cap on kept System Log events, so a tenant left running keeps a bounded log. */
+const MAX_LOG_EVENTS = 20_000;
+
 export interface OktaClientOptions {
-	clock: FakeClock;
+	clock: Clock;
 	baseUrl: string;
 	token: string;
 	fetch: FetchLike;
@@ -32,8 +50,15 @@ class TaskFailed extends Error {}
  */
 export class OktaClient {
 	readonly http: ScimHttp;
+	/** Every task that failed, oldest first. */
 	readonly failedTasks: FailedTask[] = [];
-	readonly #clock: FakeClock;
+	/** Failed tasks still waiting for Retry, by object: Okta sends nothing more for that object until then. */
+	readonly openTasks = new Map<string, FailedTask>();
+	readonly systemLog: SystemLogEvent[] = [];
+	readonly #clock: Clock;
+	#nextId = 1;
+	#message = "";
+	#described = false;
 
 	constructor(options: OktaClientOptions) {
 		this.#clock = options.clock;
@@ -49,14 +74,71 @@ export class OktaClient {
 		});
 	}
 
-	/** Runs one task; a {@link fail} inside it lands in {@link failedTasks}, anything else propagates. */
+	/**
+	 * Runs one task unless the object has a failed task waiting for Retry; a {@link fail} inside it lands
+	 * in {@link failedTasks} and {@link openTasks}, anything else propagates. A task that sent requests
+	 * or failed writes a System Log event.
+	 */
 	async task(task: string, objectId: string, work: () => Promise<void>): Promise<void> {
+		if (this.openTasks.has(objectId)) return;
+		const first = this.http.exchanges.length;
+		this.#message = task;
+		this.#described = false;
 		try {
 			await work();
 		} catch (error) {
 			if (!(error instanceof TaskFailed)) throw error;
-			this.failedTasks.push({ task, objectId, reason: error.message });
+			const failed: FailedTask = {
+				id: this.#nextId++,
+				at: this.#clock.now(),
+				task,
+				objectId,
+				reason: error.message,
+			};
+			this.failedTasks.push(failed);
+			this.openTasks.set(objectId, failed);
+			this.#logEvent(task, objectId, first, "FAILURE", error.message);
+			return;
 		}
+		if (this.http.exchanges.length > first) this.#logEvent(task, objectId, first, "SUCCESS", undefined);
+	}
+
+	/** Names the running task's System Log event by what it turned out to do ("Deactivate user in app"). */
+	describe(message: string): void {
+		this.#message = this.#described ? `${this.#message}; ${message}` : message;
+		this.#described = true;
+	}
+
+	/** Takes a failed task off the Tasks list (before Retry runs it again, or on Dismiss). */
+	release(taskId: number): FailedTask | undefined {
+		for (const [objectId, task] of this.openTasks) {
+			if (task.id === taskId) {
+				this.openTasks.delete(objectId);
+				return task;
+			}
+		}
+		return undefined;
+	}
+
+	#logEvent(
+		task: string,
+		objectId: string,
+		firstExchange: number,
+		outcome: SystemLogEvent["outcome"],
+		reason: string | undefined,
+	): void {
+		this.systemLog.push({
+			id: this.#nextId++,
+			at: this.#clock.now(),
+			displayMessage: this.#message || task,
+			task,
+			objectId,
+			outcome,
+			reason,
+			steps: this.http.exchanges.slice(firstExchange),
+		});
+		if (this.systemLog.length > MAX_LOG_EVENTS)
+			this.systemLog.splice(0, this.systemLog.length - MAX_LOG_EVENTS);
 	}
 
 	/** Ends the running task with Okta's message and the exchange that caused it. */
@@ -68,13 +150,22 @@ export class OktaClient {
 
 	/**
 	 * One request under Okta's 429 policy: an integer `Retry-After` is honoured, anything else waits 5 min,
-	 * each wait at least doubles the previous one, and the task fails after 10 attempts.
+	 * each wait at least doubles the previous one, and the task fails after 10 attempts. A 5xx, a refused
+	 * token, a timeout or a failed connection fail the task too.
 	 */
 	async send(method: string, path: string, body?: unknown): Promise<Exchange> {
 		let wait = 0;
 		for (let attempt = 1; ; attempt++) {
-			const exchange = await this.http.send(method, path, body);
-			if (exchange.status >= 500) throw new IdpCheckFailure("ServerError", "5xx answer", exchange);
+			let exchange: Exchange;
+			try {
+				exchange = await this.http.send(method, path, body);
+			} catch (error) {
+				if (error instanceof TransportFailure) throw new TaskFailed(`${error.code}: ${error.message}`);
+				throw error;
+			}
+			if (exchange.status >= 500) this.fail("The app answered with a server error", exchange);
+			if (exchange.status === 401 || exchange.status === 403)
+				this.fail("Authentication failed: the app refused the API token", exchange);
 			if (exchange.status !== 429) return exchange;
 			if (attempt >= OKTA_MAX_ATTEMPTS)
 				this.fail(`Rate limit: gave up after ${OKTA_MAX_ATTEMPTS} attempts`, exchange);

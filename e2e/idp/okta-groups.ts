@@ -63,6 +63,7 @@ export class OktaGroupPush {
 		const link = this.links.get(directoryId);
 		if (!link) throw new Error(`group ${directoryId} is not pushed`);
 		await this.#client.task("push now", directoryId, async () => {
+			this.#client.describe("Push Now: push group memberships to app");
 			const members = this.#desiredMembers(directoryId);
 			if (this.#options.app === "oin") {
 				await this.#patch(link, [{ op: "replace", path: "members", value: memberValues(members) }]);
@@ -111,6 +112,7 @@ export class OktaGroupPush {
 		const group = this.#options.directory.group(directoryId);
 		const members = this.#desiredMembers(directoryId);
 		let link = this.links.get(directoryId);
+		this.#client.describe(link ? "Push group updates to app" : "Push new group to app");
 		if (!link) {
 			link = await this.#link(directoryId, group.displayName, members);
 			if (!link) return;
@@ -170,6 +172,7 @@ export class OktaGroupPush {
 	}
 
 	async #unlink(directoryId: string, link: GroupLink): Promise<void> {
+		this.#client.describe("Unlink pushed group");
 		this.links.delete(directoryId);
 		if (!this.#options.deleteUnlinkedGroups) return;
 		const exchange = await this.#client.send("DELETE", `/Groups/${link.rosterId}`);

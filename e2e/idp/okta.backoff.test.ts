@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock, MINUTE } from "./clock.ts";
+import { FakeClock, MINUTE, realClock } from "./clock.ts";
 import { Directory } from "./directory.ts";
 import { OKTA_MAX_ATTEMPTS, OktaTenant } from "./okta.ts";
 
@@ -32,7 +32,7 @@ function throttlingNetwork(throttled: number, retryAfter: string | undefined) {
 	};
 }
 
-function tenantOver(network: ReturnType<typeof throttlingNetwork>, clock: FakeClock) {
+function tenantOver(network: ReturnType<typeof throttlingNetwork>, clock: FakeClock | typeof realClock) {
 	return new OktaTenant({
 		app: "oin",
 		directory: new Directory(clock),
@@ -95,5 +95,13 @@ describe("Okta 429 back-off (okta.md §4) on a fake clock", () => {
 		expect(failed[0]?.reason).toMatch(/gave up after 10 attempts/);
 		expect(throttledTenant.http.exchanges).toHaveLength(OKTA_MAX_ATTEMPTS);
 		expect(clock.sleeps).toHaveLength(OKTA_MAX_ATTEMPTS - 1);
+	});
+
+	it("on the real clock (a tenant server), the retry really waits out Retry-After", async () => {
+		const tenant = tenantOver(throttlingNetwork(1, "1"), realClock);
+		await tenant.importAll("Users");
+		const [refused, retried] = tenant.http.exchanges;
+		expect(refused?.status).toBe(429);
+		expect((retried?.startedAt ?? 0) - (refused?.startedAt ?? 0)).toBeGreaterThanOrEqual(1_000);
 	});
 });

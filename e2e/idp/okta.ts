@@ -1,13 +1,19 @@
 import { checkCreated, checkListResponse, checkPatchAnswer, IdpCheckFailure } from "./checks.ts";
-import type { FakeClock } from "./clock.ts";
+import type { Clock } from "./clock.ts";
 import type { Directory, DirectoryUser } from "./directory.ts";
 import { encodeFilter, type FetchLike, type JsonObject, type ScimHttp } from "./http.ts";
-import { type FailedTask, OktaClient, PAGE } from "./okta-client.ts";
+import { type FailedTask, OktaClient, PAGE, type SystemLogEvent } from "./okta-client.ts";
 import { type GroupLink, OktaGroupPush } from "./okta-groups.ts";
 import { checkOktaUser, createBody, profileOf, putBody } from "./okta-profile.ts";
 import { PATCH_OP } from "./urns.ts";
 
-export { type FailedTask, OKTA_DEFAULT_RETRY_MS, OKTA_MAX_ATTEMPTS, OKTA_USER_AGENT } from "./okta-client.ts";
+export {
+	type FailedTask,
+	OKTA_DEFAULT_RETRY_MS,
+	OKTA_MAX_ATTEMPTS,
+	OKTA_USER_AGENT,
+	type SystemLogEvent,
+} from "./okta-client.ts";
 
 interface UserLink {
 	rosterId: string;
@@ -19,7 +25,7 @@ export interface OktaTenantOptions {
 	/** `oin`: catalog app (PATCH for (de)activation and groups); `aiw`: wizard app (PUT for everything). */
 	app: "oin" | "aiw";
 	directory: Directory;
-	clock: FakeClock;
+	clock: Clock;
 	baseUrl: string;
 	token: string;
 	fetch: FetchLike;
@@ -37,6 +43,9 @@ export interface OktaTenantOptions {
 export class OktaTenant {
 	readonly http: ScimHttp;
 	readonly failedTasks: FailedTask[];
+	/** Failed tasks waiting for Retry, by object id. */
+	readonly openTasks: Map<string, FailedTask>;
+	readonly systemLog: SystemLogEvent[];
 	readonly userLinks = new Map<string, UserLink>();
 	readonly groupLinks: Map<string, GroupLink>;
 	readonly #options: OktaTenantOptions;
@@ -49,6 +58,8 @@ export class OktaTenant {
 		this.#groups = new OktaGroupPush(this.#client, options, this.userLinks);
 		this.http = this.#client.http;
 		this.failedTasks = this.#client.failedTasks;
+		this.openTasks = this.#client.openTasks;
+		this.systemLog = this.#client.systemLog;
 		this.groupLinks = this.#groups.links;
 	}
 
@@ -86,6 +97,17 @@ export class OktaTenant {
 		}
 		await this.#groups.sync();
 		return this.failedTasks.slice(first);
+	}
+
+	/** Tasks → Retry: takes the failed task off the list and runs what its object still needs. */
+	async retryTask(taskId: number): Promise<FailedTask[]> {
+		if (!this.#client.release(taskId)) throw new Error(`no failed task ${taskId} waits for Retry`);
+		return this.sync();
+	}
+
+	/** Tasks → Dismiss: takes the failed task off the list without running it. */
+	dismissTask(taskId: number): void {
+		if (!this.#client.release(taskId)) throw new Error(`no failed task ${taskId} waits for Retry`);
 	}
 
 	/** "Push Now": re-sends a pushed group's full membership. */
@@ -126,6 +148,7 @@ export class OktaTenant {
 	}
 
 	async #create(user: DirectoryUser): Promise<void> {
+		this.#client.describe("Push new user to app");
 		const found = await this.#lookup(user);
 		if (found && typeof found.id === "string") {
 			const link: UserLink = { rosterId: found.id, active: found.active === true, exported: "" };
@@ -180,6 +203,7 @@ export class OktaTenant {
 	}
 
 	async #update(user: DirectoryUser, link: UserLink): Promise<void> {
+		this.#client.describe("Push user profile update to app");
 		await this.#put(user, link, link.active);
 	}
 
@@ -199,6 +223,7 @@ export class OktaTenant {
 	}
 
 	async #deactivate(link: UserLink): Promise<void> {
+		this.#client.describe("Deactivate user in app");
 		if (this.#options.app === "oin") return this.#setActive(link, false);
 		const directoryId = [...this.userLinks].find(([, candidate]) => candidate === link)?.[0];
 		const user = directoryId ? this.#options.directory.users.get(directoryId) : undefined;
@@ -212,6 +237,7 @@ export class OktaTenant {
 	}
 
 	async #reactivate(user: DirectoryUser, link: UserLink): Promise<void> {
+		this.#client.describe("Reactivate user in app");
 		if (this.#options.app === "oin") return this.#setActive(link, true);
 		const found = await this.#lookup(user);
 		if (found?.id !== link.rosterId)

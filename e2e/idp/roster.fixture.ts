@@ -1,5 +1,10 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
 import { auditEvents, organizations, scimConnections } from "@roster/db";
 import { and, eq } from "drizzle-orm";
+import { revokeConnectionTokens } from "../../apps/server/src/connections/scim-tokens.ts";
+import { requireOrganization } from "../../apps/server/src/organizations/organizations.ts";
 import { createScimHarness, type ScimClient, type ScimHarness } from "../../apps/server/test/scim/harness.ts";
 import type { FetchLike } from "./http.ts";
 
@@ -16,6 +21,8 @@ export interface RosterUnderTest {
 	auditActions(orgSlug: string, entityId?: string): Promise<{ action: string; entityId: string | null }[]>;
 	/** Changes the settings of an organization's connection (as the console would). */
 	configure(orgSlug: string, settings: Record<string, unknown>): Promise<void>;
+	/** Revokes the tokens of the connection {@link connect} made (named after the IdP kind), as `roster token revoke` does. */
+	revoke(orgSlug: string, idpKind: "entra" | "okta"): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -63,6 +70,35 @@ export async function startRoster(): Promise<RosterUnderTest> {
 				.set({ settings: { ...UNTHROTTLED, ...settings } })
 				.where(eq(scimConnections.orgId, await orgId(orgSlug)));
 		},
+		async revoke(orgSlug, idpKind) {
+			const organization = await requireOrganization(db, orgSlug);
+			await revokeConnectionTokens(db, {
+				organization,
+				connectionName: idpKind,
+				actor: { type: "system", name: "test" },
+			});
+		},
 		close: () => harness.close(),
+	};
+}
+
+/** A Roster listening on a loopback port, for tenants that run as servers and speak real HTTP to it. */
+export async function startListeningRoster(): Promise<RosterUnderTest & { origin: string }> {
+	const roster = await startRoster();
+	let server: ReturnType<typeof serve> | undefined;
+	const port = await new Promise<number>((resolve) => {
+		server = serve({ fetch: roster.harness.app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) =>
+			resolve(info.port),
+		);
+	});
+	return {
+		...roster,
+		origin: `http://127.0.0.1:${port}`,
+		async close() {
+			const listening = server as Server | undefined;
+			listening?.closeAllConnections();
+			await new Promise<void>((resolve) => (listening ? listening.close(() => resolve()) : resolve()));
+			await roster.close();
+		},
 	};
 }

@@ -11,6 +11,8 @@ export const workloadNames = [
 	"console-users",
 	"console-audit",
 	"console-dashboard",
+	"idp-cycles",
+	"idp-lockout",
 ] as const;
 export type WorkloadName = (typeof workloadNames)[number];
 
@@ -29,6 +31,11 @@ export interface BenchOptions {
 	memberRounds: number;
 	syncUsers: number;
 	syncGroups: number;
+	/** Users and groups of each mock tenant's initial cycle (`idp-cycles`). */
+	idpUsers: number;
+	idpGroups: number;
+	/** Signed-in users deactivated in a tenant (`idp-lockout`). */
+	idpLockoutUsers: number;
 	/** Directory for the server's V8 CPU profile (`--cpu-prof`), or undefined for none. */
 	cpuProfileDir: string | undefined;
 	/** PostgreSQL's Unix socket directory, to run the server over a socket instead of TCP (a comparison). */
@@ -81,6 +88,9 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Be
 		memberRounds: positiveInt(env, "BENCH_MEMBER_ROUNDS", 300),
 		syncUsers: positiveInt(env, "BENCH_SYNC_USERS", 10_000),
 		syncGroups: positiveInt(env, "BENCH_SYNC_GROUPS", 500),
+		idpUsers: positiveInt(env, "BENCH_IDP_USERS", 1_000),
+		idpGroups: positiveInt(env, "BENCH_IDP_GROUPS", 50),
+		idpLockoutUsers: positiveInt(env, "BENCH_IDP_LOCKOUT_USERS", 100),
 		cpuProfileDir: env.BENCH_CPU_PROF || undefined,
 		serverSocketDir: env.BENCH_SERVER_SOCKET || undefined,
 		logStatements: env.BENCH_LOG_STATEMENTS === "1",

@@ -13,6 +13,8 @@ import { consoleAuditWorkload } from "./workloads/console-audit.ts";
 import { consoleDashboardWorkload } from "./workloads/console-dashboard.ts";
 import { consoleUsersWorkload } from "./workloads/console-users.ts";
 import { floorWorkload } from "./workloads/floor.ts";
+import { idpCyclesWorkload } from "./workloads/idp-cycles.ts";
+import { idpLockoutWorkload } from "./workloads/idp-lockout.ts";
 import { lookupWorkload } from "./workloads/lookup.ts";
 import { membersWorkload } from "./workloads/members.ts";
 import { postWorkload } from "./workloads/post.ts";
@@ -30,6 +32,8 @@ const workloads: Record<WorkloadName, (ctx: BenchContext) => Promise<ResultRow[]
 	"console-users": consoleUsersWorkload,
 	"console-audit": consoleAuditWorkload,
 	"console-dashboard": consoleDashboardWorkload,
+	"idp-cycles": idpCyclesWorkload,
+	"idp-lockout": idpLockoutWorkload,
 };
 
 async function serverHasGroups(http: ScimHttp): Promise<boolean> {

@@ -27,6 +27,22 @@ export interface OpenIdProviderOptions {
 	authenticate(username: string, password: string): Authentication;
 	/** Where the provider sends the browser to sign in: the tenant's own page for an interaction uid. */
 	interactionUrl(uid: string): string;
+	/** The RS256 signing key, kept across rebuilds so relying parties' cached JWKS stay valid; new when left out. */
+	signingKey?: SigningKey;
+}
+
+/** An RS256 private JWK with its key id, as the provider signs ID tokens with it. */
+export type SigningKey = Record<string, unknown> & { kid: string };
+
+/** A fresh 2048-bit RS256 signing key. */
+export function newSigningKey(): SigningKey {
+	const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+	return {
+		...(privateKey.export({ format: "jwk" }) as Record<string, unknown>),
+		kid: randomBytes(8).toString("hex"),
+		use: "sig",
+		alg: "RS256",
+	};
 }
 
 /** What a sign-in page needs to know about a pending authorization request. */
@@ -49,13 +65,7 @@ export class MockOpenIdProvider {
 
 	constructor(options: OpenIdProviderOptions) {
 		this.#options = options;
-		const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-		const signingKey = {
-			...privateKey.export({ format: "jwk" }),
-			kid: randomBytes(8).toString("hex"),
-			use: "sig",
-			alg: "RS256",
-		};
+		const signingKey = options.signingKey ?? newSigningKey();
 		const configuration: Configuration = {
 			clients: [
 				{
