@@ -40,3 +40,31 @@ export function guideAnchor(section: GuideSection): string {
 export function isIdpGuide(value: string): value is IdpGuide {
 	return (idpGuides as readonly string[]).includes(value);
 }
+
+/** The console address of a guide (`/help/idp/okta`), or of the index (`docs/idp/README.md`) without one. */
+export function guidePath(): "/help/idp";
+export function guidePath<G extends IdpGuide>(guide: G): `/help/idp/${G}`;
+export function guidePath(guide?: IdpGuide): string {
+	return guide ? `/help/idp/${guide}` : "/help/idp";
+}
+
+/** The console page of a file in `docs/idp/`: the index for `README.md`, a guide for `<guide>.md`. */
+function guideFilePath(file: string): string | null {
+	if (file === "README.md") return guidePath();
+	const name = file.endsWith(".md") ? file.slice(0, -".md".length) : "";
+	return isIdpGuide(name) ? guidePath(name) : null;
+}
+
+/**
+ * Where a link written in a guide leads in the console. The guides link to each other the way GitHub reads
+ * them (`okta.md#single-sign-on`, `README.md`), so the same markdown works in the repository and in the
+ * console: those become console addresses; in-page anchors and absolute URLs stay as written. `null` for a
+ * relative link to anything else, which the console could not show (the docs test refuses those).
+ */
+export function guideLinkHref(href: string): string | null {
+	if (href.startsWith("#") || /^[a-z][a-z0-9+.-]*:/i.test(href)) return href;
+	const [file = "", hash] = href.split("#", 2);
+	const page = guideFilePath(file.replace(/^\.\//, ""));
+	if (page === null) return null;
+	return hash ? `${page}#${hash}` : page;
+}
