@@ -4,6 +4,7 @@ import { auditRoutes } from "../screens/audit/routes.tsx";
 import { connectionsRoutes } from "../screens/connections/routes.tsx";
 import { dashboardRoutes } from "../screens/dashboard/routes.tsx";
 import { groupsRoutes } from "../screens/groups/routes.tsx";
+import { helpRoutes } from "../screens/help/routes.tsx";
 import { mappingsRoutes } from "../screens/mappings/routes.tsx";
 import { provisioningLogRoutes } from "../screens/provisioning-log/routes.tsx";
 import { settingsRoutes } from "../screens/settings/routes.tsx";
@@ -36,6 +37,7 @@ const routeTree = rootRoute.addChildren([
 		...provisioningLogRoutes,
 		...auditRoutes,
 		...settingsRoutes,
+		...helpRoutes,
 		notFoundRoute,
 	]),
 ]);
