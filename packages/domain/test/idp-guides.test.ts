@@ -43,9 +43,12 @@ describe("docs/idp guides", () => {
 		expect(markdownFiles.sort()).toEqual(["README.md", ...idpGuides.map((guide) => `${guide}.md`)].sort());
 	});
 
+	it.each(markdownFiles)("%s starts with its title, the console's <h1>", (file) => {
+		expect(readFileSync(`${docsDir}${file}`, "utf8")).toMatch(/^# \S/);
+	});
+
 	it.each(idpGuides)("%s has one title, then exactly the five sections in order", (guide) => {
 		const { headings } = readGuide(`${guide}.md`);
-		expect(headings[0]?.level).toBe(1);
 		expect(headings.filter((heading) => heading.level === 1)).toHaveLength(1);
 		expect(headings.filter((heading) => heading.level === 2).map((heading) => heading.text)).toEqual(
 			Object.values(guideSections),
