@@ -45,7 +45,7 @@ function GuideAnchor({ href = "", children }: ComponentProps<"a"> & ExtraProps) 
 	const to = target.startsWith("#") ? `${window.location.pathname}${target}` : target;
 	return (
 		<a
-			href={internal ? to : target}
+			href={to}
 			className="font-medium text-accent-700 underline underline-offset-2 hover:text-accent-800"
 			onClick={(event) => {
 				if (!internal || !isPlainClick(event)) return;
