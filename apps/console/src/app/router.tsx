@@ -4,6 +4,7 @@ import { auditRoutes } from "../screens/audit/routes.tsx";
 import { connectionsRoutes } from "../screens/connections/routes.tsx";
 import { dashboardRoutes } from "../screens/dashboard/routes.tsx";
 import { groupsRoutes } from "../screens/groups/routes.tsx";
+import { helpRoutes } from "../screens/help/routes.tsx";
 import { mappingsRoutes } from "../screens/mappings/routes.tsx";
 import { meRoutes } from "../screens/me/routes.tsx";
 import { provisioningLogRoutes } from "../screens/provisioning-log/routes.tsx";
@@ -38,6 +39,7 @@ const routeTree = rootRoute.addChildren([
 		...auditRoutes,
 		...settingsRoutes,
 		...meRoutes,
+		...helpRoutes,
 		notFoundRoute,
 	]),
 ]);

@@ -1,3 +1,5 @@
+import type { IdpGuide } from "./idp-guides.ts";
+
 /** The identity providers a connection can be set up for; `generic` is any other SCIM 2.0 client. */
 export const idpKinds = ["entra", "okta", "ping", "onelogin", "generic"] as const;
 export type IdpKind = (typeof idpKinds)[number];
@@ -33,6 +35,8 @@ export interface AttributeMapping {
 export interface IdpPreset {
 	kind: IdpKind;
 	label: string;
+	/** Its setup guide in `docs/idp/` (SCIM, attributes, sign-in, checks, errors); none for generic clients. */
+	guide: IdpGuide | null;
 	/** Which of the two SCIM base URLs to paste into the IdP. */
 	baseUrl: "root" | "organization";
 	settings: PresetSettings;
@@ -67,6 +71,7 @@ export const idpPresets: Readonly<Record<IdpKind, IdpPreset>> = {
 	entra: {
 		kind: "entra",
 		label: "Microsoft Entra ID",
+		guide: "entra",
 		baseUrl: "root",
 		settings: {
 			compatibility: "entra",
@@ -101,6 +106,7 @@ export const idpPresets: Readonly<Record<IdpKind, IdpPreset>> = {
 	okta: {
 		kind: "okta",
 		label: "Okta",
+		guide: "okta",
 		baseUrl: "root",
 		settings: {
 			compatibility: "okta",
@@ -134,6 +140,7 @@ export const idpPresets: Readonly<Record<IdpKind, IdpPreset>> = {
 	ping: {
 		kind: "ping",
 		label: "PingFederate",
+		guide: "pingfederate",
 		baseUrl: "root",
 		settings: standardSettings,
 		steps: [
@@ -149,6 +156,7 @@ export const idpPresets: Readonly<Record<IdpKind, IdpPreset>> = {
 	onelogin: {
 		kind: "onelogin",
 		label: "OneLogin",
+		guide: "onelogin",
 		baseUrl: "root",
 		settings: standardSettings,
 		steps: [
@@ -164,6 +172,7 @@ export const idpPresets: Readonly<Record<IdpKind, IdpPreset>> = {
 	generic: {
 		kind: "generic",
 		label: "Generic SCIM 2.0 client",
+		guide: null,
 		baseUrl: "root",
 		settings: standardSettings,
 		steps: [

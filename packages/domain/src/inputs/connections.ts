@@ -6,6 +6,7 @@ import {
 	userPatchResponses,
 } from "../connections/idp-presets.ts";
 
+export * from "../connections/idp-guides.ts";
 export * from "../connections/idp-presets.ts";
 
 /** Tokens whose expiry falls within this many days are flagged "expires soon". */

@@ -14,6 +14,7 @@ import { Dialog } from "../../ui/dialog.tsx";
 import { Field, TextInput } from "../../ui/field.tsx";
 import { FormFooter } from "../../ui/form-footer.tsx";
 import { showServerErrors } from "../../ui/forms.ts";
+import { GuideLink } from "../help/GuideLink.tsx";
 
 /**
  * "Add connection": pick the IdP's preset (its compatibility profile, PATCH answer and rate limit come
@@ -92,6 +93,9 @@ export function AddConnectionDialog({
 					{errors.idpKind?.message && (
 						<p className="mt-1 text-xs font-medium text-red-700">{errors.idpKind.message}</p>
 					)}
+					<p className="mt-2">
+						<GuideLink idpKind={chosen} />
+					</p>
 				</fieldset>
 				<Field
 					label="Connection name"

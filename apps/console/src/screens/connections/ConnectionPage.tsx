@@ -6,6 +6,7 @@ import { errorCode } from "../../ui/errors.ts";
 import { Facts, Page, Section } from "../../ui/page.tsx";
 import { EmptyState, QueryView } from "../../ui/query-view.tsx";
 import { TimeText } from "../../ui/time-text.tsx";
+import { GuideLink } from "../help/GuideLink.tsx";
 import { ManageConnection } from "./ManageConnection.tsx";
 import { SettingsForm } from "./SettingsForm.tsx";
 import { AttributeMappingsSection, BaseUrlsSection, SetupStepsSection } from "./setup-sections.tsx";
@@ -22,7 +23,12 @@ function HealthSection({ connection }: { connection: ConnectionDetail }) {
 		<Section
 			title="Health"
 			description={healthHelp(health.status)}
-			actions={<HealthBadge status={health.status} />}
+			actions={
+				<>
+					<GuideLink idpKind={connection.idpKind} section="errors" />
+					<HealthBadge status={health.status} />
+				</>
+			}
 		>
 			<Facts
 				items={[
@@ -89,6 +95,7 @@ export function ConnectionPage() {
 					<Section
 						title="Test connection"
 						description="Runs a real, read-only SCIM round trip from the server with a token of this connection."
+						actions={<GuideLink idpKind={data.idpKind} section="verify" />}
 					>
 						<TestConnectionPanel connectionId={data.id} />
 					</Section>

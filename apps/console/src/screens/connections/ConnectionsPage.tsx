@@ -1,4 +1,4 @@
-import { idpPresets } from "@roster/domain/inputs/connections";
+import { idpKinds, idpPresets } from "@roster/domain/inputs/connections";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { useState } from "react";
@@ -11,6 +11,7 @@ import { Notice } from "../../ui/notice.tsx";
 import { Page, Section } from "../../ui/page.tsx";
 import { EmptyState, QueryView } from "../../ui/query-view.tsx";
 import { TimeText } from "../../ui/time-text.tsx";
+import { GuideLink } from "../help/GuideLink.tsx";
 import { AddConnectionDialog } from "./AddConnectionDialog.tsx";
 import { ExpiringTokensNotice } from "./ExpiringTokensNotice.tsx";
 import { formatErrorRate, HealthBadge } from "./status-badges.tsx";
@@ -100,7 +101,32 @@ function ScimSwitch({ enabled }: { enabled: boolean }) {
 	);
 }
 
-/** SSO & provisioning: every IdP connection with its health at a glance, and the SCIM switch. */
+/** Every IdP's setup guide: SCIM, attribute mappings, sign-in, checks and errors, step by step. */
+function SetupGuides() {
+	return (
+		<Section
+			title="Setup guides"
+			description="Step by step for each identity provider: SCIM provisioning, attribute mappings, single sign-on, how to verify, and common errors."
+			actions={
+				<Link to="/help/idp" className="text-sm font-medium text-accent-700 underline underline-offset-2">
+					All setup guides
+				</Link>
+			}
+		>
+			<ul className="flex flex-wrap gap-x-6 gap-y-2">
+				{idpKinds
+					.filter((kind) => idpPresets[kind].guide)
+					.map((kind) => (
+						<li key={kind}>
+							<GuideLink idpKind={kind} />
+						</li>
+					))}
+			</ul>
+		</Section>
+	);
+}
+
+/** SSO & provisioning: every IdP connection with its health at a glance, the SCIM switch, the setup guides. */
 export function ConnectionsPage() {
 	const trpc = useTRPC();
 	const list = useQuery(trpc.connections.list.queryOptions());
@@ -139,6 +165,7 @@ export function ConnectionsPage() {
 					</>
 				)}
 			</QueryView>
+			<SetupGuides />
 		</Page>
 	);
 }

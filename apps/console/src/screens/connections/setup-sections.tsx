@@ -2,6 +2,7 @@ import { type IdpKind, idpPresets, scimBaseUrls } from "@roster/domain/inputs/co
 import { CopyButton } from "../../ui/copy-button.tsx";
 import { Section } from "../../ui/page.tsx";
 import { SimpleTable } from "../../ui/simple-table.tsx";
+import { GuideLink } from "../help/GuideLink.tsx";
 
 function BaseUrl({ label, url, recommended }: { label: string; url: string; recommended: boolean }) {
 	return (
@@ -49,7 +50,7 @@ export function BaseUrlsSection({
 export function SetupStepsSection({ idpKind }: { idpKind: IdpKind }) {
 	const preset = idpPresets[idpKind];
 	return (
-		<Section title={`Set up ${preset.label}`}>
+		<Section title={`Set up ${preset.label}`} actions={<GuideLink idpKind={idpKind} section="scim" />}>
 			<ol className="list-decimal space-y-1.5 pl-5 text-sm text-slate-800">
 				{preset.steps.map((step) => (
 					<li key={step}>{step}</li>
@@ -76,6 +77,7 @@ export function AttributeMappingsSection({ idpKind }: { idpKind: IdpKind }) {
 		<Section
 			title="Attribute mappings"
 			description={`What ${preset.label} sends by default, and where it comes from.`}
+			actions={<GuideLink idpKind={idpKind} section="attributes" />}
 		>
 			<SimpleTable
 				caption={`${preset.label} attribute mappings`}
