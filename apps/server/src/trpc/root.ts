@@ -6,6 +6,7 @@ import { mappingsRouter } from "./mappings.ts";
 import { provisioningLogRouter } from "./provisioning-log.ts";
 import { sessionRouter } from "./session.ts";
 import { settingsRouter } from "./settings.ts";
+import { ssoRouter } from "./sso.ts";
 import { systemRouter } from "./system.ts";
 import { router } from "./trpc.ts";
 import { usersRouter } from "./users.ts";
@@ -20,6 +21,7 @@ export const appRouter = router({
 	provisioningLog: provisioningLogRouter,
 	session: sessionRouter,
 	settings: settingsRouter,
+	sso: ssoRouter,
 	system: systemRouter,
 	users: usersRouter,
 });
