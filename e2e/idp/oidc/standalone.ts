@@ -88,15 +88,21 @@ function signInForm(
  * (`/interaction/{uid}`: username and password, or Cancel, which answers the application with
  * `error=access_denied`). The accounts are the test's; every one's password is `mock-password`.
  */
-export async function startStandaloneProvider(options: StandaloneProviderOptions): Promise<StandaloneProvider> {
+export async function startStandaloneProvider(
+	options: StandaloneProviderOptions,
+): Promise<StandaloneProvider> {
 	const accounts = new Map((options.accounts ?? []).map((account) => [account.id, account]));
 	const title = options.title ?? "Sign in";
 	const server: Server = createServer();
-	await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
+	await new Promise<void>((resolve) =>
+		server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve),
+	);
 	const { port } = server.address() as AddressInfo;
 	const issuer = `http://${options.host ?? "127.0.0.1"}:${port}`;
 	const byUsername = (username: string) =>
-		[...accounts.values()].find((account) => account.username.toLowerCase() === username.trim().toLowerCase());
+		[...accounts.values()].find(
+			(account) => account.username.toLowerCase() === username.trim().toLowerCase(),
+		);
 	const provider = new MockOpenIdProvider({
 		issuer,
 		relyingParty: options.relyingParty,
@@ -104,7 +110,8 @@ export async function startStandaloneProvider(options: StandaloneProviderOptions
 		claimsOf: (id) => accounts.get(id)?.claims,
 		authenticate(username, password) {
 			const account = byUsername(username);
-			if (!account || password !== MOCK_PASSWORD) return { refusal: "Your username or password is incorrect." };
+			if (!account || password !== MOCK_PASSWORD)
+				return { refusal: "Your username or password is incorrect." };
 			if (account.enabled === false) {
 				return { refusal: options.disabledRefusal ?? "AADSTS50057: The user account is disabled." };
 			}

@@ -157,6 +157,9 @@ function networkCode(error: unknown): string | undefined {
 export function idpProblem(error: unknown, issuer: string): string {
 	const host = URL.canParse(issuer) ? new URL(issuer).host : issuer;
 	const wellKnown = `${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`;
+	if (error instanceof oidc.AuthorizationResponseError) {
+		return `The IdP answered the sign-in with ${error.error}${error.error_description ? ` (${error.error_description.slice(0, 200)})` : ""}`;
+	}
 	if (error instanceof oidc.ResponseBodyError) {
 		return `The IdP refused the request: ${error.error}${error.error_description ? ` (${error.error_description.slice(0, 200)})` : ""}`;
 	}

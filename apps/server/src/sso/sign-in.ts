@@ -234,7 +234,9 @@ function exchangeRefusal(error: unknown, issuer: string): RefusalFacts {
 		};
 	}
 	if (error instanceof oidc.ClientError && error.code !== "OAUTH_TIMEOUT") {
-		return { reason: "invalid_response", detail: error.message.slice(0, 300) };
+		// openid-client's own message is generic ("invalid response encountered"); the check that failed is under it.
+		const failed = error.cause instanceof Error ? error.cause.message : error.message;
+		return { reason: "invalid_response", detail: failed.slice(0, 300) };
 	}
 	return { reason: "idp_error", detail: idpProblem(error, issuer) };
 }

@@ -7,7 +7,12 @@ import {
 	type StandaloneProvider,
 	startStandaloneProvider,
 } from "../../../../e2e/idp/oidc/standalone.ts";
-import { CONSOLE_ORIGIN, type ConsoleHarness, type ConsoleUser, createConsoleHarness } from "../trpc/harness.ts";
+import {
+	CONSOLE_ORIGIN,
+	type ConsoleHarness,
+	type ConsoleUser,
+	createConsoleHarness,
+} from "../trpc/harness.ts";
 
 export { MOCK_PASSWORD } from "../../../../e2e/idp/oidc/standalone.ts";
 
@@ -57,7 +62,10 @@ export class Browser {
 	}
 
 	/** One request, its Set-Cookie headers kept (a cookie set to expire is dropped). */
-	async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+	async request(
+		url: string,
+		init: { method?: string; form?: Record<string, string> } = {},
+	): Promise<Response> {
 		const jar = this.jar(url);
 		const headers: Record<string, string> = {};
 		if (jar.size > 0) headers.cookie = [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
@@ -88,7 +96,8 @@ export class Browser {
 	async follow(
 		url: string,
 		init: { method?: string; form?: Record<string, string> } = {},
-	): Promise<{ response: Response; url: string; visited: string[] }> {
+		options: { stopBefore?: (url: string) => boolean } = {},
+	): Promise<{ response: Response; url: string; visited: string[]; stoppedBefore?: string }> {
 		let current = url;
 		let next = init;
 		const visited: string[] = [];
@@ -101,6 +110,7 @@ export class Browser {
 			}
 			const target = new URL(location, current).href;
 			if (target.startsWith(`${ROSTER}/sign-in/refused`)) return { response, url: current, visited };
+			if (options.stopBefore?.(target)) return { response, url: current, visited, stoppedBefore: target };
 			current = target;
 			next = {};
 		}
@@ -128,7 +138,11 @@ export interface SsoHarness extends ConsoleHarness {
 	/** Starts a provider whose one client is Roster for the organization `slug`. */
 	startProvider(slug: string, accounts?: StandaloneAccount[], clientId?: string): Promise<StandaloneProvider>;
 	/** Saves `provider` as the organization's IdP through the console API, as its administrator. */
-	configure(admin: ConsoleUser, provider: StandaloneProvider, change?: Partial<SsoSettingsInput>): Promise<void>;
+	configure(
+		admin: ConsoleUser,
+		provider: StandaloneProvider,
+		change?: Partial<SsoSettingsInput>,
+	): Promise<void>;
 	/** Provisions a user over SCIM into `orgSlug` with the tier its role grants (`NONE`: no role). */
 	provision(
 		token: string,
@@ -137,6 +151,11 @@ export interface SsoHarness extends ConsoleHarness {
 	): Promise<string>;
 	/** Starts a sign-in and stops on the IdP's sign-in page, or on Roster's refusal. */
 	begin(browser: Browser, slug: string, next?: string): Promise<{ response: Response; url: string }>;
+	/**
+	 * Begins at Roster and signs in at the IdP, stopping before the browser goes back to Roster's callback:
+	 * the callback address it would request (with the IdP's code and state).
+	 */
+	callbackFor(browser: Browser, slug: string, username: string, authorizationUrl?: string): Promise<string>;
 	/** Signs in from the start: begins, submits the IdP's form, follows back to Roster's callback. */
 	signIn(
 		browser: Browser,
@@ -169,7 +188,11 @@ export async function createSsoHarness(
 		return provider;
 	}
 
-	async function configure(admin: ConsoleUser, provider: StandaloneProvider, change: Partial<SsoSettingsInput> = {}) {
+	async function configure(
+		admin: ConsoleUser,
+		provider: StandaloneProvider,
+		change: Partial<SsoSettingsInput> = {},
+	) {
 		await admin.client.sso.save.mutate({
 			enabled: true,
 			issuer: provider.issuer,
@@ -184,7 +207,11 @@ export async function createSsoHarness(
 	async function provision(
 		token: string,
 		userName: string,
-		{ tier = "USER", orgSlug = "default", externalId }: { tier?: string; orgSlug?: string; externalId?: string } = {},
+		{
+			tier = "USER",
+			orgSlug = "default",
+			externalId,
+		}: { tier?: string; orgSlug?: string; externalId?: string } = {},
 	): Promise<string> {
 		const reply = await h.clientFor(token)("POST", "/Users", {
 			schemas: [USER_SCHEMA],
@@ -211,6 +238,21 @@ export async function createSsoHarness(
 		});
 	}
 
+	async function callbackFor(browser: Browser, slug: string, username: string, authorizationUrl?: string) {
+		const toIdp =
+			authorizationUrl ?? (await browser.request(`${ROSTER}/auth/sso/${slug}`)).headers.get("location");
+		if (!toIdp) throw new Error(`no redirect to the IdP for ${slug}`);
+		const page = await browser.follow(toIdp);
+		const back = await browser.follow(
+			`${signInFormAction(page.url)}/login`,
+			{ method: "POST", form: { username, password: MOCK_PASSWORD } },
+			{ stopBefore: (url) => url.startsWith(ROSTER) },
+		);
+		if (!back.stoppedBefore)
+			throw new Error(`the IdP did not send ${username} back: ${back.response.status}`);
+		return back.stoppedBefore;
+	}
+
 	async function auditAfter(orgId: string, afterId: number) {
 		return h.db.db
 			.select()
@@ -234,6 +276,7 @@ export async function createSsoHarness(
 		configure,
 		provision,
 		begin,
+		callbackFor,
 		signIn,
 		auditAfter,
 		lastAuditId,
