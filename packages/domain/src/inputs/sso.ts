@@ -65,7 +65,8 @@ export function safeNextPath(value: unknown): string | undefined {
  */
 export function isLoopbackHost(hostname: string): boolean {
 	const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
-	if (host === "localhost" || host.endsWith(".localhost") || host === "::1") return true;
+	// Not `*.localhost`: browsers pin it to loopback, but this server's resolver may send it anywhere.
+	if (host === "localhost" || host === "::1") return true;
 	return /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(host);
 }
 
