@@ -20,9 +20,14 @@ export interface StandaloneAccount {
 export interface StandaloneProviderOptions {
 	relyingParty: RelyingParty;
 	accounts?: readonly StandaloneAccount[];
-	/** Default: `127.0.0.1` on any free port; the issuer is `http://{host}:{port}`. */
+	/** Where it listens; default `127.0.0.1` on any free port. */
 	host?: string;
 	port?: number;
+	/**
+	 * The host the issuer names (`http://{issuerHost}:{port}`), default the listening host: `localhost`
+	 * puts the IdP on another site than a Roster at 127.0.0.1, as a real IdP is to a browser.
+	 */
+	issuerHost?: string;
 	/** Claims per scope; default: the OpenID standard profile and email claims. */
 	scopeClaims?: Record<string, string[]>;
 	/** The text the provider shows a disabled account (default Entra's `AADSTS50057`). */
@@ -98,7 +103,7 @@ export async function startStandaloneProvider(
 		server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve),
 	);
 	const { port } = server.address() as AddressInfo;
-	const issuer = `http://${options.host ?? "127.0.0.1"}:${port}`;
+	const issuer = `http://${options.issuerHost ?? options.host ?? "127.0.0.1"}:${port}`;
 	const byUsername = (username: string) =>
 		[...accounts.values()].find(
 			(account) => account.username.toLowerCase() === username.trim().toLowerCase(),
