@@ -5,9 +5,11 @@ import { html } from "hono/html";
 import type { AppDeps } from "../deps.ts";
 import { type ClientAddress, clientAddressResolver } from "../http/client-address.ts";
 import type { AppEnv } from "../http/variables.ts";
+import type { SsoDeps } from "../sso/configured.ts";
 import { createDiscoveryCache } from "../sso/discovery.ts";
 import { PENDING_LOGIN_TTL_MS } from "../sso/pending-login.ts";
-import { finishSsoSignIn, type SsoClient, type SsoDeps, startSsoSignIn } from "../sso/sign-in.ts";
+import type { SsoClient } from "../sso/refusals.ts";
+import { finishSsoSignIn, startSsoSignIn } from "../sso/sign-in.ts";
 import { sessionCookieWriter } from "./context.ts";
 
 /** The cookie a sign-in begun at the IdP is carried in until the callback, sealed. */
