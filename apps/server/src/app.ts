@@ -13,6 +13,7 @@ import { getScimRoutingPath } from "./scim/paths.ts";
 import { trpcContextFactory } from "./trpc/context.ts";
 import { createExportsApp } from "./trpc/exports.ts";
 import { appRouter } from "./trpc/root.ts";
+import { createSsoApp } from "./trpc/sso-routes.ts";
 import type { TrpcContext } from "./trpc/trpc.ts";
 
 export type { AppDeps } from "./deps.ts";
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	);
 
 	app.route("/exports", createExportsApp(deps));
+	app.route("/auth/sso", createSsoApp(deps));
 	app.route("/api/v1", createApiApp(deps));
 
 	if (deps.config.scimEnabled) {

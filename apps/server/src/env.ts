@@ -27,6 +27,7 @@ const envSchema = z.object({
 	NODE_ENV: z.string().default("development"),
 	REDIS_URL: z.url().optional(),
 	TRUSTED_PROXIES: z.string().optional(),
+	PUBLIC_URL: z.string().optional(),
 	AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
 	LOG_PRUNE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
 });
@@ -57,6 +58,11 @@ export interface Config {
 	redisUrl: string | undefined;
 	/** Proxies whose `X-Forwarded-For` names the client; empty: the TCP peer is the client. */
 	trustedProxies: TrustedProxy[];
+	/**
+	 * `PUBLIC_URL`: the origin people and IdPs reach Roster at (`https://roster.example.com`), used for the
+	 * single sign-on redirect URI; unset, each request's own origin (through `TRUSTED_PROXIES`) is used.
+	 */
+	publicUrl: string | undefined;
 	/** How often the audit sealer links new events into the hash chain; 0 turns it off. */
 	auditSealIntervalMs: number;
 	/** How often provisioning-log rows past their organization's retention are deleted; 0 turns it off. */
@@ -99,6 +105,7 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir: st
 		nodeEnv: env.NODE_ENV,
 		redisUrl: env.REDIS_URL,
 		trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES ?? ""),
+		publicUrl: parsePublicUrl(env.PUBLIC_URL),
 		auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
 		logPruneIntervalMs: env.LOG_PRUNE_INTERVAL_MS,
 	};
@@ -122,6 +129,23 @@ function parseTrustedProxies(value: string): TrustedProxy[] {
 			}
 			return { address, prefix, family: version === 4 ? "ipv4" : "ipv6" };
 		});
+}
+
+/** `PUBLIC_URL` as a bare origin; a path, query or non-http(s) scheme is a configuration error. */
+function parsePublicUrl(value: string | undefined): string | undefined {
+	if (value === undefined) return undefined;
+	const refusal = new ConfigError(
+		`Invalid configuration: PUBLIC_URL "${value.slice(0, 200)}" must be an http(s) origin such as https://roster.example.com, without a path`,
+	);
+	let url: URL;
+	try {
+		url = new URL(value);
+	} catch {
+		throw refusal;
+	}
+	const bare = url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+	if (!(url.protocol === "https:" || url.protocol === "http:") || !bare) throw refusal;
+	return url.origin;
 }
 
 function absoluteDatabaseUrl(url: string, baseDir: string): string {

@@ -28,6 +28,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 		nodeEnv: "test",
 		redisUrl: undefined,
 		trustedProxies: [],
+		publicUrl: undefined,
 		auditSealIntervalMs: 0,
 		logPruneIntervalMs: 0,
 		...overrides,

@@ -9,6 +9,7 @@ import { fieldErrorsOf } from "../ui/errors.ts";
 import { Field, TextInput } from "../ui/field.tsx";
 import { Notice } from "../ui/notice.tsx";
 import { signInProblem } from "./refusal.ts";
+import { SsoSignIn } from "./SsoSignIn.tsx";
 import { sessionMemory } from "./session-memory.ts";
 
 const route = getRouteApi("/sign-in");
@@ -18,7 +19,10 @@ const REASONS = {
 	"signed-out": "You are signed out.",
 } as const;
 
-/** Email and password sign-in for local administrators; Enter submits, and errors are announced. */
+/**
+ * Email and password sign-in for local administrators, and single sign-on through the organization's
+ * identity provider for everyone it provisions; Enter submits, and errors are announced.
+ */
 export function SignInPage() {
 	const trpc = useTRPC();
 	const queryClient = useQueryClient();
@@ -106,6 +110,12 @@ export function SignInPage() {
 							Sign in
 						</Button>
 					</form>
+					<div className="my-5 flex items-center gap-3 text-xs text-slate-600" aria-hidden="true">
+						<span className="h-px flex-1 bg-slate-200" />
+						or
+						<span className="h-px flex-1 bg-slate-200" />
+					</div>
+					<SsoSignIn next={search.next} />
 				</div>
 				<StatusPanel />
 			</div>

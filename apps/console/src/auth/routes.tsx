@@ -1,6 +1,8 @@
+import { isSsoRefusalReason, type SsoRefusalReason, safeNextPath } from "@roster/domain/inputs/sso";
 import { createRoute } from "@tanstack/react-router";
 import { rootRoute } from "../app/root-route.tsx";
 import { SignInPage } from "./SignInPage.tsx";
+import { SsoRefusedPage } from "./SsoRefusedPage.tsx";
 
 /** Why the reader lands on sign-in, so the page can say so. */
 export type SignInReason = "expired" | "signed-out";
@@ -12,14 +14,7 @@ export interface SignInSearch {
 }
 
 /** Keeps `next` only when it is a same-origin path, so sign-in cannot be turned into an open redirect. */
-export function safeNext(value: unknown): string | undefined {
-	return typeof value === "string" &&
-		value.startsWith("/") &&
-		!value.startsWith("//") &&
-		!value.startsWith("/\\")
-		? value
-		: undefined;
-}
+export const safeNext = safeNextPath;
 
 export const signInRoute = createRoute({
 	getParentRoute: () => rootRoute,
@@ -31,4 +26,18 @@ export const signInRoute = createRoute({
 	component: SignInPage,
 });
 
-export const signInRoutes = [signInRoute] as const;
+/** Where a refused single sign-on lands: `reason` is one of Roster's codes, anything else is shown as unknown. */
+export interface SsoRefusedSearch {
+	reason?: SsoRefusalReason;
+}
+
+export const ssoRefusedRoute = createRoute({
+	getParentRoute: () => rootRoute,
+	path: "/sign-in/refused",
+	validateSearch: (search: Record<string, unknown>): SsoRefusedSearch => ({
+		reason: isSsoRefusalReason(search.reason) ? search.reason : undefined,
+	}),
+	component: SsoRefusedPage,
+});
+
+export const signInRoutes = [signInRoute, ssoRefusedRoute] as const;

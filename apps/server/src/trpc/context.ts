@@ -69,7 +69,7 @@ export async function consoleSessionOf(
  * The session cookie as the console needs it: unreadable by scripts (HttpOnly), never sent on cross-site
  * requests (SameSite=Strict), for the whole app (Path=/), and Secure whenever the client came over https.
  */
-function sessionCookieWriter(resHeaders: Headers, address: ClientAddress): SessionCookieWriter {
+export function sessionCookieWriter(resHeaders: Headers, address: ClientAddress): SessionCookieWriter {
 	const flags = { httpOnly: true, sameSite: "Strict", path: "/", secure: address.https } as const;
 	return {
 		set(token, expiresAt) {
@@ -112,7 +112,11 @@ export function trpcContextFactory(
 			logger: c.get("logger"),
 			requestId: c.get("requestId"),
 			session,
-			client: { ip: address.ip, userAgent: c.req.header("user-agent")?.slice(0, USER_AGENT_MAX) },
+			client: {
+				ip: address.ip,
+				userAgent: c.req.header("user-agent")?.slice(0, USER_AGENT_MAX),
+				origin: address.origin,
+			},
 			sessionCookie: sessionCookieWriter(opts.resHeaders, address),
 			csrfRefusal,
 			credential: presented?.via ?? null,

@@ -7,6 +7,7 @@ import { meRouter } from "./me.ts";
 import { provisioningLogRouter } from "./provisioning-log.ts";
 import { sessionRouter } from "./session.ts";
 import { settingsRouter } from "./settings.ts";
+import { ssoRouter } from "./sso.ts";
 import { systemRouter } from "./system.ts";
 import { router } from "./trpc.ts";
 import { usersRouter } from "./users.ts";
@@ -22,6 +23,7 @@ export const appRouter = router({
 	provisioningLog: provisioningLogRouter,
 	session: sessionRouter,
 	settings: settingsRouter,
+	sso: ssoRouter,
 	system: systemRouter,
 	users: usersRouter,
 });

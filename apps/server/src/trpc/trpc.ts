@@ -27,6 +27,8 @@ export interface ConsoleSession {
 export interface RequestClient {
 	ip: string | undefined;
 	userAgent: string | undefined;
+	/** The origin the client addressed (`https://roster.example.com`), through the trusted proxies. */
+	origin: string;
 }
 
 /** Writes the console's session cookie on the answer of the current request. */

@@ -232,7 +232,7 @@ describe("adminProcedure", () => {
 			logger: createLogger({ level: "silent" }),
 			requestId: "probe",
 			session,
-			client: { ip: undefined, userAgent: undefined },
+			client: { ip: undefined, userAgent: undefined, origin: CONSOLE_ORIGIN },
 			sessionCookie: { set: () => undefined, clear: () => undefined },
 			csrfRefusal: null,
 			credential: session ? "cookie" : null,

@@ -10,4 +10,5 @@ export * from "./role-mappings.ts";
 export * from "./scim-connections.ts";
 export * from "./sessions.ts";
 export * from "./sign-in-throttles.ts";
+export * from "./sso-settings.ts";
 export * from "./users.ts";
