@@ -27,6 +27,24 @@ export type SsoStarted = { ok: true; authorizationUrl: string; pendingLogin: str
 /** A sign-in finished: the new session's token (its only copy) and where to go. */
 export type SsoSignedIn = { ok: true; token: string; expiresAt: Date; next: string };
 
+type FlowContext = RefusalContext & { configured: Configured };
+
+/**
+ * What both ends of a sign-in check first: the client's address is not throttled, and the slug names an
+ * organization with single sign-on on (else `not_configured`, the same for every slug).
+ */
+async function openFlow(
+	deps: SsoDeps,
+	input: { slug: string; client: SsoClient; now?: Date },
+): Promise<FlowContext | SsoRefusal> {
+	const now = input.now ?? new Date();
+	const base = { client: input.client, now };
+	if (await ipBlockedUntil(deps.db, input.client.ip, now)) return { ok: false, reason: "throttled" };
+	const configured = await configuredOrganization(deps, input.slug);
+	if (!configured) return refuseNow(deps, base, { reason: "not_configured" });
+	return { ...base, configured };
+}
+
 /**
  * Begins single sign-on for the organization `slug`: discovers its IdP and returns the authorization
  * request to send the browser to (code flow, PKCE S256, fresh state and nonce) with the pending login
@@ -36,12 +54,9 @@ export async function startSsoSignIn(
 	deps: SsoDeps,
 	input: { slug: string; next: unknown; client: SsoClient; now?: Date },
 ): Promise<SsoStarted | SsoRefusal> {
-	const now = input.now ?? new Date();
-	const base = { client: input.client, now };
-	if (await ipBlockedUntil(deps.db, input.client.ip, now)) return { ok: false, reason: "throttled" };
-	const configured = await configuredOrganization(deps, input.slug);
-	if (!configured) return refuseNow(deps, base, { reason: "not_configured" });
-	const context = { ...base, configured };
+	const context = await openFlow(deps, input);
+	if (!("configured" in context)) return context;
+	const { configured, now } = context;
 	let configuration: oidc.Configuration;
 	try {
 		configuration = await configurationOf(deps, configured);
@@ -75,11 +90,7 @@ export async function startSsoSignIn(
 	return { ok: true, authorizationUrl: authorizationUrl.href, pendingLogin };
 }
 
-function idpUnreachable(
-	deps: SsoDeps,
-	context: RefusalContext & { configured: Configured },
-	error: unknown,
-): Promise<SsoRefusal> {
+function idpUnreachable(deps: SsoDeps, context: FlowContext, error: unknown): Promise<SsoRefusal> {
 	const detail = idpProblem(error, context.configured.settings.issuer);
 	deps.logger.warn({ org: context.configured.organization.slug, detail }, "single sign-on: the IdP failed");
 	return refuseNow(deps, context, { reason: "idp_error", detail });
@@ -102,12 +113,9 @@ export async function finishSsoSignIn(
 		now?: Date;
 	},
 ): Promise<SsoSignedIn | SsoRefusal> {
-	const now = input.now ?? new Date();
-	const base = { client: input.client, now };
-	if (await ipBlockedUntil(deps.db, input.client.ip, now)) return { ok: false, reason: "throttled" };
-	const configured = await configuredOrganization(deps, input.slug);
-	if (!configured) return refuseNow(deps, base, { reason: "not_configured" });
-	const context = { ...base, configured };
+	const context = await openFlow(deps, input);
+	if (!("configured" in context)) return context;
+	const { configured, now } = context;
 	const { organization, settings } = configured;
 
 	const parameters = callbackParameters(input.query);
