@@ -1,5 +1,4 @@
-import { E2E_PORT } from "../state.ts";
 import { lifecycleSpec } from "./lifecycle.ts";
 
 // Entra with `?aadOptscim062020`: the promotion is provisioned on demand, the deprovisioning waits for a cycle.
-lifecycleSpec({ kind: "entra-flag", promote: "on-demand", deprovision: "cycle" }, E2E_PORT + 302);
+lifecycleSpec({ kind: "entra-flag", promote: "on-demand", deprovision: "cycle" });

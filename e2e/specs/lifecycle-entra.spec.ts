@@ -1,5 +1,4 @@
-import { E2E_PORT } from "../state.ts";
 import { lifecycleSpec } from "./lifecycle.ts";
 
 // Entra's legacy client: the promotion waits for the next cycle, the deprovisioning is provisioned on demand.
-lifecycleSpec({ kind: "entra", promote: "cycle", deprovision: "on-demand" }, E2E_PORT + 301);
+lifecycleSpec({ kind: "entra", promote: "cycle", deprovision: "on-demand" });

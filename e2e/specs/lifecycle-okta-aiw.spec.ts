@@ -1,14 +1,10 @@
-import { E2E_PORT } from "../state.ts";
 import { lifecycleSpec } from "./lifecycle.ts";
 
 // Okta's App Integration Wizard app pushes each change at once with GET + full PUT; Roster matches SSO users
 // by externalId (the Okta user id) ← `sub`, the alternative to the default userName ← preferred_username.
-lifecycleSpec(
-	{
-		kind: "okta-aiw",
-		promote: "push",
-		deprovision: "push",
-		match: { attribute: "externalId", claim: "sub" },
-	},
-	E2E_PORT + 304,
-);
+lifecycleSpec({
+	kind: "okta-aiw",
+	promote: "push",
+	deprovision: "push",
+	match: { attribute: "externalId", claim: "sub" },
+});

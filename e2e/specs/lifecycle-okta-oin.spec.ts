@@ -1,5 +1,4 @@
-import { E2E_PORT } from "../state.ts";
 import { lifecycleSpec } from "./lifecycle.ts";
 
 // Okta's catalog app pushes each change at once: PATCH for groups and for the deactivation.
-lifecycleSpec({ kind: "okta-oin", promote: "push", deprovision: "push" }, E2E_PORT + 303);
+lifecycleSpec({ kind: "okta-oin", promote: "push", deprovision: "push" });
