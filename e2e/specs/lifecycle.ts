@@ -278,6 +278,9 @@ export function lifecycleSpec(options: LifecycleOptions): void {
 			await expect(person.getByText("Your session ended. Sign in again to continue.")).toBeVisible();
 			await expectAccessible(person);
 			await shot("8-signed-out", person);
+			await portal.open("/logs");
+			await expect(portal.page.locator("td.status-Failure, td.status-FAILURE")).toHaveCount(0);
+			await shot("8-tenant-logs", portal.page);
 		});
 
 		await test.step("the audit trail and the offboarding report tell the story; the IdP refuses the next sign-in", async () => {
