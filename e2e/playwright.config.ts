@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig, type ReporterDescription } from "@playwright/test";
-import { E2E_ADMINS, E2E_PORT, E2E_STATE_DIR } from "./state.ts";
+import { E2E_ADMINS, E2E_LIFECYCLE_KINDS, E2E_PORT, E2E_STATE_DIR, lifecycleOrganization } from "./state.ts";
 
 const port = E2E_PORT;
 const baseURL = `http://127.0.0.1:${port}`;
@@ -54,6 +54,11 @@ export default defineConfig({
 			E2E_ADMIN_PASSWORD: E2E_ADMINS.main.password,
 			E2E_LOCKOUT_EMAIL: E2E_ADMINS.lockout.email,
 			E2E_LOCKOUT_PASSWORD: E2E_ADMINS.lockout.password,
+			// "slug email password" per line, for setup's `org create` and `admin create`.
+			E2E_LIFECYCLE_ORGS: E2E_LIFECYCLE_KINDS.map((kind) => {
+				const { slug, admin } = lifecycleOrganization(kind);
+				return `${slug} ${admin.email} ${admin.password}`;
+			}).join("\n"),
 			ROSTER_SECRET: "e2e-only-secret-0123456789abcdef0123456789abcdef",
 			SCIM_SERVER_ENABLED: "true",
 			LOG_LEVEL: "warn",

@@ -1,6 +1,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { TENANT_KINDS, type TenantKind } from "./idp/server/kinds.ts";
 
 /** The port the e2e server listens on (one per concurrent run). */
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 8799);
@@ -22,3 +23,18 @@ export const E2E_ADMINS = {
 	/** Exists to be locked out by the lockout spec, so no other spec loses its sign-in. */
 	lockout: { email: "lockout@roster.test", password: "e2e-lockout-password-0123" },
 } as const;
+
+/** Every mock tenant kind has a lifecycle spec; each spec owns one organization, `life-<kind>`. */
+export const E2E_LIFECYCLE_KINDS = TENANT_KINDS;
+
+/**
+ * The organization of one lifecycle spec and its local administrator, created by setup with the CLI (the
+ * console cannot create organizations), so the specs never meet each other's users, groups or SSO.
+ */
+export function lifecycleOrganization(kind: TenantKind): {
+	slug: string;
+	admin: { email: string; password: string };
+} {
+	const slug = `life-${kind}`;
+	return { slug, admin: { email: `admin@${slug}.roster.test`, password: "e2e-lifecycle-password-0123" } };
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { type APIRequestContext, expect, type Page } from "@playwright/test";
+import { type APIRequestContext, expect, type Locator, type Page } from "@playwright/test";
 import { E2E_ADMINS, E2E_SCREENSHOT_DIR, E2E_STATE_DIR } from "../state.ts";
 
 export { E2E_ADMINS } from "../state.ts";
@@ -32,6 +32,14 @@ export async function expectAccessible(page: Page): Promise<void> {
 			targets: violation.nodes.slice(0, 5).map((node) => node.target.join(" ")),
 		}));
 	expect(blocking).toEqual([]);
+}
+
+/** The value a definition list (`dt`/`dd`, the console's facts and the tenants' alike) gives beside `label`. */
+export function fact(scope: Locator, label: string): Locator {
+	return scope
+		.locator("dt")
+		.filter({ hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) })
+		.locator("xpath=following-sibling::dd[1]");
 }
 
 /** Keeps a full-page screenshot of the screen as it is, named for it, in the CI artifact folder. */

@@ -1,19 +1,11 @@
-import { expect, type Locator, type Page, test } from "@playwright/test";
-import { E2E_ADMINS, expectAccessible, signIn, snap } from "./fixtures.ts";
+import { expect, type Page, test } from "@playwright/test";
+import { E2E_ADMINS, expectAccessible, fact, signIn, snap } from "./fixtures.ts";
 
 /** The `readAt` the page says its answer is from (the description's `<time>`). */
 async function readAt(page: Page): Promise<string> {
 	const time = page.locator("header time");
 	await expect(time).toHaveAttribute("datetime", /\d{4}-\d\d-\d\dT/);
 	return (await time.getAttribute("datetime")) ?? "";
-}
-
-/** The value a section's facts list beside `label`. */
-function fact(section: Locator, label: string): Locator {
-	return section
-		.locator("dt")
-		.filter({ hasText: new RegExp(`^${label}$`) })
-		.locator("xpath=following-sibling::dd[1]");
 }
 
 test("the local administrator opens My access: ADMIN, set in the console, with the session's end", async ({

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import Provider, { type Configuration, interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
 
 /** The claims one person of the tenant's directory carries in ID tokens; `sub` is set by the provider. */
 export type AccountClaims = Record<string, unknown>;
@@ -85,7 +85,10 @@ export class MockOpenIdProvider {
 			// Scope claims go in the ID token too, as Entra and Okta put them there for the code flow.
 			conformIdTokenClaims: false,
 			features: { devInteractions: { enabled: false } },
-			interactions: { url: (_ctx, interaction) => options.interactionUrl(interaction.uid) },
+			interactions: {
+				policy: signInAgainWhenAccountIsGone(),
+				url: (_ctx, interaction) => options.interactionUrl(interaction.uid),
+			},
 			findAccount: (_ctx, sub) => {
 				const claims = options.claimsOf(sub);
 				return claims ? { accountId: sub, claims: () => ({ ...claims, sub }) } : undefined;
@@ -160,6 +163,27 @@ export class MockOpenIdProvider {
 		await grant.save();
 		return grant;
 	}
+}
+
+/**
+ * The default prompts, with one more reason to ask for a sign-in: the IdP session names an account that
+ * may no longer sign in (disabled or deleted since, so `findAccount` finds nothing). Without it the
+ * provider went on with the stale session and answered `server_error`; the IdPs end such a session and
+ * the sign-in page then gives their own refusal (AADSTS50057, "This account is deactivated").
+ */
+function signInAgainWhenAccountIsGone(): interactionPolicy.DefaultPolicy {
+	const policy = interactionPolicy.base();
+	policy
+		.get("login")
+		?.checks.add(
+			new interactionPolicy.Check(
+				"account_gone",
+				"The account of this session can no longer sign in",
+				(ctx) => Boolean(ctx.oidc.session?.accountId) && ctx.oidc.account === undefined,
+			),
+			0,
+		);
+	return policy;
 }
 
 /** Text for HTML, with the five characters that could end an element or attribute escaped. */

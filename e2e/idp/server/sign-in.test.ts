@@ -39,8 +39,17 @@ async function browse(
 	throw new Error("too many redirects");
 }
 
-/** Signs in through the tenant's own sign-in page; returns the final answer and what the callback needs. */
-async function signIn(tenant: MockTenant, username: string, password = MOCK_PASSWORD, redirect = REDIRECT) {
+/**
+ * Signs in through the tenant's own sign-in page (in the browser whose cookies are `jar`); returns the
+ * final answer and what the callback needs.
+ */
+async function signIn(
+	tenant: MockTenant,
+	username: string,
+	password = MOCK_PASSWORD,
+	redirect = REDIRECT,
+	jar = new Map<string, string>(),
+) {
 	const config = await client.discovery(
 		new URL(tenant.issuer),
 		tenant.control.clientId,
@@ -60,7 +69,6 @@ async function signIn(tenant: MockTenant, username: string, password = MOCK_PASS
 		nonce,
 		login_hint: username,
 	});
-	const jar = new Map<string, string>();
 	const page = await browse(tenant, jar, authorize.href);
 	const html = await page.text();
 	expect(html).toContain(MOCK_PASSWORD);
@@ -136,6 +144,18 @@ describe.each([
 		const wrongPassword = await signIn(tenant, ada.userPrincipalName, "not-the-password");
 		expect(wrongPassword.done.status).toBe(401);
 		expect(await wrongPassword.done.text()).toContain(wrong);
+	});
+
+	it("a person disabled after signing in meets the sign-in page again at the next sign-in, and the IdP's refusal", async () => {
+		const linus = tenant.directory.hire({ givenName: "Linus", surname: "Torvalds" });
+		const browser = new Map<string, string>();
+		const first = await signIn(tenant, linus.userPrincipalName, MOCK_PASSWORD, REDIRECT, browser);
+		expect(first.done.headers.get("location")?.startsWith(REDIRECT)).toBe(true);
+		tenant.directory.disable(linus.id);
+		// The IdP session from the first sign-in no longer counts: no server error, no code for the disabled person.
+		const again = await signIn(tenant, linus.userPrincipalName, MOCK_PASSWORD, REDIRECT, browser);
+		expect(again.done.status).toBe(401);
+		expect(await again.done.text()).toContain(disabled);
 	});
 
 	it("saving another redirect URI re-registers the client; the old one is refused", async () => {
