@@ -10,41 +10,48 @@ export type ScimAuditAction =
 	| "SCIM_USER_DELETED"
 	| "SCIM_GROUP_PROVISIONED"
 	| "SCIM_GROUP_SYNCED"
-	| "SCIM_GROUP_DELETED";
+	| "SCIM_GROUP_DELETED"
+	| "SCIM_USER_ACCESS_CHANGED";
+
+/** One audit event of a SCIM write, before the actor and the request's identity are added. */
+export interface ScimAuditEvent {
+	action: ScimAuditAction;
+	entityType: "User" | "Group";
+	entityId: string;
+	entityName: string;
+	changes: AuditChanges;
+	metadata?: Record<string, unknown>;
+}
 
 /**
- * Inserts the audit event of a SCIM write inside that write's transaction, so the change and its record
+ * Inserts the audit events of a SCIM write inside that write's transaction, so the change and its record
  * commit or roll back together. The actor is the SCIM connection; metadata carries the request's identity.
  */
 export async function recordScimAudit(
 	tx: Transaction,
 	ctx: ScimContext,
-	event: {
-		action: ScimAuditAction;
-		entityType: "User" | "Group";
-		entityId: string;
-		entityName: string;
-		changes: AuditChanges;
-		metadata?: Record<string, unknown>;
-	},
+	...events: ScimAuditEvent[]
 ): Promise<void> {
-	await tx.insert(auditEvents).values({
-		orgId: ctx.actor.organization.id,
-		actorType: "scim_connection",
-		actorId: ctx.actor.connection.id,
-		actorName: ctx.actor.connection.name,
-		action: event.action,
-		entityType: event.entityType,
-		entityId: event.entityId,
-		entityName: event.entityName,
-		changes: event.changes,
-		metadata: {
-			requestId: ctx.request.requestId,
-			receivedAt: ctx.notes.receivedAt.toISOString(),
-			ip: ctx.request.ip ?? null,
-			userAgent: ctx.request.userAgent ?? null,
-			tokenPrefix: ctx.actor.token.prefix,
-			...event.metadata,
-		},
-	});
+	if (events.length === 0) return;
+	const identity = {
+		requestId: ctx.request.requestId,
+		receivedAt: ctx.notes.receivedAt.toISOString(),
+		ip: ctx.request.ip ?? null,
+		userAgent: ctx.request.userAgent ?? null,
+		tokenPrefix: ctx.actor.token.prefix,
+	};
+	await tx.insert(auditEvents).values(
+		events.map((event) => ({
+			orgId: ctx.actor.organization.id,
+			actorType: "scim_connection" as const,
+			actorId: ctx.actor.connection.id,
+			actorName: ctx.actor.connection.name,
+			action: event.action,
+			entityType: event.entityType,
+			entityId: event.entityId,
+			entityName: event.entityName,
+			changes: event.changes,
+			metadata: { ...identity, ...event.metadata },
+		})),
+	);
 }

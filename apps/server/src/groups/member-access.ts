@@ -1,7 +1,10 @@
-import type { Transaction } from "@roster/db";
-import { type RecomputeSummary, recomputeAccess } from "../access/recompute.ts";
+import { type Transaction, users } from "@roster/db";
+import { inArray } from "drizzle-orm";
+import { type RecomputeSummary, recomputeAccess, type TierChange } from "../access/recompute.ts";
 import { type GroupForRelevance, groupAffectsAccess } from "../access/relevance.ts";
 import { loadAccessStatics } from "../access/statics.ts";
+import { accessChange } from "../audit/access-evidence.ts";
+import type { ScimAuditEvent } from "../audit/scim-events.ts";
 import type { ScimContext } from "../provisioning/context.ts";
 import type { MembershipDelta } from "./members.ts";
 
@@ -31,7 +34,44 @@ export async function recomputeMembers(
 	return summaries.reduce((total, next) => ({
 		usersExamined: total.usersExamined + next.usersExamined,
 		usersChanged: total.usersChanged + next.usersChanged,
-		tierChanges: undefined,
+		tierChanges: mergedTierChanges(total.tierChanges, next.tierChanges),
 		projectsCreated: total.projectsCreated + next.projectsCreated,
 	}));
+}
+
+/** Both itemizations together, or none when either recompute was too large to itemize. */
+function mergedTierChanges(
+	a: Map<string, TierChange> | undefined,
+	b: Map<string, TierChange> | undefined,
+): Map<string, TierChange> | undefined {
+	return a && b ? new Map([...a, ...b]) : undefined;
+}
+
+/**
+ * One `SCIM_USER_ACCESS_CHANGED` event per user whose tier a group write moved, naming the group, so a
+ * user's own trail shows a promotion or demotion that came from a membership change. Only for writes small
+ * enough to be itemized (`ITEMIZED_SCOPE`); the group's event always carries the counts.
+ */
+export async function accessChangeEvents(
+	tx: Transaction,
+	summary: RecomputeSummary | undefined,
+	group: { id: string; displayName: string },
+): Promise<ScimAuditEvent[]> {
+	const changes = summary?.tierChanges;
+	if (!changes || changes.size === 0) return [];
+	const names = await tx
+		.select({ id: users.id, userName: users.userName })
+		.from(users)
+		.where(inArray(users.id, [...changes.keys()]));
+	return names.map(({ id, userName }) => {
+		const change = changes.get(id) as TierChange;
+		return {
+			action: "SCIM_USER_ACCESS_CHANGED",
+			entityType: "User",
+			entityId: id,
+			entityName: userName,
+			changes: accessChange(change.old, change.new),
+			metadata: { cause: { group: { id: group.id, displayName: group.displayName } } },
+		};
+	});
 }

@@ -16,7 +16,7 @@ import { accessMetadata } from "../audit/access-evidence.ts";
 import { recordScimAudit } from "../audit/scim-events.ts";
 import type { ScimContext } from "../provisioning/context.ts";
 import { changesNothing, revisionColumns } from "../provisioning/revision.ts";
-import { recomputeMembers } from "./member-access.ts";
+import { accessChangeEvents, recomputeMembers } from "./member-access.ts";
 import { applyMemberOps, assertMembersAreUsers, type MembershipDelta, membershipChanges } from "./members.ts";
 import { type GroupResult, groupAnswer, groupResource, INHERITED } from "./resource.ts";
 import { groupWrite, lockGroup } from "./transaction.ts";
@@ -82,14 +82,19 @@ async function persistChange(
 		},
 		delta,
 	);
-	await recordScimAudit(tx, ctx, {
-		action: "SCIM_GROUP_SYNCED",
-		entityType: "Group",
-		entityId: group.id,
-		entityName: group.displayName,
-		changes,
-		...(access ? { metadata: accessMetadata(access) } : {}),
-	});
+	await recordScimAudit(
+		tx,
+		ctx,
+		{
+			action: "SCIM_GROUP_SYNCED",
+			entityType: "Group",
+			entityId: group.id,
+			entityName: group.displayName,
+			changes,
+			...(access ? { metadata: accessMetadata(access) } : {}),
+		},
+		...(await accessChangeEvents(tx, access, group)),
+	);
 	return group;
 }
 
@@ -116,14 +121,19 @@ export async function createGroup(
 			delta.added.count > 0
 				? await recomputeMembers(tx, ctx, { id: group.id, versions: [group], everyMember: false }, delta)
 				: undefined;
-		await recordScimAudit(tx, ctx, {
-			action: "SCIM_GROUP_PROVISIONED",
-			entityType: "Group",
-			entityId: group.id,
-			entityName: group.displayName,
-			changes: { ...diffFields({}, snapshotOf(fields)), ...membershipChanges(delta) },
-			...(access ? { metadata: accessMetadata(access) } : {}),
-		});
+		await recordScimAudit(
+			tx,
+			ctx,
+			{
+				action: "SCIM_GROUP_PROVISIONED",
+				entityType: "Group",
+				entityId: group.id,
+				entityName: group.displayName,
+				changes: { ...diffFields({}, snapshotOf(fields)), ...membershipChanges(delta) },
+				...(access ? { metadata: accessMetadata(access) } : {}),
+			},
+			...(await accessChangeEvents(tx, access, group)),
+		);
 		return groupAnswer(tx, ctx, group, view);
 	});
 }
@@ -186,16 +196,21 @@ export async function deleteGroup(ctx: ScimContext, id: string, ifMatch: string 
 			{ id: before.id, versions: [before], everyMember: false },
 			delta,
 		);
-		await recordScimAudit(tx, ctx, {
-			action: "SCIM_GROUP_DELETED",
-			entityType: "Group",
-			entityId: before.id,
-			entityName: before.displayName,
-			changes: {
-				...diffFields({ displayName: before.displayName, externalId: before.externalId }, {}),
-				...membershipChanges(delta),
+		await recordScimAudit(
+			tx,
+			ctx,
+			{
+				action: "SCIM_GROUP_DELETED",
+				entityType: "Group",
+				entityId: before.id,
+				entityName: before.displayName,
+				changes: {
+					...diffFields({ displayName: before.displayName, externalId: before.externalId }, {}),
+					...membershipChanges(delta),
+				},
+				...(access ? { metadata: accessMetadata(access) } : {}),
 			},
-			...(access ? { metadata: accessMetadata(access) } : {}),
-		});
+			...(await accessChangeEvents(tx, access, before)),
+		);
 	});
 }

@@ -39,6 +39,13 @@ describe("a user's tier follows group membership", () => {
 		expect(await tierOf(h, bystander)).toBe("NONE");
 		const synced = await latestAudit(h, "SCIM_GROUP_SYNCED", group);
 		expect(synced?.metadata).toMatchObject({ usersRecomputed: 1, usersChanged: 1 });
+		// The promotion is on the user's own trail too, naming the group that caused it.
+		const promoted = await latestAudit(h, "SCIM_USER_ACCESS_CHANGED", user);
+		expect(promoted?.changes).toEqual({ accessTier: { old: "NONE", new: "ADMIN" } });
+		expect(promoted?.metadata).toMatchObject({
+			cause: { group: { id: group, displayName: "roster admins" } },
+		});
+		expect(await latestAudit(h, "SCIM_USER_ACCESS_CHANGED", bystander)).toBeUndefined();
 
 		await patch(h, `/Groups/${group}`, {
 			op: "Remove",
@@ -48,6 +55,8 @@ describe("a user's tier follows group membership", () => {
 		const removed = await storedAccess(h, user);
 		expect(removed.tier).toBe("NONE");
 		expect(removed.source).toBe("fallback");
+		const demoted = await latestAudit(h, "SCIM_USER_ACCESS_CHANGED", user);
+		expect(demoted?.changes).toEqual({ accessTier: { old: "ADMIN", new: "NONE" } });
 	});
 
 	it("PUT with a new member set recomputes exactly the users added and removed", async () => {
