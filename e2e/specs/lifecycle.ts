@@ -308,6 +308,12 @@ export function lifecycleSpec(options: LifecycleOptions): void {
 			await expect(deprovisioned).toContainText(connection);
 			await deprovisioned.getByText("Metadata").click();
 			await expect(deprovisioned).toContainText('"sessionsKilled": 1');
+			// The promotion is on the employee's own trail, naming the group it came from.
+			const promotedOnTrail = row("SCIM_USER_ACCESS_CHANGED");
+			await promotedOnTrail.getByText("Changes").click();
+			await promotedOnTrail.getByText("Metadata").click();
+			await expect(promotedOnTrail).toContainText('"new": "ADMIN"');
+			await expect(promotedOnTrail).toContainText(adminsGroup);
 			await expectAccessible(page);
 			await shot("9-audit-employee");
 
