@@ -1,6 +1,7 @@
 /** The workloads `--only` can pick, in the order they run (RSS is read at the end of `lookup`). */
 export const workloadNames = [
 	"floor",
+	"bare",
 	"post",
 	"lookup",
 	"members",

@@ -9,6 +9,7 @@ import { readOptions, type WorkloadName } from "./options.ts";
 import { sealingWorkload } from "./sealing.ts";
 import { startServer } from "./server.ts";
 import { type ResultRow, renderTable } from "./table.ts";
+import { bareWorkload } from "./workloads/bare.ts";
 import { consoleAuditWorkload } from "./workloads/console-audit.ts";
 import { consoleDashboardWorkload } from "./workloads/console-dashboard.ts";
 import { consoleUsersWorkload } from "./workloads/console-users.ts";
@@ -22,6 +23,7 @@ import { syncWorkload } from "./workloads/sync.ts";
 
 const workloads: Record<WorkloadName, (ctx: BenchContext) => Promise<ResultRow[]>> = {
 	floor: floorWorkload,
+	bare: bareWorkload,
 	post: postWorkload,
 	lookup: lookupWorkload,
 	members: membersWorkload,

@@ -53,10 +53,12 @@ async function waitUntilHealthy(baseUrl: string, child: ChildProcess, stderr: ()
 }
 
 /**
- * Starts `node --import tsx src/index.ts` on a free loopback port with production settings and waits
- * for /healthz. With `cpuProfileDir`, V8 writes a .cpuprofile there when the server stops.
+ * Starts `node --import tsx src/index.ts` (or another `entry`) on a free loopback port with production
+ * settings and waits for /healthz. With `cpuProfileDir`, V8 writes a .cpuprofile there when the server stops.
  */
 export async function startServer(options: {
+	/** The entry file, relative to apps/server; Roster's own server unless given (the bare baseline is another). */
+	entry?: string;
 	databaseUrl: string;
 	secret: string;
 	cpuProfileDir: string | undefined;
@@ -70,7 +72,7 @@ export async function startServer(options: {
 	const port = await freePort();
 	const profiling = options.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir] : [];
 	const flags = [...(options.nodeFlags ?? []), ...profiling];
-	const child = spawn(process.execPath, [...flags, "--import", "tsx", "src/index.ts"], {
+	const child = spawn(process.execPath, [...flags, "--import", "tsx", options.entry ?? "src/index.ts"], {
 		cwd: SERVER_DIR,
 		env: {
 			PATH: process.env.PATH,

@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { allPassed, bareKeys, versusBare } from "../bare/baseline.ts";
 import type { BenchContext } from "../context.ts";
 import { seededUserName } from "../database.ts";
 import { totalResults } from "../http.ts";
@@ -9,10 +10,12 @@ import { loadRow, mark, type ResultRow } from "../table.ts";
 const GOAL_OPS_PER_SECOND = 7_000;
 const GOAL_P99_MS = 10;
 const GOAL_RSS_MB = 250;
+const GOAL_VS_BARE = 0.5;
 
 /**
- * First the raw floor (the same indexed select straight over postgres-js), then Entra's create-or-match lookup, `GET /Users?filter=userName eq "…"`, for random existing users among
- * the seeded ones; then the server's RSS, read once it has served the lookups over the full table.
+ * First the raw floor (the same indexed select straight over postgres-js), then Entra's create-or-match
+ * lookup, `GET /Users?filter=userName eq "…"`, for random existing users among the seeded ones (also as a
+ * ratio of the bare server); then the server's RSS, read once it has served the lookups over the full table.
  */
 export async function lookupWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 	const { options, http } = ctx;
@@ -42,7 +45,9 @@ export async function lookupWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 	});
 	const opsPerSecond = result.ops / result.seconds;
 	const p99 = percentile(result.latenciesMs, 0.99);
-	const passed = opsPerSecond >= GOAL_OPS_PER_SECOND && p99 < GOAL_P99_MS;
+	const ownPassed = opsPerSecond >= GOAL_OPS_PER_SECOND && p99 < GOAL_P99_MS;
+	const bare = versusBare(ctx, bareKeys.lookup, result, GOAL_VS_BARE);
+	const passed = allPassed([ownPassed, bare.passed]) ?? ownPassed;
 	const rssMb = ctx.server.rssMb();
 	const rssPassed = rssMb < GOAL_RSS_MB;
 	const users = options.lookupUsers.toLocaleString("en-US");
@@ -52,7 +57,7 @@ export async function lookupWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 		loadRow(
 			`userName eq lookup (${users} users)`,
 			result,
-			`${ratio.toFixed(3)}× floor; goal ≥ ${GOAL_OPS_PER_SECOND.toLocaleString("en-US")}/s, p99 < ${GOAL_P99_MS} ms ${mark(passed)}`,
+			`${ratio.toFixed(3)}× floor; goal ≥ ${GOAL_OPS_PER_SECOND.toLocaleString("en-US")}/s, p99 < ${GOAL_P99_MS} ms ${mark(ownPassed)}; ${bare.text}`,
 			passed,
 		),
 		{

@@ -1,3 +1,4 @@
+import { bareKeys, sequentialResult, versusBare } from "../bare/baseline.ts";
 import type { BenchContext } from "../context.ts";
 import { seededUserIds, seedMembers } from "../database.ts";
 import { resourceId, type ScimHttp } from "../http.ts";
@@ -6,7 +7,8 @@ import { addMembers, entraGroup, removeMember } from "../scim-bodies.ts";
 import { mark, type ResultRow } from "../table.ts";
 
 const GOAL_RATIO = 1.5;
-const CHURN_USERS = 100;
+/** Seeded users after the big group's members that are added and removed again, in turn. */
+export const CHURN_USERS = 100;
 const WARMUP_ROUNDS = 20;
 
 async function churn(http: ScimHttp, groupId: string, userId: string, latenciesMs: number[] | undefined) {
@@ -21,6 +23,37 @@ async function churn(http: ScimHttp, groupId: string, userId: string, latenciesM
 	const sink = latenciesMs ?? [];
 	await timed(sink, () => patch(addMembers([userId])));
 	await timed(sink, () => patch(removeMember(userId)));
+}
+
+/**
+ * Seeds the small and the big group's members, then adds and removes the churn users in turn on
+ * both groups (warm-up rounds first); the per-PATCH latencies of each group and the wall time.
+ */
+export async function measureChurn(
+	ctx: BenchContext,
+	http: ScimHttp,
+	smallId: string,
+	bigId: string,
+): Promise<{ smallMs: number[]; bigMs: number[]; seconds: number }> {
+	const { options, db } = ctx;
+	const big = options.bigGroupMembers;
+	await ctx.ensureSeeded(big + CHURN_USERS);
+	await seedMembers(db, smallId, 0, options.smallGroupMembers);
+	await seedMembers(db, bigId, 0, big);
+	const churnIds = await seededUserIds(db, big, big + CHURN_USERS);
+	const pick = (round: number) => churnIds[round % churnIds.length] ?? "";
+	for (let round = 0; round < WARMUP_ROUNDS; round++) {
+		await churn(http, smallId, pick(round), undefined);
+		await churn(http, bigId, pick(round), undefined);
+	}
+	const smallMs: number[] = [];
+	const bigMs: number[] = [];
+	const started = Date.now();
+	for (let round = 0; round < options.memberRounds; round++) {
+		await churn(http, smallId, pick(round), smallMs);
+		await churn(http, bigId, pick(round), bigMs);
+	}
+	return { smallMs, bigMs, seconds: (Date.now() - started) / 1000 };
 }
 
 function rowFor(
@@ -48,7 +81,7 @@ function rowFor(
  * the same on either; the p50 ratio shows whether they do.
  */
 export async function membersWorkload(ctx: BenchContext): Promise<ResultRow[]> {
-	const { options, http, db } = ctx;
+	const { options, http } = ctx;
 	const small = options.smallGroupMembers;
 	const big = options.bigGroupMembers;
 	if (!ctx.hasGroups) {
@@ -60,36 +93,22 @@ export async function membersWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 			},
 		];
 	}
-	await ctx.ensureSeeded(big + CHURN_USERS);
 	const stamp = Date.now();
 	const smallId = resourceId(await http.expect(201, "POST", "/Groups", entraGroup(`bench-small-${stamp}`)));
 	const bigId = resourceId(await http.expect(201, "POST", "/Groups", entraGroup(`bench-big-${stamp}`)));
-	await seedMembers(db, smallId, 0, small);
-	await seedMembers(db, bigId, 0, big);
-	const churnIds = await seededUserIds(db, big, big + CHURN_USERS);
-	const pick = (round: number) => churnIds[round % churnIds.length] ?? "";
-	for (let round = 0; round < WARMUP_ROUNDS; round++) {
-		await churn(http, smallId, pick(round), undefined);
-		await churn(http, bigId, pick(round), undefined);
-	}
-	const smallMs: number[] = [];
-	const bigMs: number[] = [];
-	const started = Date.now();
-	for (let round = 0; round < options.memberRounds; round++) {
-		await churn(http, smallId, pick(round), smallMs);
-		await churn(http, bigId, pick(round), bigMs);
-	}
-	const seconds = (Date.now() - started) / 1000;
+	const { smallMs, bigMs, seconds } = await measureChurn(ctx, http, smallId, bigId);
 	const ratio = percentile(bigMs, 0.5) / percentile(smallMs, 0.5);
 	const passed = ratio <= GOAL_RATIO;
 	const half = seconds / 2;
+	const smallBare = versusBare(ctx, bareKeys.membersSmall, sequentialResult(smallMs));
+	const bigBare = versusBare(ctx, bareKeys.membersBig, sequentialResult(bigMs));
 	return [
-		rowFor(`member add+remove, ${small}-member group`, smallMs, half, "p50 baseline"),
+		rowFor(`member add+remove, ${small}-member group`, smallMs, half, `p50 baseline; ${smallBare.text}`),
 		rowFor(
 			`member add+remove, ${big.toLocaleString("en-US")}-member group`,
 			bigMs,
 			half,
-			`p50 ${ratio.toFixed(2)}× small (goal ≤ ${GOAL_RATIO}×) ${mark(passed)}`,
+			`p50 ${ratio.toFixed(2)}× small (goal ≤ ${GOAL_RATIO}×) ${mark(passed)}; ${bigBare.text}`,
 			passed,
 		),
 	];
