@@ -12,8 +12,8 @@ import { accessTiers } from "@roster/domain/tiers";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
 import { useTRPC } from "../../trpc.ts";
-import { Button } from "../../ui/button.tsx";
-import { Checkbox, Field, Select, TextInput } from "../../ui/field.tsx";
+import { Checkbox, Field, LabelledOptions, Select, TextInput } from "../../ui/field.tsx";
+import { SaveOrDiscard } from "../../ui/form-footer.tsx";
 import { showServerErrors } from "../../ui/forms.ts";
 import { Notice } from "../../ui/notice.tsx";
 import { Section } from "../../ui/page.tsx";
@@ -94,11 +94,7 @@ export function SettingsForm({ settings }: { settings: OrganizationSettings }) {
 					>
 						{(control) => (
 							<Select {...control} {...register("deletePolicy")}>
-								{deletePolicies.map((policy) => (
-									<option key={policy} value={policy}>
-										{DELETE_POLICY_LABELS[policy]}
-									</option>
-								))}
+								<LabelledOptions values={deletePolicies} labels={DELETE_POLICY_LABELS} />
 							</Select>
 						)}
 					</Field>
@@ -122,11 +118,7 @@ export function SettingsForm({ settings }: { settings: OrganizationSettings }) {
 					<Field label="Roles come from" error={errors.roleSource?.message}>
 						{(control) => (
 							<Select {...control} {...register("roleSource")}>
-								{roleSources.map((source) => (
-									<option key={source} value={source}>
-										{ROLE_SOURCE_LABELS[source]}
-									</option>
-								))}
+								<LabelledOptions values={roleSources} labels={ROLE_SOURCE_LABELS} />
 							</Select>
 						)}
 					</Field>
@@ -158,28 +150,24 @@ export function SettingsForm({ settings }: { settings: OrganizationSettings }) {
 					</Field>
 				</div>
 			</Section>
-			{errors.root?.server && <Notice tone="danger">{errors.root.server.message}</Notice>}
-			{save.isSuccess && !formState.isDirty && (
-				<Notice tone="success" title="Settings saved">
-					{save.data.usersRecomputed > 0
-						? `Access recomputed for ${save.data.usersRecomputed.toLocaleString()} users, ${save.data.usersChanged.toLocaleString()} changed.`
-						: "No access needed recomputing."}
-				</Notice>
-			)}
-			<div className="flex flex-wrap gap-2">
-				<Button
-					type="submit"
-					variant="primary"
-					busy={save.isPending}
-					busyLabel="Saving…"
-					disabled={!formState.isDirty}
-				>
-					Save settings
-				</Button>
-				<Button onClick={() => reset(valuesOf(settings))} disabled={!formState.isDirty || save.isPending}>
-					Discard changes
-				</Button>
-			</div>
+			<SaveOrDiscard
+				serverError={errors.root?.server?.message}
+				saved={
+					save.isSuccess &&
+					!formState.isDirty && (
+						<Notice tone="success" title="Settings saved">
+							{save.data.usersRecomputed > 0
+								? `Access recomputed for ${save.data.usersRecomputed.toLocaleString()} users, ${save.data.usersChanged.toLocaleString()} changed.`
+								: "No access needed recomputing."}
+						</Notice>
+					)
+				}
+				submitLabel="Save settings"
+				busy={save.isPending}
+				canSave={formState.isDirty}
+				canDiscard={formState.isDirty}
+				onDiscard={() => reset(valuesOf(settings))}
+			/>
 		</form>
 	);
 }

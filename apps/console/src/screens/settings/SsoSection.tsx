@@ -16,7 +16,8 @@ import { useTRPC } from "../../trpc.ts";
 import { Button } from "../../ui/button.tsx";
 import { CopyButton } from "../../ui/copy-button.tsx";
 import { errorMessage } from "../../ui/errors.ts";
-import { Checkbox, Field, Select, TextInput } from "../../ui/field.tsx";
+import { Checkbox, Field, LabelledOptions, Select, TextInput } from "../../ui/field.tsx";
+import { SaveOrDiscard } from "../../ui/form-footer.tsx";
 import { showServerErrors } from "../../ui/forms.ts";
 import { Notice } from "../../ui/notice.tsx";
 import { Facts, Section } from "../../ui/page.tsx";
@@ -198,11 +199,7 @@ function SsoForm({ settings }: { settings: SsoSettings }) {
 				<Field label="Match users by" error={errors.matchAttribute?.message}>
 					{(control) => (
 						<Select {...control} {...matchAttribute}>
-							{ssoMatchAttributes.map((attribute) => (
-								<option key={attribute} value={attribute}>
-									{MATCH_LABELS[attribute]}
-								</option>
-							))}
+							<LabelledOptions values={ssoMatchAttributes} labels={MATCH_LABELS} />
 						</Select>
 					)}
 				</Field>
@@ -214,34 +211,27 @@ function SsoForm({ settings }: { settings: SsoSettings }) {
 					{(control) => <TextInput {...control} {...register("matchClaim")} spellCheck={false} />}
 				</Field>
 			</div>
-			{errors.root?.server && <Notice tone="danger">{errors.root.server.message}</Notice>}
-			{save.isSuccess && !formState.isDirty && (
-				<Notice tone="success" title="Single sign-on saved">
-					{save.data.enabled
-						? "People provisioned by your IdP can now sign in with it."
-						: "Single sign-on is off."}
-				</Notice>
-			)}
-			<div className="flex flex-wrap gap-2">
-				<Button
-					type="submit"
-					variant="primary"
-					busy={save.isPending}
-					busyLabel="Saving…"
-					disabled={!formState.isDirty}
-				>
-					Save single sign-on
-				</Button>
-				<Button
-					onClick={() => {
-						reset(valuesOf(settings));
-						setReplacingSecret(false);
-					}}
-					disabled={(!formState.isDirty && !replacingSecret) || save.isPending}
-				>
-					Discard changes
-				</Button>
-			</div>
+			<SaveOrDiscard
+				serverError={errors.root?.server?.message}
+				saved={
+					save.isSuccess &&
+					!formState.isDirty && (
+						<Notice tone="success" title="Single sign-on saved">
+							{save.data.enabled
+								? "People provisioned by your IdP can now sign in with it."
+								: "Single sign-on is off."}
+						</Notice>
+					)
+				}
+				submitLabel="Save single sign-on"
+				busy={save.isPending}
+				canSave={formState.isDirty}
+				canDiscard={formState.isDirty || replacingSecret}
+				onDiscard={() => {
+					reset(valuesOf(settings));
+					setReplacingSecret(false);
+				}}
+			/>
 		</form>
 	);
 }
