@@ -9,6 +9,8 @@ export const bareKeys = {
 	deprovision: "bare:deprovision",
 	membersSmall: "bare:members-small",
 	membersBig: "bare:members-big",
+	/** The Entra initial cycle: its `seconds` is the cycle's wall time. */
+	sync: "bare:sync",
 } as const;
 
 /**

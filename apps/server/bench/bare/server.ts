@@ -27,6 +27,7 @@ const sql = postgres(required("DATABASE_URL"), { max: 10, onnotice: () => {} });
 
 const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+const GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
 const LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 const SCIM_JSON = { "Content-Type": "application/scim+json" };
 
@@ -72,16 +73,18 @@ function deactivates(body: Body): boolean {
 
 const MEMBER_FILTER = /^members\[value eq "([^"]+)"\]$/;
 
-/** The single member an Entra `Add members` or filtered `remove` PATCH names. */
-function memberChange(body: Body): { add: boolean; userId: string } | undefined {
+/** The members an Entra `Add members` PATCH adds, or the one its filtered `remove` removes. */
+function memberChange(body: Body): { add: boolean; userIds: string[] } | undefined {
 	const [operation] = operations(body);
 	const op = String(operation?.op).toLowerCase();
 	if (op === "add" && operation?.path === "members" && Array.isArray(operation.value)) {
-		const userId = (operation.value[0] as Body | undefined)?.value;
-		return typeof userId === "string" ? { add: true, userId } : undefined;
+		const userIds = (operation.value as Body[]).map((member) => member?.value);
+		return userIds.every((id) => typeof id === "string")
+			? { add: true, userIds: userIds as string[] }
+			: undefined;
 	}
 	const userId = op === "remove" ? MEMBER_FILTER.exec(String(operation?.path))?.[1] : undefined;
-	return userId === undefined ? undefined : { add: false, userId };
+	return userId === undefined ? undefined : { add: false, userIds: [userId] };
 }
 
 const app = new Hono();
@@ -166,22 +169,63 @@ scim.patch("/Users/:id", async (c) => {
 	return c.json(scimUser(user), 200, SCIM_JSON);
 });
 
+const DISPLAY_NAME_EQ = /^displayName eq "([^"]*)"$/;
+
+/** Entra's lookup before a group create (`excludedAttributes=members`): one indexed select. */
+scim.get("/Groups", async (c) => {
+	const displayName = DISPLAY_NAME_EQ.exec(c.req.query("filter") ?? "")?.[1];
+	if (displayName === undefined) return c.json({ status: "400", scimType: "invalidFilter" }, 400);
+	const rows = await sql<{ id: string; display_name: string }[]>`
+		select id, display_name from groups where org_id = ${orgId} and lower(display_name) = lower(${displayName})`;
+	return c.json(
+		{
+			schemas: [LIST_SCHEMA],
+			totalResults: rows.length,
+			startIndex: 1,
+			itemsPerPage: rows.length,
+			Resources: rows.map((row) => ({ schemas: [GROUP_SCHEMA], id: row.id, displayName: row.display_name })),
+		},
+		200,
+		SCIM_JSON,
+	);
+});
+
+/** A group without members (Entra adds them with PATCHes) and its audit row, in one transaction. */
+scim.post("/Groups", async (c) => {
+	const body = await c.req.json<Body>();
+	const displayName = String(body.displayName);
+	const group = await sql.begin(async (tx) => {
+		const [row] = await tx<{ id: string }[]>`
+			insert into groups (org_id, display_name, external_id, connection_id)
+			values (${orgId}, ${displayName}, ${(body.externalId as string | undefined) ?? null}, ${connectionId})
+			returning id`;
+		if (!row) throw new Error("insert returned no row");
+		await tx`
+			insert into audit_events (org_id, actor_type, actor_id, actor_name, action, entity_type, entity_id,
+				entity_name, changes)
+			values (${orgId}, 'scim_connection', ${connectionId}, 'bare', 'SCIM_GROUP_PROVISIONED', 'Group', ${row.id},
+				${displayName}, ${tx.json({ displayName: { old: null, new: displayName } })})`;
+		return row;
+	});
+	return c.json({ schemas: [GROUP_SCHEMA], id: group.id, displayName, members: [] }, 201, SCIM_JSON);
+});
+
 scim.patch("/Groups/:id", async (c) => {
 	const groupId = c.req.param("id");
 	const change = memberChange(await c.req.json<Body>());
 	if (!change) return c.json({ status: "400" }, 400);
 	await sql.begin(async (tx) => {
 		if (change.add) {
-			await tx`insert into group_members (group_id, user_id) values (${groupId}, ${change.userId})
-				on conflict do nothing`;
+			await tx`insert into group_members (group_id, user_id)
+				select ${groupId}, unnest(${change.userIds}::uuid[]) on conflict do nothing`;
 		} else {
-			await tx`delete from group_members where group_id = ${groupId} and user_id = ${change.userId}`;
+			await tx`delete from group_members where group_id = ${groupId} and user_id = ${change.userIds[0] ?? ""}`;
 		}
 		await tx`
 			insert into audit_events (org_id, actor_type, actor_id, actor_name, action, entity_type, entity_id,
 				changes)
 			values (${orgId}, 'scim_connection', ${connectionId}, 'bare', 'SCIM_GROUP_SYNCED', 'Group', ${groupId},
-				${tx.json({ members: change.add ? { added: [change.userId] } : { removed: [change.userId] } })})`;
+				${tx.json({ members: change.add ? { added: change.userIds } : { removed: change.userIds } })})`;
 	});
 	return c.body(null, 204);
 });

@@ -15,8 +15,9 @@ import type { WorkloadName } from "../options.ts";
 import { entraUser, eqFilter } from "../scim-bodies.ts";
 import { loadRow, type ResultRow } from "../table.ts";
 import { measureChurn } from "./members.ts";
+import { runEntraSync } from "./sync.ts";
 
-const COMPARED: readonly WorkloadName[] = ["post", "lookup", "members", "deprovision"];
+const COMPARED: readonly WorkloadName[] = ["post", "lookup", "members", "sync", "deprovision"];
 
 /** Inserts a group row straight into Roster's table, as the bare server has no `POST /Groups`. */
 async function insertGroup(ctx: BenchContext, displayName: string): Promise<string> {
@@ -101,6 +102,19 @@ export async function bareWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 				`member add+remove, ${options.bigGroupMembers.toLocaleString("en-US")}-member group`,
 				sequentialResult(bigMs),
 				seconds / 2,
+			);
+		}
+		if (wanted("sync")) {
+			const run = await runEntraSync(http, options, true, "bare");
+			const result = { ...sequentialResult(run.steps.all), seconds: run.seconds };
+			ctx.measured.set(bareKeys.sync, result);
+			const size = `${options.syncUsers.toLocaleString("en-US")} users, ${options.syncGroups} groups`;
+			rows.push(
+				loadRow(
+					`bare server: Entra initial sync: ${size}`,
+					result,
+					`baseline: ${run.seconds.toFixed(1)} s total`,
+				),
 			);
 		}
 		if (wanted("deprovision")) {

@@ -1,7 +1,9 @@
 import { performance } from "node:perf_hooks";
+import { bareKeys } from "../bare/baseline.ts";
 import type { BenchContext } from "../context.ts";
-import { resourceId, totalResults } from "../http.ts";
+import { resourceId, type ScimHttp, totalResults } from "../http.ts";
 import { percentile } from "../load.ts";
+import type { BenchOptions } from "../options.ts";
 import { addMembers, entraGroup, entraUser, eqFilter } from "../scim-bodies.ts";
 import { mark, type ResultRow } from "../table.ts";
 
@@ -13,7 +15,7 @@ const GROUP_SIZES = [5, 20, 50, 100, 300];
 type Step = "user lookup" | "user POST" | "group lookup" | "group POST" | "member PATCH";
 
 /** Latencies per kind of request, so a slow sync shows which request to look at. */
-class StepTimes {
+export class StepTimes {
 	readonly all: number[] = [];
 	readonly #byStep = new Map<Step, number[]>();
 
@@ -40,17 +42,27 @@ class StepTimes {
 	}
 }
 
+/** What one Entra initial cycle took: every request's latency by step, the wall time, the memberships. */
+export interface EntraSyncRun {
+	steps: StepTimes;
+	seconds: number;
+	memberships: number;
+}
+
 /**
  * Entra ID's initial cycle, one request at a time: for each user a `userName eq` lookup that finds
- * nothing and a POST; for each group a lookup with `excludedAttributes=members`, a POST without members,
- * and `Add members` PATCHes of up to 100 users drawn from the ones just created.
+ * nothing and a POST; for each group (unless `withGroups` is false) a lookup with
+ * `excludedAttributes=members`, a POST without members, and `Add members` PATCHes of up to 100 users
+ * drawn from the ones just created. The bare server runs the same cycle, so the two compare.
  */
-export async function syncWorkload(ctx: BenchContext): Promise<ResultRow[]> {
-	const { options, http } = ctx;
+export async function runEntraSync(
+	http: ScimHttp,
+	options: BenchOptions,
+	withGroups: boolean,
+	label: string,
+): Promise<EntraSyncRun> {
 	const steps = new StepTimes();
-	const latenciesMs = steps.all;
-	const cpuBefore = ctx.server.cpuSeconds();
-	const stamp = Date.now();
+	const stamp = `${label}-${Date.now()}`;
 	const started = performance.now();
 	const userIds: string[] = [];
 	for (let i = 0; i < options.syncUsers; i++) {
@@ -64,23 +76,8 @@ export async function syncWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 		);
 		userIds.push(resourceId(created));
 	}
-	const users = options.syncUsers.toLocaleString("en-US");
-	if (!ctx.hasGroups) {
-		const seconds = (performance.now() - started) / 1000;
-		return [
-			{
-				workload: `Entra initial sync: ${users} users, groups n/a (no /Groups)`,
-				clients: 1,
-				ops: latenciesMs.length,
-				opsPerSecond: latenciesMs.length / seconds,
-				p50Ms: percentile(latenciesMs, 0.5),
-				p99Ms: percentile(latenciesMs, 0.99),
-				verdict: `users only ${seconds.toFixed(1)} s; goal < ${GOAL_SECONDS} s needs groups`,
-			},
-		];
-	}
 	let memberships = 0;
-	for (let g = 0; g < options.syncGroups; g++) {
+	for (let g = 0; withGroups && g < options.syncGroups; g++) {
 		const displayName = `Sync Group ${stamp}-${g}`;
 		const found = await steps.time("group lookup", () =>
 			http.expect(200, "GET", `/Groups?excludedAttributes=members&${eqFilter("displayName", displayName)}`),
@@ -105,20 +102,43 @@ export async function syncWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 		}
 		memberships += members.length;
 	}
-	const seconds = (performance.now() - started) / 1000;
-	const passed = seconds < GOAL_SECONDS;
+	return { steps, seconds: (performance.now() - started) / 1000, memberships };
+}
+
+/** Roster's Entra initial cycle at the configured size, with its time as a ratio to the bare server's. */
+export async function syncWorkload(ctx: BenchContext): Promise<ResultRow[]> {
+	const { options } = ctx;
+	const cpuBefore = ctx.server.cpuSeconds();
+	const { steps, seconds, memberships } = await runEntraSync(ctx.http, options, ctx.hasGroups, "roster");
+	const latenciesMs = steps.all;
+	const users = options.syncUsers.toLocaleString("en-US");
+	const row = {
+		clients: 1,
+		ops: latenciesMs.length,
+		opsPerSecond: latenciesMs.length / seconds,
+		p50Ms: percentile(latenciesMs, 0.5),
+		p99Ms: percentile(latenciesMs, 0.99),
+		serverCpuMsPerOp: ((ctx.server.cpuSeconds() - cpuBefore) * 1000) / latenciesMs.length,
+	};
+	if (!ctx.hasGroups) {
+		return [
+			{
+				...row,
+				workload: `Entra initial sync: ${users} users, groups n/a (no /Groups)`,
+				verdict: `users only ${seconds.toFixed(1)} s; goal < ${GOAL_SECONDS} s needs groups`,
+			},
+		];
+	}
 	process.stderr.write(`sync steps:\n${steps.describe()}\n`);
+	const passed = seconds < GOAL_SECONDS;
+	const bare = ctx.measured.get(bareKeys.sync);
+	const versus = bare ? `; ${(seconds / bare.seconds).toFixed(2)}× bare's ${bare.seconds.toFixed(1)} s` : "";
 	return [
 		{
+			...row,
 			workload: `Entra initial sync: ${users} users, ${options.syncGroups} groups, ${memberships.toLocaleString("en-US")} memberships`,
-			clients: 1,
-			ops: latenciesMs.length,
-			opsPerSecond: latenciesMs.length / seconds,
-			p50Ms: percentile(latenciesMs, 0.5),
-			p99Ms: percentile(latenciesMs, 0.99),
-			verdict: `${seconds.toFixed(1)} s total (goal < ${GOAL_SECONDS} s) ${mark(passed)}`,
+			verdict: `${seconds.toFixed(1)} s total (goal < ${GOAL_SECONDS} s) ${mark(passed)}${versus}`,
 			passed,
-			serverCpuMsPerOp: ((ctx.server.cpuSeconds() - cpuBefore) * 1000) / latenciesMs.length,
 		},
 	];
 }
