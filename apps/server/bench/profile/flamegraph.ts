@@ -5,7 +5,7 @@ const ROW = 16;
 const TOP = 24;
 const CHAR_PX = 6.6;
 /** Frames narrower than this are left out: they cannot be read, and they would bloat the file. */
-const MIN_PX = 0.4;
+const MIN_PX = 1;
 
 function escapeXml(text: string): string {
 	return text.replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c] ?? c);
