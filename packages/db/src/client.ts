@@ -6,6 +6,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { lockDataDirectory } from "./directory-lock.ts";
 import { DatabaseError } from "./errors.ts";
+import { PreparePolicy, type StatementObserver, withPreparePolicy } from "./prepared.ts";
 import * as schema from "./schema/index.ts";
 import type { Database, DatabaseHandle } from "./types.ts";
 import { parseDatabaseUrl, redactUrl } from "./url.ts";
@@ -15,7 +16,7 @@ const DEFAULT_POOL_SIZE = 10;
 
 /** What `migrate()` needs beyond the public handle; kept out of the interface so callers cannot misuse it. */
 export type HandleInternals =
-	| { kind: "postgres"; url: string; queue: Promise<void> }
+	| { kind: "postgres"; url: string; queue: Promise<void>; prepares: PreparePolicy }
 	| { kind: "pglite"; client: PGlite; queue: Promise<void> };
 
 const internals = new WeakMap<DatabaseHandle, HandleInternals>();
@@ -25,6 +26,19 @@ export function handleInternals(handle: DatabaseHandle): HandleInternals {
 	const found = internals.get(handle);
 	if (!found) throw new DatabaseError("Not a database handle created by createDatabase()");
 	return found;
+}
+
+/**
+ * Calls `observer` for every statement a PostgreSQL handle's connections send until the returned function
+ * is called (tests count statements and round trips with it); a PGlite handle has nothing to observe.
+ */
+export function observeStatements(handle: DatabaseHandle, observer: StatementObserver): () => void {
+	const found = handleInternals(handle);
+	if (found.kind !== "postgres") return () => {};
+	found.prepares.observer = observer;
+	return () => {
+		found.prepares.observer = undefined;
+	};
 }
 
 /**
@@ -42,14 +56,22 @@ export async function createDatabase(
 
 async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
 	const safeUrl = redactUrl(url);
+	const prepares = new PreparePolicy();
 	const client = postgres(url, {
 		max: poolSize,
 		connect_timeout: CONNECT_TIMEOUT_SECONDS,
 		onnotice: () => {},
 		connection: { application_name: "roster" },
 		types: { int8: { to: 20, from: [20], serialize: String, parse: parseInt8 } },
+		debug: (connection, text, parameters) =>
+			prepares.observer?.({
+				connection,
+				text,
+				prepared: prepares.isPrepared(text),
+				parameters: parameters.length,
+			}),
 	});
-	const db = drizzlePostgres({ client, schema, casing: "snake_case" });
+	const db = drizzlePostgres({ client: withPreparePolicy(client, prepares), schema, casing: "snake_case" });
 	const ping = () => selectOne(db);
 	try {
 		await withTimeout(ping(), CONNECT_TIMEOUT_SECONDS * 1000);
@@ -64,7 +86,7 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
 		ping,
 		close: once(() => client.end({ timeout: 5 })),
 	};
-	internals.set(handle, { kind: "postgres", url, queue: Promise.resolve() });
+	internals.set(handle, { kind: "postgres", url, queue: Promise.resolve(), prepares });
 	return handle;
 }
 

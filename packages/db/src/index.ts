@@ -1,8 +1,8 @@
-export { createDatabase } from "./client.ts";
+export { createDatabase, observeStatements } from "./client.ts";
 export { DatabaseError } from "./errors.ts";
 export { migrate, migrationsFolder } from "./migrate.ts";
 export { isDataException, isUniqueViolation, pgError, violatedUniqueConstraint } from "./pg-errors.ts";
-export { preparedRead } from "./prepared.ts";
+export { MAX_PREPARED_TEXTS, PreparePolicy, preparedRead, type StatementObserver } from "./prepared.ts";
 export { rows } from "./rows.ts";
 export * as schema from "./schema/index.ts";
 export * from "./schema/index.ts";

@@ -1,5 +1,5 @@
 import type { Organization, Transaction, User } from "@roster/db";
-import type { AccessDecision, AccessTier } from "@roster/domain";
+import type { AccessDecision, AccessGroup, AccessTier } from "@roster/domain";
 import { loadGroups } from "./load.ts";
 import { projectsToCreate, Resolutions } from "./resolutions.ts";
 import { loadAccessStatics, withProjects } from "./statics.ts";
@@ -25,17 +25,22 @@ export interface UserForDecision {
  * Decides one user's access in the write's own transaction, BEFORE the write stores the user, so the
  * decision goes into that same INSERT/UPDATE. `groups: "none"` is for users who have no memberships (a
  * new or restored user, a tombstone): with warm statics it costs no statement at all; "load" reads the
- * user's groups in one statement. Projects an entitlement asks for are created here.
+ * user's groups in one statement; a list is the user's groups as the write already read them.
+ * Projects an entitlement asks for are created here.
  */
 export async function decideUserAccess(
 	tx: Transaction,
 	organization: Organization,
 	user: UserForDecision,
-	groups: "none" | "load",
+	groups: "none" | "load" | readonly AccessGroup[],
 ): Promise<AccessDecision> {
 	const active = user.isActive && !user.isDeleted;
 	const memberOf =
-		groups === "load" && user.id !== undefined ? ((await loadGroups(tx, [user.id])).get(user.id) ?? []) : [];
+		typeof groups !== "string"
+			? groups
+			: groups === "load" && user.id !== undefined
+				? ((await loadGroups(tx, [user.id])).get(user.id) ?? [])
+				: [];
 	const input = {
 		id: user.id ?? "",
 		active,

@@ -1,4 +1,5 @@
-import { type Group, groups, type Transaction } from "@roster/db";
+import { randomUUID } from "node:crypto";
+import { type AuditChanges, type Group, groups, type Transaction } from "@roster/db";
 import { diffFields } from "@roster/domain";
 import {
 	applyPatch,
@@ -13,7 +14,7 @@ import {
 } from "@roster/scim";
 import { eq } from "drizzle-orm";
 import { accessMetadata } from "../audit/access-evidence.ts";
-import { recordScimAudit } from "../audit/scim-events.ts";
+import { recordScimAudit, type ScimAuditEvent } from "../audit/scim-events.ts";
 import type { ScimContext } from "../provisioning/context.ts";
 import { changesNothing, revisionColumns } from "../provisioning/revision.ts";
 import { accessChangeEvents, recomputeMembers } from "./member-access.ts";
@@ -98,7 +99,20 @@ async function persistChange(
 	return group;
 }
 
-/** POST /Groups: the group and the members named in the body (inserted as rows) in one transaction. */
+function provisioned(id: string, fields: GroupFields, membership: AuditChanges): ScimAuditEvent {
+	return {
+		action: "SCIM_GROUP_PROVISIONED",
+		entityType: "Group",
+		entityId: id,
+		entityName: fields.displayName,
+		changes: { ...diffFields({}, snapshotOf(fields)), ...membership },
+	};
+}
+
+/**
+ * POST /Groups: the group and the members named in the body (inserted as rows) in one transaction. The id
+ * is chosen here, so a group without members and its audit event go to PostgreSQL together (pipelined).
+ */
 export async function createGroup(
 	ctx: ScimContext,
 	body: unknown,
@@ -111,10 +125,21 @@ export async function createGroup(
 	return groupWrite(ctx, async (tx) => {
 		const ops: MemberOp[] = ids.length > 0 ? [{ op: "add", ids }] : [];
 		await assertMembersAreUsers(tx, orgId, ops);
-		const [group] = await tx
+		const id = randomUUID();
+		const insert = tx
 			.insert(groups)
-			.values({ ...fields, orgId, connectionId: ctx.actor.connection.id })
+			.values({ ...fields, id, orgId, connectionId: ctx.actor.connection.id })
 			.returning();
+		if (ops.length === 0) {
+			const delta = await applyMemberOps(tx, orgId, id, ops);
+			const [[group]] = await Promise.all([
+				insert,
+				recordScimAudit(tx, ctx, provisioned(id, fields, membershipChanges(delta))),
+			]);
+			if (!group) throw new Error("group insert returned no row");
+			return groupAnswer(tx, ctx, group, view);
+		}
+		const [group] = await insert;
 		if (!group) throw new Error("group insert returned no row");
 		const delta = await applyMemberOps(tx, orgId, group.id, ops);
 		const access =
@@ -125,11 +150,7 @@ export async function createGroup(
 			tx,
 			ctx,
 			{
-				action: "SCIM_GROUP_PROVISIONED",
-				entityType: "Group",
-				entityId: group.id,
-				entityName: group.displayName,
-				changes: { ...diffFields({}, snapshotOf(fields)), ...membershipChanges(delta) },
+				...provisioned(id, fields, membershipChanges(delta)),
 				...(access ? { metadata: accessMetadata(access) } : {}),
 			},
 			...(await accessChangeEvents(tx, access, group)),

@@ -1,7 +1,7 @@
 import { type Executor, groupMembers, groups, type User } from "@roster/db";
-import { userToScim } from "@roster/domain";
+import { type AccessGroup, userToScim } from "@roster/domain";
 import { type JsonObject, type ProjectionOptions, project, userResourceType } from "@roster/scim";
-import { eq, inArray } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { ScimContext } from "../provisioning/context.ts";
 
 /** A write's outcome: the stored row and the SCIM resource the client gets back. */
@@ -27,25 +27,55 @@ export function groupRefs(ctx: ScimContext, pairs: [string, string][] | null): G
 	return (pairs ?? []).map(([id, display]) => ({ value: id, display, $ref: `${ctx.base}/Groups/${id}` }));
 }
 
-/** The `groups` of each listed user, in one query (for a write's answer, read in its transaction). */
-export async function groupsOf(
-	db: Executor,
-	ctx: ScimContext,
-	userIds: string[],
-): Promise<Map<string, GroupRef[]>> {
-	const byUser = new Map<string, GroupRef[]>();
-	if (userIds.length === 0) return byUser;
-	const found = await db
-		.select({ userId: groupMembers.userId, id: groups.id, displayName: groups.displayName })
+/** One user's groups as a write reads them: the answer's `groups` and role resolution's input. */
+export interface Memberships {
+	refs: GroupRef[];
+	groups: AccessGroup[];
+}
+
+/**
+ * The statement that reads one user's groups with what role resolution needs of each. Not awaited here:
+ * a write sends it right behind the statement that locks the user (pipelined, read after the lock).
+ */
+export function membershipsQuery(db: Executor, userId: string) {
+	return db
+		.select({
+			id: groups.id,
+			displayName: groups.displayName,
+			externalId: groups.externalId,
+			roles: sql<unknown>`${groups.attributes}->'roles'`,
+			entitlements: sql<unknown>`${groups.attributes}->'entitlements'`,
+		})
 		.from(groupMembers)
 		.innerJoin(groups, eq(groups.id, groupMembers.groupId))
-		.where(inArray(groupMembers.userId, userIds));
-	for (const row of found) {
-		const list = byUser.get(row.userId) ?? [];
-		list.push({ value: row.id, display: row.displayName, $ref: `${ctx.base}/Groups/${row.id}` });
-		byUser.set(row.userId, list);
-	}
-	return byUser;
+		.where(eq(groupMembers.userId, userId));
+}
+
+/** The rows of `membershipsQuery` as the answer's `groups` and as role resolution's groups. */
+export function memberships(
+	ctx: ScimContext,
+	found: {
+		id: string;
+		displayName: string;
+		externalId: string | null;
+		roles: unknown;
+		entitlements: unknown;
+	}[],
+): Memberships {
+	return {
+		refs: found.map((row) => ({
+			value: row.id,
+			display: row.displayName,
+			$ref: `${ctx.base}/Groups/${row.id}`,
+		})),
+		groups: found.map((row) => ({
+			id: row.id,
+			displayName: row.displayName,
+			externalId: row.externalId,
+			roles: row.roles ?? null,
+			entitlements: row.entitlements ?? null,
+		})),
+	};
 }
 
 /** Shapes a user for a response by `attributes` / `excludedAttributes` (RFC 7644 §3.9). */

@@ -1,7 +1,15 @@
+import { randomUUID } from "node:crypto";
 import { type Transaction, type User, users } from "@roster/db";
-import { diffFields, type FieldChanges, type UserFields, userFieldsFromScim } from "@roster/domain";
+import {
+	type AccessGroup,
+	diffFields,
+	type FieldChanges,
+	type UserFields,
+	userFieldsFromScim,
+} from "@roster/domain";
 import {
 	applyPatch,
+	isUuid,
 	type JsonObject,
 	normalizeResource,
 	parsePatchRequest,
@@ -13,10 +21,17 @@ import { accessColumns, decideUserAccess, storeUserProjectRoles } from "../acces
 import { accessChange } from "../audit/access-evidence.ts";
 import { recordScimAudit } from "../audit/scim-events.ts";
 import type { ScimContext } from "../provisioning/context.ts";
+import { notFound } from "../provisioning/preconditions.ts";
 import { changesNothing, revisionColumns } from "../provisioning/revision.ts";
 import { noteUnusableRoles } from "../provisioning/role-notices.ts";
 import { activityColumns, restorableTombstone, settleActivity } from "./lifecycle.ts";
-import { groupsOf, type UserResult, userResource } from "./resource.ts";
+import {
+	type Memberships,
+	memberships,
+	membershipsQuery,
+	type UserResult,
+	userResource,
+} from "./resource.ts";
 import { lockUser, userWrite } from "./transaction.ts";
 
 function snapshot(fields: UserFields, active: boolean): Record<string, unknown> {
@@ -45,7 +60,9 @@ function requireUserName(fields: UserFields): void {
 }
 
 /**
- * POST /Users. A user tombstoned by a soft DELETE comes back with the same id when the connection that
+ * POST /Users. The id is chosen here, so the row and its audit event go to PostgreSQL together (pipelined
+ * in the transaction, docs/decisions/0201); a userName collision fails the INSERT and so the whole
+ * transaction, audit event included. A user tombstoned by a soft DELETE comes back with the same id when the connection that
  * owned it creates it again with the same externalId (`restorableTombstone`). A local user is never
  * adopted: its userName is taken, so the create is 409 uniqueness.
  */
@@ -75,32 +92,36 @@ export async function createUser(ctx: ScimContext, body: unknown): Promise<UserR
 			updatedAt: now,
 			...accessColumns(decision, now),
 		};
-		const [user] = tombstone
-			? await tx
+		const id = tombstone?.id ?? randomUUID();
+		const write = tombstone
+			? tx
 					.update(users)
 					.set({ ...values, version: sql`${users.version} + 1` })
-					.where(eq(users.id, tombstone.id))
+					.where(eq(users.id, id))
 					.returning()
-			: await tx
+			: tx
 					.insert(users)
-					.values({ ...values, orgId })
+					.values({ ...values, id, orgId })
 					.returning();
+		const [[user]] = await Promise.all([
+			write,
+			recordScimAudit(tx, ctx, {
+				action: "SCIM_USER_PROVISIONED",
+				entityType: "User",
+				entityId: id,
+				entityName: fields.userName,
+				changes: {
+					...diffFields({}, snapshot(fields, active)),
+					...accessChange(tombstone?.accessTier ?? null, decision.tier),
+				},
+				metadata: {
+					...(passwordSupplied ? { passwordIgnored: true } : {}),
+					...(tombstone ? { restored: true } : {}),
+				},
+			}),
+		]);
 		if (!user) throw new Error("user write returned no row");
 		await storeUserProjectRoles(tx, orgId, user, decision, { hadNone: !tombstone });
-		await recordScimAudit(tx, ctx, {
-			action: "SCIM_USER_PROVISIONED",
-			entityType: "User",
-			entityId: user.id,
-			entityName: user.userName,
-			changes: {
-				...diffFields({}, snapshot(fields, active)),
-				...accessChange(tombstone?.accessTier ?? null, decision.tier),
-			},
-			metadata: {
-				...(passwordSupplied ? { passwordIgnored: true } : {}),
-				...(tombstone ? { restored: true } : {}),
-			},
-		});
 		return { user, resource: userResource(ctx, user) };
 	});
 }
@@ -109,13 +130,17 @@ export async function createUser(ctx: ScimContext, body: unknown): Promise<UserR
 const ACCESS_INPUTS = ["active", "roles", "entitlements"] as const;
 
 /**
- * Writes a replaced or patched user: nothing when nothing changed, else one update (access recomputed when
- * an access input changed), the lifecycle consequences of `active` (`settleActivity`) and the audit event.
+ * Writes a replaced or patched user: nothing when nothing changed, else one update (access recomputed from
+ * `groups`, the user's groups read after its lock, when an access input changed), the lifecycle
+ * consequences of `active` (`settleActivity`) and the audit event. The update, the project roles and the
+ * ended sessions touch different rows and go together (pipelined); the audit event, which records how
+ * many sessions ended, follows.
  */
 async function persistChange(
 	tx: Transaction,
 	ctx: ScimContext,
 	before: User,
+	groups: readonly AccessGroup[],
 	fields: UserFields,
 	active: boolean,
 	passwordSupplied: boolean,
@@ -131,23 +156,25 @@ async function persistChange(
 				tx,
 				ctx.actor.organization,
 				{ id: before.id, isActive: active, isDeleted: false, attributes: fields.attributes },
-				"load",
+				groups,
 			)
 		: undefined;
 	noteUnusableRoles(ctx.notes, decision);
-	const [user] = await tx
-		.update(users)
-		.set({
-			...fields,
-			...activityColumns(active, now, before.deactivatedAt),
-			...revisionColumns(ctx, before, users.version, now),
-			...(decision ? accessColumns(decision, now) : {}),
-		})
-		.where(eq(users.id, before.id))
-		.returning();
+	const [[user], , { action, evidence }] = await Promise.all([
+		tx
+			.update(users)
+			.set({
+				...fields,
+				...activityColumns(active, now, before.deactivatedAt),
+				...revisionColumns(ctx, before, users.version, now),
+				...(decision ? accessColumns(decision, now) : {}),
+			})
+			.where(eq(users.id, before.id))
+			.returning(),
+		decision ? storeUserProjectRoles(tx, before.orgId, before, decision) : false,
+		settleActivity(tx, before.id, before.isActive, active),
+	]);
 	if (!user) throw new Error("user update returned no row");
-	if (decision) await storeUserProjectRoles(tx, user.orgId, user, decision);
-	const { action, evidence } = await settleActivity(tx, user.id, before.isActive, active);
 	await recordScimAudit(tx, ctx, {
 		action,
 		entityType: "User",
@@ -159,10 +186,21 @@ async function persistChange(
 	return user;
 }
 
-/** A written user's answer, with its groups read in the same transaction. */
-async function answer(tx: Transaction, ctx: ScimContext, user: User): Promise<UserResult> {
-	const memberOf = await groupsOf(tx, ctx, [user.id]);
-	return { user, resource: userResource(ctx, user, memberOf.get(user.id)) };
+/**
+ * Locks the user a write names and reads its groups in the same round trip: the read is sent right behind
+ * the lock (pipelined) and PostgreSQL runs it once the lock is held, so it sees the memberships the write
+ * works from. The groups serve role resolution and the answer (a user write never changes memberships).
+ */
+async function lockWithGroups(
+	tx: Transaction,
+	ctx: ScimContext,
+	id: string,
+	ifMatch: string | undefined,
+): Promise<{ before: User; groups: Memberships }> {
+	if (!isUuid(id)) throw notFound("User", id);
+	const locked = lockUser(tx, ctx, id, ifMatch);
+	const [before, found] = await Promise.all([locked, membershipsQuery(tx, id)]);
+	return { before, groups: memberships(ctx, found) };
 }
 
 /** PUT /Users/{id}: replaces every writable attribute; `active` left out keeps its value. */
@@ -176,9 +214,10 @@ export async function replaceUser(
 	const fields = userFieldsFromScim(resource);
 	requireUserName(fields);
 	return userWrite(ctx, async (tx) => {
-		const before = await lockUser(tx, ctx, id, ifMatch);
+		const { before, groups } = await lockWithGroups(tx, ctx, id, ifMatch);
 		const active = readActive(resource, before.isActive);
-		return answer(tx, ctx, await persistChange(tx, ctx, before, fields, active, passwordSupplied));
+		const user = await persistChange(tx, ctx, before, groups.groups, fields, active, passwordSupplied);
+		return { user, resource: userResource(ctx, user, groups.refs) };
 	});
 }
 
@@ -194,12 +233,21 @@ export async function patchUser(
 ): Promise<UserResult> {
 	const operations = parsePatchRequest(body);
 	return userWrite(ctx, async (tx) => {
-		const before = await lockUser(tx, ctx, id, ifMatch);
+		const { before, groups } = await lockWithGroups(tx, ctx, id, ifMatch);
 		const { meta: _meta, ...current } = userResource(ctx, before);
 		const patched = applyPatch(current, operations, userResourceType, { required: ["active"] });
 		const fields = userFieldsFromScim(patched.resource);
 		requireUserName(fields);
 		const active = readActive(patched.resource, before.isActive);
-		return answer(tx, ctx, await persistChange(tx, ctx, before, fields, active, patched.passwordSupplied));
+		const user = await persistChange(
+			tx,
+			ctx,
+			before,
+			groups.groups,
+			fields,
+			active,
+			patched.passwordSupplied,
+		);
+		return { user, resource: userResource(ctx, user, groups.refs) };
 	});
 }
