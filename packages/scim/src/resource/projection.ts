@@ -209,26 +209,30 @@ function projectAttribute(
 }
 
 const MAX_RESOLVED_KEYS = 1024;
-const resolvedKeys = new WeakMap<ResourceTypeDef, Map<string, ResolvedAttribute | null>>();
+const resolvedKeys = new WeakMap<ResourceTypeDef, Map<string, Map<string, ResolvedAttribute | null>>>();
 
 /**
  * `resolveAttribute` for a key of a stored resource (`schema` its extension's URN or the core schema),
- * remembered per resource type: the same dozen keys come back in every resource of every response. At
- * most `MAX_RESOLVED_KEYS` per type are kept (then it starts over), since stored keys are the client's.
+ * remembered per resource type and schema: the same dozen keys come back in every resource of every
+ * response. At most `MAX_RESOLVED_KEYS` per schema are kept (then it starts over): stored keys are the client's.
  */
 function attributeOf(rt: ResourceTypeDef, schema: string, key: string): ResolvedAttribute | undefined {
-	let known = resolvedKeys.get(rt);
+	let bySchema = resolvedKeys.get(rt);
+	if (!bySchema) {
+		bySchema = new Map();
+		resolvedKeys.set(rt, bySchema);
+	}
+	let known = bySchema.get(schema);
 	if (!known) {
 		known = new Map();
-		resolvedKeys.set(rt, known);
+		bySchema.set(schema, known);
 	}
-	const memo = `${schema}\n${key}`;
-	let resolved = known.get(memo);
+	let resolved = known.get(key);
 	if (resolved === undefined) {
 		const uri = schema === rt.schema ? undefined : schema;
 		resolved = resolveAttribute(rt, { ...(uri ? { uri } : {}), attr: key }) ?? null;
 		if (known.size >= MAX_RESOLVED_KEYS) known.clear();
-		known.set(memo, resolved);
+		known.set(key, resolved);
 	}
 	return resolved ?? undefined;
 }
@@ -273,14 +277,14 @@ export function project(
 	const extensions: JsonObject = {};
 	for (const [key, value] of Object.entries(resource)) {
 		const extension = findExtension(rt, key);
-		if (key.toLowerCase() === "schemas") schemas.schemas = value;
+		if (key.length === 7 && key.toLowerCase() === "schemas") schemas.schemas = value;
 		else if (!extension) core[key] = value;
 		else if (isJsonObject(value)) {
 			const projected = projectObject(value, rt, extension, include, exclude);
 			if (Object.keys(projected).length > 0) extensions[extension] = projected;
 		}
 	}
-	return { ...schemas, ...projectObject(core, rt, rt.schema, include, exclude), ...extensions };
+	return Object.assign(schemas, projectObject(core, rt, rt.schema, include, exclude), extensions);
 }
 
 /**
