@@ -25,6 +25,13 @@ export interface RequestRecord {
 /** Rows per insert statement: bounds a statement's size (bodies are capped at 16 KiB each). */
 const ROWS_PER_INSERT = 500;
 
+/**
+ * Buffered rows that start a write without waiting for the interval: at an IdP's pace (1,500 requests a
+ * second) a once-a-second batch is 2 MB of JSON built and sent in one go, an event-loop stall every
+ * request in flight waits out (decision 0206); 200 rows is ~0.15 MB.
+ */
+const FLUSH_AT_ROWS = 200;
+
 function recordJson(row: RequestRecord): string {
 	const columns = JSON.stringify({
 		org_id: row.orgId,
@@ -56,8 +63,8 @@ function storableJson(json: string): string {
  * the server more CPU than the requests it records. The same statement adds the batch to the hourly
  * rollup the dashboard reads, so the log and its counts commit together or not at all.
  */
-function insertRecords(rows: readonly RequestRecord[]) {
-	const batch = `[${rows.map(recordJson).join(",")}]`;
+function insertRecords(rows: readonly string[]) {
+	const batch = `[${rows.join(",")}]`;
 	return sql`with logged as (
 			insert into provisioning_log (org_id, connection_id, occurred_at, method, path, status, duration_ms, scim_type, request_id, quirks, request_body, response_body)
 			select org_id, connection_id, occurred_at, method, path, status, duration_ms, scim_type, request_id, quirks, request_body, response_body
@@ -72,14 +79,18 @@ const MAX_PENDING_ROWS = 50_000;
 
 /**
  * Everything SCIM requests record that need not be on their own path: provisioning-log rows and token
- * last-use. Both are buffered and written in batches at least every `flushIntervalMs` and at shutdown,
- * so a crash loses at most the last interval of request log, never an audit event (those are written in
- * each request's own transaction).
+ * last-use. Both are buffered and written in batches at least every `flushIntervalMs`, as soon as
+ * `FLUSH_AT_ROWS` rows wait, and at shutdown, so a crash loses at most the last interval of request log,
+ * never an audit event (those are written in each request's own transaction). A row is serialised when
+ * logged, so a write only joins text. After a failed write, only the timer retries; token last-use is
+ * written by the timer (and at shutdown) alone, one statement a second however busy.
  */
 export class ActivityRecorder {
 	readonly #db: Database;
 	readonly #logger: Logger;
-	#rows: RequestRecord[] = [];
+	/** Logged rows as `jsonb_to_recordset` elements (`recordJson`). */
+	#rows: string[] = [];
+	#failing = false;
 	#tokenUse = new Map<string, { at: Date; ip: string | undefined }>();
 	#timer: NodeJS.Timeout | undefined;
 	#flushing: Promise<void> | undefined;
@@ -92,8 +103,9 @@ export class ActivityRecorder {
 	}
 
 	log(row: RequestRecord): void {
-		this.#rows.push(row);
+		this.#rows.push(recordJson(row));
 		if (this.#rows.length > MAX_PENDING_ROWS) this.#rows.splice(0, this.#rows.length - MAX_PENDING_ROWS);
+		if (this.#rows.length >= FLUSH_AT_ROWS && !this.#failing && !this.#flushing) void this.#start(false);
 	}
 
 	touchToken(tokenId: string, ip: string | undefined): void {
@@ -102,7 +114,12 @@ export class ActivityRecorder {
 
 	/** Writes what is buffered; concurrent calls share one write. */
 	flush(): Promise<void> {
-		this.#flushing ??= this.#write().finally(() => {
+		return this.#start(true);
+	}
+
+	/** Starts a write unless one runs; token last-use is written by the timer's and shutdown's writes only. */
+	#start(withTokenUse: boolean): Promise<void> {
+		this.#flushing ??= this.#write(withTokenUse).finally(() => {
 			this.#flushing = undefined;
 		});
 		return this.#flushing;
@@ -116,17 +133,19 @@ export class ActivityRecorder {
 		await this.flush();
 	}
 
-	async #write(): Promise<void> {
+	async #write(withTokenUse: boolean): Promise<void> {
 		const rows = this.#rows;
-		const tokenUse = this.#tokenUse;
+		const tokenUse = withTokenUse ? this.#tokenUse : new Map<string, never>();
 		this.#rows = [];
-		this.#tokenUse = new Map();
+		if (withTokenUse) this.#tokenUse = new Map();
 		let written = 0;
 		try {
 			for (; written < rows.length; written += ROWS_PER_INSERT) {
 				await this.#db.execute(insertRecords(rows.slice(written, written + ROWS_PER_INSERT)));
 			}
+			this.#failing = false;
 		} catch (error) {
+			this.#failing = true;
 			const pending = rows.slice(written);
 			this.#logger.error({ err: error, rows: pending.length }, "provisioning log write failed; will retry");
 			this.#rows = [...pending, ...this.#rows];

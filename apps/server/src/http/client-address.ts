@@ -38,14 +38,45 @@ function forwardedAddress(hop: string): string | undefined {
 export function clientAddressResolver(
 	trustedProxies: readonly TrustedProxy[],
 ): (c: Context) => ClientAddress {
+	const trust = proxyTrust(trustedProxies);
+	return function resolveClientAddress(c) {
+		const peer = peerAddress(c);
+		const viaProxy = trust.isTrusted(peer);
+		const forwarded = (name: string) => (viaProxy ? c.req.header(name)?.split(",")[0]?.trim() : undefined);
+		const url = new URL(c.req.url);
+		const forwardedProto = forwarded("x-forwarded-proto")?.toLowerCase();
+		const https = forwardedProto === undefined ? url.protocol === "https:" : forwardedProto === "https";
+		const host = forwarded("x-forwarded-host") || url.host;
+		return {
+			ip: trust.clientOf(c, peer),
+			https,
+			origin: `${https ? "https" : "http"}://${host}`.toLowerCase(),
+		};
+	};
+}
+
+/**
+ * The client's IP address alone, resolved as `clientAddressResolver` does, for adapters that need no
+ * origin (SCIM): it parses no URL, which every SCIM request would otherwise pay for.
+ */
+export function clientIpResolver(
+	trustedProxies: readonly TrustedProxy[],
+): (c: Context) => string | undefined {
+	const trust = proxyTrust(trustedProxies);
+	return function resolveClientIp(c) {
+		return trust.clientOf(c, peerAddress(c));
+	};
+}
+
+function proxyTrust(trustedProxies: readonly TrustedProxy[]) {
 	const trusted = new BlockList();
 	for (const proxy of trustedProxies) trusted.addSubnet(proxy.address, proxy.prefix, proxy.family);
 	const isTrusted = (address: string | undefined) =>
 		address !== undefined &&
 		trustedProxies.length > 0 &&
 		trusted.check(address, isIP(address) === 4 ? "ipv4" : "ipv6");
-	return function resolveClientAddress(c) {
-		const peer = peerAddress(c);
+	/** The first address along `X-Forwarded-For` (read from the right) that no trusted proxy vouches for. */
+	const clientOf = (c: Context, peer: string | undefined): string | undefined => {
 		let address = peer;
 		if (isTrusted(peer)) {
 			const hops = (c.req.header("x-forwarded-for") ?? "").split(",").reverse();
@@ -56,12 +87,7 @@ export function clientAddressResolver(
 				address = forwarded;
 			}
 		}
-		const viaProxy = isTrusted(peer);
-		const forwarded = (name: string) => (viaProxy ? c.req.header(name)?.split(",")[0]?.trim() : undefined);
-		const url = new URL(c.req.url);
-		const forwardedProto = forwarded("x-forwarded-proto")?.toLowerCase();
-		const https = forwardedProto === undefined ? url.protocol === "https:" : forwardedProto === "https";
-		const host = forwarded("x-forwarded-host") || url.host;
-		return { ip: address, https, origin: `${https ? "https" : "http"}://${host}`.toLowerCase() };
+		return address;
 	};
+	return { isTrusted, clientOf };
 }

@@ -13,6 +13,8 @@ export interface ScimActor {
 export interface ScimLogNotes {
 	requestBody?: unknown;
 	responseBody?: unknown;
+	/** `responseBody` exactly as sent (`JSON.stringify`), so the log does not serialise it again. */
+	responseJson?: string;
 	/** When the request reached Roster: offboarding evidence compares it with when access ended. */
 	receivedAt: Date;
 	/** Role URNs the request sent that role resolution could not use, with the reason. */

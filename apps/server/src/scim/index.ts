@@ -17,6 +17,16 @@ export { createScimRuntime, type ScimRuntime } from "./runtime.ts";
 const MOUNT = "/scim/v2";
 
 /**
+ * `https://host/scim/v2` or `https://host/organizations/acme/scim/v2` from a request's URL, which is
+ * already normalised (`Request.url` is an href: lower-case scheme and host, no default port, no
+ * credentials), so its origin is everything before the path's first slash.
+ */
+function scimBase(href: string): string {
+	const pathStart = href.indexOf("/", href.indexOf("//") + 2);
+	return href.slice(0, href.indexOf(MOUNT, pathStart) + MOUNT.length);
+}
+
+/**
  * The SCIM 2.0 sub-app, mounted at `/scim/v2` and `/organizations/:slug/scim/v2`. Order: the client's
  * address, provisioning log (so failures are logged too), the per-address limit (before any HMAC or
  * query), bearer auth, the per-connection limit, then the routes.
@@ -24,8 +34,7 @@ const MOUNT = "/scim/v2";
 export function createScimApp(deps: AppDeps, runtime: ScimRuntime = createScimRuntime(deps)): Hono<ScimEnv> {
 	const scim = new Hono<ScimEnv>();
 	scim.use("*", async function challengeUnauthenticated(c, next) {
-		const url = new URL(c.req.url);
-		c.set("scimBase", `${url.origin}${url.pathname.slice(0, url.pathname.indexOf(MOUNT) + MOUNT.length)}`);
+		c.set("scimBase", scimBase(c.req.url));
 		await next();
 		if (c.res.status === 401) c.res.headers.set("WWW-Authenticate", 'Bearer realm="roster-scim"');
 	});

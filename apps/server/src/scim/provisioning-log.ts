@@ -106,11 +106,12 @@ function jsonOrTooDeep(body: unknown): string {
  * A body as JSON text for the log, with every secret removed (see `withoutSecrets`) and the size capped,
  * so the log is safe to store and show in the console. The redacting copy is only made when the plain
  * text contains a secret's name somewhere (JSON.stringify never escapes letters, so such a name always
- * shows); a body over the cap is logged as its size alone, with nothing of it to redact.
+ * shows); a body over the cap is logged as its size alone, with nothing of it to redact. `json`, when
+ * given, is `JSON.stringify(body)` already made (the response as sent), and is not made again.
  */
-export function redactedJson(body: unknown): string {
+export function redactedJson(body: unknown, json?: string): string {
 	if (body === undefined) return "null";
-	const text = jsonOrTooDeep(body);
+	const text = json ?? jsonOrTooDeep(body);
 	if (text.length > MAX_LOGGED_JSON) return JSON.stringify({ truncated: true, bytes: text.length });
 	return MIGHT_NAME_A_SECRET.test(text) ? JSON.stringify(withoutSecrets(body)) : text;
 }
@@ -143,7 +144,9 @@ export function provisioningLog(activity: ActivityRecorder): MiddlewareHandler<S
 				...(notes.unusableRoles ?? []).map((role) => `unusable-role:${role}`),
 			],
 			requestBodyJson: redactedJson(notes.requestBody),
-			responseBodyJson: redactedJson(error ? error.toJSON() : notes.responseBody),
+			responseBodyJson: error
+				? redactedJson(error.toJSON())
+				: redactedJson(notes.responseBody, notes.responseJson),
 		});
 	};
 }

@@ -21,14 +21,18 @@ export function listResponse(
 	};
 }
 
-/** Answers with `application/scim+json` and notes the body for the provisioning log. */
+/** Answers with `application/scim+json` and notes the body, and the text sent, for the provisioning log. */
 export function scimResponse(
 	c: Context<ScimEnv>,
 	status: ContentfulStatusCode,
 	body: unknown,
 	headers: Record<string, string> = {},
 ): Response {
+	const text = JSON.stringify(body);
 	const notes = c.get("scimLog");
-	if (notes) notes.responseBody = body;
-	return c.body(JSON.stringify(body), status, { ...headers, "Content-Type": "application/scim+json" });
+	if (notes) {
+		notes.responseBody = body;
+		notes.responseJson = text;
+	}
+	return c.body(text, status, { ...headers, "Content-Type": "application/scim+json" });
 }

@@ -8,10 +8,18 @@ export type Target =
 	| { kind: "attribute"; resolved: ResolvedAttribute }
 	| { kind: "extension"; schema: string };
 
-/** The resource type's extension URN spelled like `urn` in any case, if it has one. */
+/**
+ * The resource type's extension URN spelled like `urn` in any case, if it has one. Called for every key of
+ * every resource shaped or written, nearly all of them not URNs: a key of another length is no extension
+ * (lower-casing keeps the length of anything that can equal an ASCII URN), so it is compared unallocated.
+ */
 export function findExtension(rt: ResourceTypeDef, urn: string): string | undefined {
-	const wanted = urn.toLowerCase();
-	return rt.schemaExtensions.find((extension) => extension.schema.toLowerCase() === wanted)?.schema;
+	for (const { schema } of rt.schemaExtensions) {
+		if (schema.length === urn.length && (schema === urn || schema.toLowerCase() === urn.toLowerCase())) {
+			return schema;
+		}
+	}
+	return undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import { createElementPredicate } from "../filter/evaluate.ts";
 import { parseFilter } from "../filter/parse.ts";
 import { INPUT_LIMITS } from "../limits.ts";
 import { resolveAttribute } from "../schemas/resolve.ts";
-import type { AttributeDef, ResourceTypeDef } from "../schemas/types.ts";
+import type { AttributeDef, ResolvedAttribute, ResourceTypeDef } from "../schemas/types.ts";
 import { type InputSyntax, liberalSyntax } from "../syntax.ts";
 import { isJsonObject, type JsonObject } from "./json.ts";
 import { findExtension, resolveTarget } from "./locate.ts";
@@ -150,6 +150,36 @@ function keepValues(
 }
 
 const notNever: KeepSub = (sub) => sub.returned !== "never";
+const notNeverNorRequest: KeepSub = (sub) => sub.returned !== "never" && sub.returned !== "request";
+
+function hasKeys(object: JsonObject): boolean {
+	for (const _ in object) return true;
+	return false;
+}
+
+/**
+ * Whether `keepValues` would return a complex value unchanged when `keep` keeps every sub-attribute it
+ * has: each element an object with keys, or not an object at all, and a list not empty.
+ */
+function keptWhole(value: unknown): boolean {
+	if (!Array.isArray(value)) return !isJsonObject(value) || hasKeys(value);
+	if (value.length === 0) return false;
+	for (const element of value) if (isJsonObject(element) && !hasKeys(element)) return false;
+	return true;
+}
+
+/**
+ * `projectAttribute` without `attributes` or `excludedAttributes`, the shape of nearly every IdP request:
+ * `returned` alone decides, and a value none of whose sub-attributes `returned` drops is kept as it is
+ * instead of copied element by element.
+ */
+function projectDefault(def: AttributeDef, value: unknown): unknown {
+	if (def.returned === "never" || def.returned === "request") return undefined;
+	const keep = def.returned === "always" ? notNever : notNeverNorRequest;
+	if (def.type !== "complex") return value;
+	if (keptWhole(value) && (def.subAttributes ?? []).every(keep)) return value;
+	return keepValues(value, def, () => keep);
+}
 
 function projectAttribute(
 	def: AttributeDef,
@@ -158,6 +188,7 @@ function projectAttribute(
 	include: Selection[] | undefined,
 	exclude: Selection[],
 ): unknown {
+	if (!include && exclude.length === 0) return projectDefault(def, value);
 	if (def.returned === "never") return undefined;
 	if (def.returned === "always") return keepValues(value, def, () => notNever);
 	return keepValues(value, def, (element) => {
@@ -177,6 +208,35 @@ function projectAttribute(
 	});
 }
 
+const MAX_RESOLVED_KEYS = 1024;
+const resolvedKeys = new WeakMap<ResourceTypeDef, Map<string, Map<string, ResolvedAttribute | null>>>();
+
+/**
+ * `resolveAttribute` for a key of a stored resource (`schema` its extension's URN or the core schema),
+ * remembered per resource type and schema: the same dozen keys come back in every resource of every
+ * response. At most `MAX_RESOLVED_KEYS` per schema are kept (then it starts over): stored keys are the client's.
+ */
+function attributeOf(rt: ResourceTypeDef, schema: string, key: string): ResolvedAttribute | undefined {
+	let bySchema = resolvedKeys.get(rt);
+	if (!bySchema) {
+		bySchema = new Map();
+		resolvedKeys.set(rt, bySchema);
+	}
+	let known = bySchema.get(schema);
+	if (!known) {
+		known = new Map();
+		bySchema.set(schema, known);
+	}
+	let resolved = known.get(key);
+	if (resolved === undefined) {
+		const uri = schema === rt.schema ? undefined : schema;
+		resolved = resolveAttribute(rt, { ...(uri ? { uri } : {}), attr: key }) ?? null;
+		if (known.size >= MAX_RESOLVED_KEYS) known.clear();
+		known.set(key, resolved);
+	}
+	return resolved ?? undefined;
+}
+
 function projectObject(
 	object: JsonObject,
 	rt: ResourceTypeDef,
@@ -186,8 +246,7 @@ function projectObject(
 ): JsonObject {
 	const out: JsonObject = {};
 	for (const [key, value] of Object.entries(object)) {
-		const uri = schema === rt.schema ? undefined : schema;
-		const resolved = resolveAttribute(rt, { ...(uri ? { uri } : {}), attr: key });
+		const resolved = attributeOf(rt, schema, key);
 		if (!resolved || resolved.schema !== schema) {
 			if (!include) out[key] = value;
 			continue;
@@ -218,14 +277,14 @@ export function project(
 	const extensions: JsonObject = {};
 	for (const [key, value] of Object.entries(resource)) {
 		const extension = findExtension(rt, key);
-		if (key.toLowerCase() === "schemas") schemas.schemas = value;
+		if (key.length === 7 && key.toLowerCase() === "schemas") schemas.schemas = value;
 		else if (!extension) core[key] = value;
 		else if (isJsonObject(value)) {
 			const projected = projectObject(value, rt, extension, include, exclude);
 			if (Object.keys(projected).length > 0) extensions[extension] = projected;
 		}
 	}
-	return { ...schemas, ...projectObject(core, rt, rt.schema, include, exclude), ...extensions };
+	return Object.assign(schemas, projectObject(core, rt, rt.schema, include, exclude), extensions);
 }
 
 /**
