@@ -72,7 +72,7 @@ export function flameGraphSvg(root: Frame, title: string): string {
 		.replace(/\{y(\d+)\}/g, (_, level) => String(height - 4 - (Number(level) + 1) * ROW))
 		.replace(/\{t(\d+)\}/g, (_, level) => String(height - 4 - Number(level) * ROW - 4));
 	return [
-		`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="monospace" font-size="11">`,
+		`<svg role="img" aria-label="${escapeXml(`CPU flame graph: ${title}`)}" xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="monospace" font-size="11">`,
 		`<text x="4" y="16" font-size="13">${escapeXml(title)}</text>`,
 		placed,
 		"</svg>",
