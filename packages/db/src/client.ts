@@ -14,9 +14,13 @@ const CONNECT_TIMEOUT_SECONDS = 5;
 const DEFAULT_POOL_SIZE = 10;
 
 /** What `migrate()` needs beyond the public handle; kept out of the interface so callers cannot misuse it. */
-export type HandleInternals =
+export type HandleInternals = (
 	| { kind: "postgres"; url: string; queue: Promise<void> }
-	| { kind: "pglite"; client: PGlite; queue: Promise<void> };
+	| { kind: "pglite"; client: PGlite; queue: Promise<void> }
+) & {
+	/** Run by `close()` before the driver closes: what else holds a connection of this handle (listeners). */
+	beforeClose: Set<() => Promise<void>>;
+};
 
 const internals = new WeakMap<DatabaseHandle, HandleInternals>();
 
@@ -57,14 +61,18 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
 		await client.end({ timeout: 0 }).catch(() => {});
 		throw new DatabaseError(`Cannot connect to PostgreSQL at ${safeUrl}: ${oneLine(error)}`);
 	}
+	const beforeClose = new Set<() => Promise<void>>();
 	const handle: DatabaseHandle = {
 		db,
 		kind: "postgres",
 		url: safeUrl,
 		ping,
-		close: once(() => client.end({ timeout: 5 })),
+		close: once(async () => {
+			await closeAll(beforeClose);
+			await client.end({ timeout: 5 });
+		}),
 	};
-	internals.set(handle, { kind: "postgres", url, queue: Promise.resolve() });
+	internals.set(handle, { kind: "postgres", url, queue: Promise.resolve(), beforeClose });
 	return handle;
 }
 
@@ -80,6 +88,7 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
 		throw new DatabaseError(`Cannot open PGlite ${where}: ${oneLine(error)}`);
 	}
 	const db = drizzlePglite({ client, schema, casing: "snake_case" });
+	const beforeClose = new Set<() => Promise<void>>();
 	const handle: DatabaseHandle = {
 		db,
 		kind: "pglite",
@@ -87,13 +96,14 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
 		ping: () => selectOne(db),
 		close: once(async () => {
 			try {
+				await closeAll(beforeClose);
 				if (!client.closed) await client.close();
 			} finally {
 				releaseLock();
 			}
 		}),
 	};
-	internals.set(handle, { kind: "pglite", client, queue: Promise.resolve() });
+	internals.set(handle, { kind: "pglite", client, queue: Promise.resolve(), beforeClose });
 	return handle;
 }
 
@@ -105,6 +115,10 @@ function parseInt8(value: string): number | bigint {
 
 async function selectOne(db: Database): Promise<void> {
 	await db.execute(sql`select 1`);
+}
+
+async function closeAll(closers: Set<() => Promise<void>>): Promise<void> {
+	await Promise.allSettled([...closers].map((close) => close()));
 }
 
 function once(action: () => Promise<void>): () => Promise<void> {

@@ -1,6 +1,13 @@
 export { createDatabase } from "./client.ts";
 export { DatabaseError } from "./errors.ts";
 export { migrate, migrationsFolder } from "./migrate.ts";
+export {
+	type ChangeFeed,
+	type ChangeSubscriber,
+	CREDENTIALS_CHANNEL,
+	changeFeed,
+	EVERY_ORGANIZATION,
+} from "./notifications.ts";
 export { isDataException, isUniqueViolation, pgError, violatedUniqueConstraint } from "./pg-errors.ts";
 export { preparedRead } from "./prepared.ts";
 export { rows } from "./rows.ts";
