@@ -3,20 +3,25 @@
 -- their cached credentials of that organization (decision 0194). Row-level, so the payload can name the
 -- organization and the UPDATE trigger on scim_tokens can skip the last-use writes; PostgreSQL folds
 -- identical notifications of one transaction into one, so a bulk revoke still sends one per organization.
+-- The payload is "<organization id> <transaction id>" ("*" for every organization), so a listener can
+-- tell a second delivery of the same notification from a new one.
+-- The writing session LISTENs too (from its commit on), so it gets its own notification before its COMMIT
+-- returns: a server drops its cached credentials before its own write is acknowledged, with no window.
 CREATE FUNCTION "roster_notify_credentials"() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
 	org_column text := TG_ARGV[0];
 BEGIN
+	EXECUTE 'LISTEN roster_credentials';
 	IF TG_OP = 'TRUNCATE' THEN
-		PERFORM pg_notify('roster_credentials', '*');
+		PERFORM pg_notify('roster_credentials', '* ' || txid_current());
 		RETURN NULL;
 	END IF;
 	IF TG_OP IN ('UPDATE', 'DELETE') THEN
-		PERFORM pg_notify('roster_credentials', to_jsonb(OLD) ->> org_column);
+		PERFORM pg_notify('roster_credentials', (to_jsonb(OLD) ->> org_column) || ' ' || txid_current());
 	END IF;
 	IF TG_OP IN ('INSERT', 'UPDATE') THEN
-		PERFORM pg_notify('roster_credentials', to_jsonb(NEW) ->> org_column);
+		PERFORM pg_notify('roster_credentials', (to_jsonb(NEW) ->> org_column) || ' ' || txid_current());
 	END IF;
 	RETURN NULL;
 END;

@@ -20,6 +20,8 @@ export type HandleInternals = (
 ) & {
 	/** Run by `close()` before the driver closes: what else holds a connection of this handle (listeners). */
 	beforeClose: Set<() => Promise<void>>;
+	/** Told of every notification a pool connection receives (PostgreSQL; see `notifications.ts`). */
+	onNotify: Set<(channel: string, payload: string) => void>;
 };
 
 const internals = new WeakMap<DatabaseHandle, HandleInternals>();
@@ -46,7 +48,9 @@ export async function createDatabase(
 
 async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
 	const safeUrl = redactUrl(url);
+	const onNotify = new Set<(channel: string, payload: string) => void>();
 	const client = postgres(url, {
+		...notificationsTo(onNotify),
 		max: poolSize,
 		connect_timeout: CONNECT_TIMEOUT_SECONDS,
 		onnotice: () => {},
@@ -72,7 +76,7 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
 			await client.end({ timeout: 5 });
 		}),
 	};
-	internals.set(handle, { kind: "postgres", url, queue: Promise.resolve(), beforeClose });
+	internals.set(handle, { kind: "postgres", url, queue: Promise.resolve(), beforeClose, onNotify });
 	return handle;
 }
 
@@ -103,7 +107,13 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
 			}
 		}),
 	};
-	internals.set(handle, { kind: "pglite", client, queue: Promise.resolve(), beforeClose });
+	internals.set(handle, {
+		kind: "pglite",
+		client,
+		queue: Promise.resolve(),
+		beforeClose,
+		onNotify: new Set(),
+	});
 	return handle;
 }
 
@@ -115,6 +125,15 @@ function parseInt8(value: string): number | bigint {
 
 async function selectOne(db: Database): Promise<void> {
 	await db.execute(sql`select 1`);
+}
+
+/** postgres-js's `onnotify` option (used by its own `listen`, missing from its types), fanned out to `handlers`. */
+function notificationsTo(handlers: Set<(channel: string, payload: string) => void>): object {
+	return {
+		onnotify: (channel: string, payload: string) => {
+			for (const handler of handlers) handler(channel, payload);
+		},
+	};
 }
 
 async function closeAll(closers: Set<() => Promise<void>>): Promise<void> {

@@ -7,6 +7,7 @@ export {
 	CREDENTIALS_CHANNEL,
 	changeFeed,
 	EVERY_ORGANIZATION,
+	notifiedOrganization,
 } from "./notifications.ts";
 export { isDataException, isUniqueViolation, pgError, violatedUniqueConstraint } from "./pg-errors.ts";
 export { preparedRead } from "./prepared.ts";

@@ -5,8 +5,20 @@ import type { DatabaseHandle } from "./types.ts";
 /** The channel the credential triggers (migration 0013) notify, with the organization id as payload. */
 export const CREDENTIALS_CHANNEL = "roster_credentials";
 
-/** The payload that names every organization: a TRUNCATE of one of the credential tables. */
+/** The organization a TRUNCATE of one of the credential tables names: all of them. */
 export const EVERY_ORGANIZATION = "*";
+
+/**
+ * The organization a credential notification names; its payload is "<organization id> <transaction id>"
+ * (migration 0013). Anything else names every organization, so an unexpected payload empties a cache.
+ */
+export function notifiedOrganization(payload: string): string {
+	const space = payload.indexOf(" ");
+	return space > 0 ? payload.slice(0, space) : EVERY_ORGANIZATION;
+}
+
+/** Payloads remembered to drop repeated deliveries (the listener and pool connections hear the same one). */
+const REMEMBERED_PAYLOADS = 1_024;
 
 const CONNECT_TIMEOUT_SECONDS = 5;
 const HEARTBEAT_MS = 5_000;
@@ -14,7 +26,10 @@ const HEARTBEAT_TIMEOUT_MS = 2_000;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5_000;
 
-/** What a subscriber hears: each payload, and every change of the feed's `connected` state. */
+/**
+ * What a subscriber hears: each payload once (a repeat of one of the last 1,024 is dropped: it was sent
+ * by a commit already heard, so whatever was read since is newer), and every change of `connected`.
+ */
 export interface ChangeSubscriber {
 	onNotification(payload: string): void;
 	onConnectionChange(connected: boolean): void;
@@ -35,7 +50,9 @@ const feeds = new WeakMap<DatabaseHandle, Map<string, ChangeFeed>>();
 /**
  * The feed of `channel` on the database of `handle`, started by its first subscriber and closed by its
  * last or with the handle. On PostgreSQL it is its own connection (`LISTEN`), checked every 5 s and
- * re-established after a loss; on PGlite it is the instance's in-process `listen`. A handle that
+ * re-established after a loss; on PGlite it is the instance's in-process `listen`. On PostgreSQL the
+ * handle's pool connections are heard too: a session that wrote a credential table listens from then on
+ * (migration 0013), so this process's own writes are heard before their COMMIT returns. A handle that
  * `createDatabase` did not make (a test's copy) gets a feed that is never connected.
  */
 export function changeFeed(handle: DatabaseHandle, channel: string): ChangeFeed {
@@ -61,8 +78,10 @@ class SharedFeed implements ChangeFeed {
 	readonly #channel: string;
 	readonly #subscribers = new Set<ChangeSubscriber>();
 	#connected = false;
+	readonly #seen = new Set<string>();
 	#listening: Listening | undefined;
 	#closeHook: (() => Promise<void>) | undefined;
+	#poolNotify: ((channel: string, payload: string) => void) | undefined;
 
 	constructor(handle: DatabaseHandle, channel: string) {
 		this.#handle = handle;
@@ -91,6 +110,12 @@ class SharedFeed implements ChangeFeed {
 		}
 		const events = {
 			notify: (payload: string) => {
+				if (this.#seen.has(payload)) return;
+				this.#seen.add(payload);
+				if (this.#seen.size > REMEMBERED_PAYLOADS) {
+					const oldest = this.#seen.values().next().value;
+					if (oldest !== undefined) this.#seen.delete(oldest);
+				}
 				for (const subscriber of this.#subscribers) subscriber.onNotification(payload);
 			},
 			connection: (connected: boolean) => {
@@ -103,6 +128,11 @@ class SharedFeed implements ChangeFeed {
 			internals.kind === "postgres"
 				? listenPostgres(internals.url, this.#channel, events)
 				: listenPglite(internals.client, this.#channel, events);
+		const poolNotify = (notified: string, payload: string) => {
+			if (notified === this.#channel) events.notify(payload);
+		};
+		internals.onNotify.add(poolNotify);
+		this.#poolNotify = poolNotify;
 		this.#closeHook = () => this.#stop();
 		internals.beforeClose.add(this.#closeHook);
 	}
@@ -110,8 +140,11 @@ class SharedFeed implements ChangeFeed {
 	async #stop(): Promise<void> {
 		const listening = this.#listening;
 		this.#listening = undefined;
-		if (this.#closeHook) handleInternals(this.#handle).beforeClose.delete(this.#closeHook);
+		const internals = handleInternals(this.#handle);
+		if (this.#closeHook) internals.beforeClose.delete(this.#closeHook);
+		if (this.#poolNotify) internals.onNotify.delete(this.#poolNotify);
 		this.#closeHook = undefined;
+		this.#poolNotify = undefined;
 		this.#connected = false;
 		await listening?.close();
 	}

@@ -1,5 +1,4 @@
-import type { ChangeFeed } from "@roster/db";
-import { EVERY_ORGANIZATION } from "@roster/db";
+import { type ChangeFeed, EVERY_ORGANIZATION, notifiedOrganization } from "@roster/db";
 
 /** Bounds memory: past this many credentials the cache starts over (10,000 resolved tokens ≈ 20 MB). */
 export const MAX_CACHED_CREDENTIALS = 10_000;
@@ -38,7 +37,7 @@ export class CredentialCache<T> {
 		this.#maxEntries = options.maxEntries ?? MAX_CACHED_CREDENTIALS;
 		this.#ttlMs = options.ttlMs ?? CREDENTIAL_TTL_MS;
 		this.#unsubscribe = feed.subscribe({
-			onNotification: (payload) => this.#invalidate(payload),
+			onNotification: (payload) => this.#invalidate(notifiedOrganization(payload)),
 			onConnectionChange: () => this.#invalidate(EVERY_ORGANIZATION),
 		});
 	}
@@ -95,7 +94,7 @@ export class CredentialCache<T> {
 
 	#invalidate(orgId: string): void {
 		this.#generation++;
-		if (orgId === EVERY_ORGANIZATION || orgId === "") {
+		if (orgId === EVERY_ORGANIZATION) {
 			this.#entries.clear();
 			return;
 		}
