@@ -1,6 +1,6 @@
 import { type ChangeFeed, EVERY_ORGANIZATION, notifiedOrganization } from "@roster/db";
 
-/** Bounds memory: past this many credentials the cache starts over (10,000 resolved tokens ≈ 20 MB). */
+/** Bounds memory: past this many credentials the cache starts over. */
 export const MAX_CACHED_CREDENTIALS = 10_000;
 /**
  * A second fence behind the notifications: a credential is re-read at least this often even if a
