@@ -15,9 +15,15 @@ const CONNECT_TIMEOUT_SECONDS = 5;
 const DEFAULT_POOL_SIZE = 10;
 
 /** What `migrate()` needs beyond the public handle; kept out of the interface so callers cannot misuse it. */
-export type HandleInternals =
+export type HandleInternals = (
 	| { kind: "postgres"; url: string; queue: Promise<void>; prepares: PreparePolicy }
-	| { kind: "pglite"; client: PGlite; queue: Promise<void> };
+	| { kind: "pglite"; client: PGlite; queue: Promise<void> }
+) & {
+	/** Run by `close()` before the driver closes: what else holds a connection of this handle (listeners). */
+	beforeClose: Set<() => Promise<void>>;
+	/** Told of every notification a pool connection receives (PostgreSQL; see `notifications.ts`). */
+	onNotify: Set<(channel: string, payload: string) => void>;
+};
 
 const internals = new WeakMap<DatabaseHandle, HandleInternals>();
 
@@ -57,7 +63,9 @@ export async function createDatabase(
 async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
 	const safeUrl = redactUrl(url);
 	const prepares = new PreparePolicy();
+	const onNotify = new Set<(channel: string, payload: string) => void>();
 	const client = postgres(url, {
+		...notificationsTo(onNotify),
 		max: poolSize,
 		connect_timeout: CONNECT_TIMEOUT_SECONDS,
 		onnotice: () => {},
@@ -79,14 +87,18 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
 		await client.end({ timeout: 0 }).catch(() => {});
 		throw new DatabaseError(`Cannot connect to PostgreSQL at ${safeUrl}: ${oneLine(error)}`);
 	}
+	const beforeClose = new Set<() => Promise<void>>();
 	const handle: DatabaseHandle = {
 		db,
 		kind: "postgres",
 		url: safeUrl,
 		ping,
-		close: once(() => client.end({ timeout: 5 })),
+		close: once(async () => {
+			await closeAll(beforeClose);
+			await client.end({ timeout: 5 });
+		}),
 	};
-	internals.set(handle, { kind: "postgres", url, queue: Promise.resolve(), prepares });
+	internals.set(handle, { kind: "postgres", url, queue: Promise.resolve(), prepares, beforeClose, onNotify });
 	return handle;
 }
 
@@ -102,6 +114,7 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
 		throw new DatabaseError(`Cannot open PGlite ${where}: ${oneLine(error)}`);
 	}
 	const db = drizzlePglite({ client, schema, casing: "snake_case" });
+	const beforeClose = new Set<() => Promise<void>>();
 	const handle: DatabaseHandle = {
 		db,
 		kind: "pglite",
@@ -109,13 +122,20 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
 		ping: () => selectOne(db),
 		close: once(async () => {
 			try {
+				await closeAll(beforeClose);
 				if (!client.closed) await client.close();
 			} finally {
 				releaseLock();
 			}
 		}),
 	};
-	internals.set(handle, { kind: "pglite", client, queue: Promise.resolve() });
+	internals.set(handle, {
+		kind: "pglite",
+		client,
+		queue: Promise.resolve(),
+		beforeClose,
+		onNotify: new Set(),
+	});
 	return handle;
 }
 
@@ -127,6 +147,19 @@ function parseInt8(value: string): number | bigint {
 
 async function selectOne(db: Database): Promise<void> {
 	await db.execute(sql`select 1`);
+}
+
+/** postgres-js's `onnotify` option (used by its own `listen`, missing from its types), fanned out to `handlers`. */
+function notificationsTo(handlers: Set<(channel: string, payload: string) => void>): object {
+	return {
+		onnotify: (channel: string, payload: string) => {
+			for (const handler of handlers) handler(channel, payload);
+		},
+	};
+}
+
+async function closeAll(closers: Set<() => Promise<void>>): Promise<void> {
+	await Promise.allSettled([...closers].map((close) => close()));
 }
 
 function once(action: () => Promise<void>): () => Promise<void> {

@@ -1,6 +1,14 @@
 export { createDatabase, observeStatements } from "./client.ts";
 export { DatabaseError } from "./errors.ts";
 export { migrate, migrationsFolder } from "./migrate.ts";
+export {
+	type ChangeFeed,
+	type ChangeSubscriber,
+	CREDENTIALS_CHANNEL,
+	changeFeed,
+	EVERY_ORGANIZATION,
+	notifiedOrganization,
+} from "./notifications.ts";
 export { isDataException, isUniqueViolation, pgError, violatedUniqueConstraint } from "./pg-errors.ts";
 export { MAX_PREPARED_TEXTS, PreparePolicy, preparedRead, type StatementObserver } from "./prepared.ts";
 export { rows } from "./rows.ts";

@@ -18,7 +18,7 @@ export function createApiApp(deps: Pick<AppDeps, "db" | "config">): Hono<ApiEnv>
 		c.res.headers.set("Cache-Control", "no-store");
 		if (c.res.status === 401) c.res.headers.set("WWW-Authenticate", 'Bearer realm="roster-api"');
 	});
-	api.use("*", appKeyAuth({ db: deps.db.db, secret: deps.config.secret }));
+	api.use("*", appKeyAuth({ db: deps.db, secret: deps.config.secret }));
 	api.route("/", usersRoutes({ db: deps.db.db }));
 	api.route("/", sessionsRoutes({ db: deps.db.db, secret: deps.config.secret }));
 	api.all("*", apiNotFound);

@@ -1,6 +1,9 @@
 import {
 	type AppKey,
 	appKeys,
+	CREDENTIALS_CHANNEL,
+	changeFeed,
+	type DatabaseHandle,
 	type Executor,
 	type Organization,
 	organizations,
@@ -10,6 +13,7 @@ import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { recordOperatorEvents } from "../audit/operator-events.ts";
 import { OperationError } from "../operation-error.ts";
 import { hashSecret, issueSecret, secretsEqual } from "../security/tokens.ts";
+import { CredentialCache } from "./credential-cache.ts";
 
 const APP_KEY_PREFIX = "rst_app_";
 const MAX_KEY_LENGTH = 256;
@@ -113,33 +117,67 @@ function selectKeyByHash(db: Executor) {
 		.prepare("roster_app_key_by_hash");
 }
 
+/** A live key as cached: its stored HMAC (compared in constant time on every hit) and what it resolves to. */
+interface CachedAppKey {
+	keyHash: string;
+	resolved: ResolvedAppKey;
+}
+
+/** What `/api/v1` keeps of resolved application keys between requests (see `CredentialCache`). */
+export type AppKeyCache = CredentialCache<CachedAppKey>;
+
+const appKeyCaches = new WeakMap<DatabaseHandle, AppKeyCache>();
+
 /**
- * Finds the key and organization behind an application key with one indexed query; `null` for
- * anything that is not a live `rst_app_` key (a SCIM or session token included), so callers answer
- * 401 without saying why. Nothing is cached: a revocation applies to the very next request.
+ * The application-key cache of a database handle, created on first use. It listens through the handle's
+ * credential feed, so its lifetime is the handle's: closing the database stops it.
+ */
+export function appKeyCache(handle: DatabaseHandle): AppKeyCache {
+	let cache = appKeyCaches.get(handle);
+	if (!cache) {
+		cache = new CredentialCache<CachedAppKey>(changeFeed(handle, CREDENTIALS_CHANNEL));
+		appKeyCaches.set(handle, cache);
+	}
+	return cache;
+}
+
+/**
+ * Finds the key and organization behind an application key with one indexed query, or from `cache`
+ * (live keys only, dropped by the credential triggers' notifications); `null` for anything that is not
+ * a live `rst_app_` key (a SCIM or session token included), so callers answer 401 without saying why.
  */
 export async function resolveAppKey(
 	db: Executor,
 	key: string,
 	secret: string,
+	cache?: AppKeyCache,
 ): Promise<ResolvedAppKey | null> {
 	if (!key.startsWith(APP_KEY_PREFIX) || key.length > MAX_KEY_LENGTH) return null;
 	const hash = hashSecret(key, secret);
+	const load = () => loadLiveKey(db, hash);
+	const found = cache
+		? await cache.resolve(hash, load, (cached) => cached.resolved.organization.id)
+		: await load();
+	if (!found || !secretsEqual(found.keyHash, hash)) return null;
+	return found.resolved;
+}
+
+async function loadLiveKey(db: Executor, hash: string): Promise<CachedAppKey | null> {
 	const [found] = await preparedRead(db, "roster_app_key_by_hash", () => selectKeyByHash(db)).execute({
 		hash,
 	});
-	if (!found || !secretsEqual(found.keyHash, hash)) return null;
-	if (found.revokedAt !== null) return null;
-	return {
-		key: {
+	if (!found || !secretsEqual(found.keyHash, hash) || found.revokedAt !== null) return null;
+	const resolved: ResolvedAppKey = {
+		key: Object.freeze({
 			id: found.id,
 			orgId: found.orgId,
 			name: found.name,
 			prefix: found.prefix,
 			lastUsedAt: found.lastUsedAt,
-		},
-		organization: { id: found.orgId, slug: found.slug },
+		}),
+		organization: Object.freeze({ id: found.orgId, slug: found.slug }),
 	};
+	return Object.freeze({ keyHash: found.keyHash, resolved: Object.freeze(resolved) });
 }
 
 /**

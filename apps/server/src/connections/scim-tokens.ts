@@ -15,6 +15,7 @@ import { type OperatorActor, recordOperatorEvents } from "../audit/operator-even
 import { OperationError } from "../operation-error.ts";
 import { hashSecret, issueSecret, secretsEqual } from "../security/tokens.ts";
 import { type ActorInput, lockConnection, operatorActor } from "./connections.ts";
+import type { CredentialCache } from "./credential-cache.ts";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -334,24 +335,49 @@ function selectTokenByHash(db: Executor) {
 		.prepare("roster_scim_token_by_hash");
 }
 
+/** What SCIM requests keep of resolved tokens between requests (see `CredentialCache`). */
+export type ScimTokenCache = CredentialCache<ResolvedScimToken>;
+
 /**
  * Finds the token, connection and organization behind a bearer token; `null` for unknown, revoked or
- * expired tokens, so the caller answers 401 without saying which. It runs on every SCIM request, so the
- * query is built once per database and sent as a named prepared statement; nothing is cached between
- * requests, so a revocation (from any process) applies to the very next request.
+ * expired tokens, so the caller answers 401 without saying which. It runs on every SCIM request: with
+ * `cache`, a live token is read once and then served from memory until a trigger notification (a write to
+ * the token, its connection or its organization, from any process), the cache's TTL, or a listener
+ * outage drops it; without, or while the listener is down, it is one named prepared statement. Expiry is
+ * checked against `now` on every call, hit or not.
  */
 export async function resolveScimToken(
 	db: Executor,
 	token: string,
 	secret: string,
 	now: Date = new Date(),
+	cache?: ScimTokenCache,
 ): Promise<ResolvedScimToken | null> {
 	const hash = hashSecret(token, secret);
+	const load = () => loadLiveToken(db, hash, now);
+	const found = cache
+		? await cache.resolve(hash, load, (resolved) => resolved.organization.id, now.getTime())
+		: await load();
+	if (!found || !secretsEqual(found.token.tokenHash, hash)) return null;
+	if (!isLive(found.token, now)) {
+		cache?.forget(hash);
+		return null;
+	}
+	return found;
+}
+
+/** The live token behind `hash` from the database, frozen because a cache shares it between requests. */
+async function loadLiveToken(db: Executor, hash: string, now: Date): Promise<ResolvedScimToken | null> {
 	const [found] = await preparedRead(db, "roster_scim_token_by_hash", () => selectTokenByHash(db)).execute({
 		hash,
 	});
-	if (!found || !secretsEqual(found.token.tokenHash, hash)) return null;
-	return isLive(found.token, now) ? found : null;
+	if (!found || !secretsEqual(found.token.tokenHash, hash) || !isLive(found.token, now)) return null;
+	Object.freeze(found.organization.projectRoles);
+	return Object.freeze({
+		token: Object.freeze(found.token),
+		connection: Object.freeze(found.connection),
+		organization: Object.freeze(found.organization),
+	});
 }
 
 async function findConnection(

@@ -2,7 +2,7 @@ import type { Executor } from "@roster/db";
 import { ScimError } from "@roster/scim";
 import type { MiddlewareHandler } from "hono";
 import type { ActivityRecorder } from "../audit/activity-recorder.ts";
-import { resolveScimToken } from "../connections/scim-tokens.ts";
+import { resolveScimToken, type ScimTokenCache } from "../connections/scim-tokens.ts";
 import { type ConnectionSettings, readConnectionSettings } from "../connections/settings.ts";
 import { bearerCredential } from "../http/bearer.ts";
 import { clientIp } from "./client-ip.ts";
@@ -33,7 +33,8 @@ function unauthorized(detail: string): ScimError {
 }
 
 /**
- * Resolves `Authorization: Bearer` → token → connection → organization with one indexed query. Unknown,
+ * Resolves `Authorization: Bearer` → token → connection → organization with one indexed query, or from
+ * `tokens` (the runtime's cache, kept current by the credential triggers' notifications). Unknown,
  * revoked and expired tokens look the same to the client (401). On `/organizations/{slug}/scim/v2` a
  * token of another organization gets 404, as does an organization with SCIM switched off. Last use is
  * buffered in memory and written in batches, never on the request path.
@@ -42,6 +43,7 @@ export function scimAuth(options: {
 	db: Executor;
 	secret: string;
 	activity: ActivityRecorder;
+	tokens?: ScimTokenCache;
 }): MiddlewareHandler<ScimEnv> {
 	return async function authenticateScim(c, next) {
 		const bearer = bearerCredential(c.req.header("authorization"));
@@ -52,7 +54,13 @@ export function scimAuth(options: {
 					: "Malformed Authorization header: expected Bearer <token>.",
 			);
 		}
-		const resolved = await resolveScimToken(options.db, bearer.credential, options.secret);
+		const resolved = await resolveScimToken(
+			options.db,
+			bearer.credential,
+			options.secret,
+			new Date(),
+			options.tokens,
+		);
 		if (!resolved) throw unauthorized("The bearer token is not valid.");
 		const slug = c.req.param("slug");
 		if (slug !== undefined && slug !== resolved.organization.slug) {

@@ -41,7 +41,15 @@ export function createScimApp(deps: AppDeps, runtime: ScimRuntime = createScimRu
 	scim.use("*", clientAddress(deps.config.trustedProxies));
 	scim.use("*", provisioningLog(runtime.activity));
 	scim.use("*", scimAddressLimit(runtime.rateLimits));
-	scim.use("*", scimAuth({ db: deps.db.db, secret: deps.config.secret, activity: runtime.activity }));
+	scim.use(
+		"*",
+		scimAuth({
+			db: deps.db.db,
+			secret: deps.config.secret,
+			activity: runtime.activity,
+			tokens: runtime.tokens,
+		}),
+	);
 	scim.use("*", scimRateLimit(runtime.rateLimits));
 	scim.route("/", discoveryRoutes());
 	scim.route("/", usersRoutes({ db: deps.db.db, secret: deps.config.secret }));

@@ -1,6 +1,8 @@
-import type { DatabaseHandle } from "@roster/db";
+import { CREDENTIALS_CHANNEL, changeFeed, type DatabaseHandle } from "@roster/db";
 import { Redis } from "ioredis";
 import { ActivityRecorder } from "../audit/activity-recorder.ts";
+import { CredentialCache } from "../connections/credential-cache.ts";
+import type { ScimTokenCache } from "../connections/scim-tokens.ts";
 import type { Logger } from "../logger.ts";
 import { type AddressBudgets, ScimRateLimits } from "./rate-limit.ts";
 
@@ -11,7 +13,9 @@ const REDIS_COMMAND_TIMEOUT_MS = 200;
 export interface ScimRuntime {
 	activity: ActivityRecorder;
 	rateLimits: ScimRateLimits;
-	/** Flushes buffered activity and disconnects from Redis. */
+	/** Resolved bearer tokens, used only while the credential listener is connected. */
+	tokens: ScimTokenCache;
+	/** Flushes buffered activity, stops listening for credential changes and disconnects from Redis. */
 	close(): Promise<void>;
 }
 
@@ -20,6 +24,8 @@ export interface ScimRuntime {
  * per process. Redis commands fail fast instead of queueing while disconnected, and time out after
  * 200 ms when Redis is connected but not answering, so an outage or a stall falls back to in-process
  * limits instead of holding requests. `addressBudgets` overrides the per-address budgets (tests).
+ * Bearer tokens are cached while the handle's credential feed (LISTEN, its own connection on
+ * PostgreSQL) is connected; the feed starts here and stops with `close()` or with the database.
  */
 export function createScimRuntime(deps: {
 	db: DatabaseHandle;
@@ -39,10 +45,13 @@ export function createScimRuntime(deps: {
 		deps.logger.warn({ err: error }, "redis unavailable; rate limits are per process"),
 	);
 	const activity = new ActivityRecorder({ db: deps.db.db, logger: deps.logger });
+	const tokens: ScimTokenCache = new CredentialCache(changeFeed(deps.db, CREDENTIALS_CHANNEL));
 	return {
 		activity,
 		rateLimits: new ScimRateLimits({ redis, budgets: deps.addressBudgets }),
+		tokens,
 		async close() {
+			tokens.close();
 			await activity.close();
 			if (redis) await redis.quit().catch(() => redis.disconnect());
 		},
