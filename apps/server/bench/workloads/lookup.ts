@@ -9,7 +9,7 @@ import { loadRow, mark, type ResultRow } from "../table.ts";
 
 const GOAL_OPS_PER_SECOND = 7_000;
 const GOAL_P99_MS = 10;
-const GOAL_RSS_MB = 250;
+const GOAL_RSS_MB = 200;
 const GOAL_VS_BARE = 0.5;
 
 /**
