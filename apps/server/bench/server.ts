@@ -24,6 +24,8 @@ export interface ServerProcess {
 	pid: number;
 	/** Resident set size of the server process, from /proc/<pid>/status (VmRSS), in MiB. */
 	rssMb(): number;
+	/** The highest resident set size the server process has had so far (VmHWM), in MiB. */
+	peakRssMb(): number;
 	/** User + system CPU seconds the server has used so far, from /proc/<pid>/stat. */
 	cpuSeconds(): number;
 	stop(): Promise<void>;
@@ -43,6 +45,14 @@ export function freePort(): Promise<number> {
 			probe.close(() => resolve(port));
 		});
 	});
+}
+
+/** A memory figure of a process from /proc/<pid>/status (`VmRSS`, `VmHWM`), in MiB. */
+function statusMb(pid: number, field: string): number {
+	const status = readFileSync(`/proc/${pid}/status`, "utf8");
+	const kb = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, "m").exec(status)?.[1];
+	if (kb === undefined) throw new Error(`No ${field} in /proc/${pid}/status`);
+	return Number(kb) / 1024;
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -128,12 +138,8 @@ export async function startServer(options: {
 	return {
 		baseUrl,
 		pid,
-		rssMb() {
-			const status = readFileSync(`/proc/${pid}/status`, "utf8");
-			const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
-			if (kb === undefined) throw new Error(`No VmRSS in /proc/${pid}/status`);
-			return Number(kb) / 1024;
-		},
+		rssMb: () => statusMb(pid, "VmRSS"),
+		peakRssMb: () => statusMb(pid, "VmHWM"),
 		cpuSeconds() {
 			const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
 			const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

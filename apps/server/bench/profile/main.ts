@@ -25,14 +25,18 @@ function main(argv: readonly string[]): void {
 	const { root, samples } = readProfile(file);
 	const idle = selfBy(root, (frame) => frame.name).find(([name]) => name === "(idle)")?.[1] ?? 0;
 	const busy = samples - idle;
-	const lines = [`${basename(file)}: ${samples} samples, ${percent(idle, samples)} idle`, "", "self time by origin (of busy):"];
+	const lines = [
+		`${basename(file)}: ${samples} samples, ${percent(idle, samples)} idle`,
+		"",
+		"self time by origin (of busy):",
+	];
 	for (const [origin, self] of selfBy(root, (frame) => frame.origin)) {
 		if (origin !== "(idle)") lines.push(`  ${percent(self, busy)}  ${origin}`);
 	}
 	lines.push("", `top ${TOP_FUNCTIONS} functions by self time (of busy):`);
-	for (const [name, self] of selfBy(root, (frame) => `${frame.name}  [${frame.origin}]`).filter(
-		([name]) => !name.startsWith("(idle)"),
-	).slice(0, TOP_FUNCTIONS)) {
+	for (const [name, self] of selfBy(root, (frame) => `${frame.name}  [${frame.origin}]`)
+		.filter(([name]) => !name.startsWith("(idle)"))
+		.slice(0, TOP_FUNCTIONS)) {
 		lines.push(`  ${percent(self, busy)}  ${name}`);
 	}
 	process.stdout.write(`${lines.join("\n")}\n`);
