@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Boots Roster for the Playwright specs: builds the console, creates a fresh PGlite database on disk with
+# Boots Roster for the Playwright specs: builds the console and the server, creates a fresh PGlite database on disk with
 # the e2e administrators, the lifecycle specs' organizations and a SCIM token (the CLI is the only way in,
 # as for an operator), then starts the server on it. The token goes to $E2E_STATE_DIR/scim-token for the
 # specs' SCIM calls.
@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rm -rf "$E2E_STATE_DIR"
 mkdir -p "$E2E_STATE_DIR"
 export DATABASE_URL="pglite://$E2E_STATE_DIR/data"
-pnpm --filter @roster/console build >/dev/null
+pnpm build >/dev/null
 pnpm roster admin create --email "$E2E_ADMIN_EMAIL" --password "$E2E_ADMIN_PASSWORD" >/dev/null
 pnpm roster admin create --email "$E2E_LOCKOUT_EMAIL" --password "$E2E_LOCKOUT_PASSWORD" >/dev/null
 # The lifecycle specs' own organizations, each with its administrator ("slug email password" per line).

@@ -2,10 +2,21 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { buildServer } from "../build.ts";
 
 const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
+/** Roster's compiled server, as `pnpm start` runs it. */
+const ROSTER_ENTRY = "dist/index.js";
+
+let built: Promise<unknown> | undefined;
+
+/** Builds `dist/` once per bench process, so the server measured is always the current source. */
+function buildOnce(): Promise<unknown> {
+	built ??= buildServer();
+	return built;
+}
 
 /** The real Roster server, running as a child process so it never shares a thread with the load generator. */
 export interface ServerProcess {
@@ -13,6 +24,8 @@ export interface ServerProcess {
 	pid: number;
 	/** Resident set size of the server process, from /proc/<pid>/status (VmRSS), in MiB. */
 	rssMb(): number;
+	/** The highest resident set size the server process has had so far (VmHWM), in MiB. */
+	peakRssMb(): number;
 	/** User + system CPU seconds the server has used so far, from /proc/<pid>/stat. */
 	cpuSeconds(): number;
 	stop(): Promise<void>;
@@ -34,6 +47,14 @@ export function freePort(): Promise<number> {
 	});
 }
 
+/** A memory figure of a process from /proc/<pid>/status (`VmRSS`, `VmHWM`), in MiB. */
+function statusMb(pid: number, field: string): number {
+	const status = readFileSync(`/proc/${pid}/status`, "utf8");
+	const kb = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, "m").exec(status)?.[1];
+	if (kb === undefined) throw new Error(`No ${field} in /proc/${pid}/status`);
+	return Number(kb) / 1024;
+}
+
 function exited(child: ChildProcess): Promise<void> {
 	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
 	return new Promise((resolve) => child.once("exit", () => resolve()));
@@ -53,11 +74,12 @@ async function waitUntilHealthy(baseUrl: string, child: ChildProcess, stderr: ()
 }
 
 /**
- * Starts `node --import tsx src/index.ts` (or another `entry`) on a free loopback port with production
- * settings and waits for /healthz. With `cpuProfileDir`, V8 writes a .cpuprofile there when the server stops.
+ * Starts the compiled server, `node dist/index.js` (built first, once per process), or another `entry`
+ * (a `.ts` entry runs through tsx), on a free loopback port with production settings and waits for
+ * /healthz. With `cpuProfileDir`, V8 writes a .cpuprofile there when the server stops.
  */
 export async function startServer(options: {
-	/** The entry file, relative to apps/server; Roster's own server unless given (the bare baseline is another). */
+	/** The entry file, relative to apps/server; Roster's compiled server unless given (the bare baseline is another). */
 	entry?: string;
 	databaseUrl: string;
 	secret: string;
@@ -69,10 +91,13 @@ export async function startServer(options: {
 	/** Where the server's stdout and stderr go instead of this terminal (the fuzzer's 5xx would flood it). */
 	logFile?: string;
 }): Promise<ServerProcess> {
+	const entry = options.entry ?? ROSTER_ENTRY;
+	if (entry === ROSTER_ENTRY) await buildOnce();
 	const port = await freePort();
 	const profiling = options.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir] : [];
-	const flags = [...(options.nodeFlags ?? []), ...profiling];
-	const child = spawn(process.execPath, [...flags, "--import", "tsx", options.entry ?? "src/index.ts"], {
+	const loader = entry.endsWith(".ts") ? ["--import", "tsx"] : [];
+	const flags = [...(options.nodeFlags ?? []), ...profiling, ...loader];
+	const child = spawn(process.execPath, [...flags, entry], {
 		cwd: SERVER_DIR,
 		env: {
 			PATH: process.env.PATH,
@@ -113,12 +138,8 @@ export async function startServer(options: {
 	return {
 		baseUrl,
 		pid,
-		rssMb() {
-			const status = readFileSync(`/proc/${pid}/status`, "utf8");
-			const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
-			if (kb === undefined) throw new Error(`No VmRSS in /proc/${pid}/status`);
-			return Number(kb) / 1024;
-		},
+		rssMb: () => statusMb(pid, "VmRSS"),
+		peakRssMb: () => statusMb(pid, "VmHWM"),
 		cpuSeconds() {
 			const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
 			const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

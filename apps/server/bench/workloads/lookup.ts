@@ -9,13 +9,14 @@ import { loadRow, mark, type ResultRow } from "../table.ts";
 
 const GOAL_OPS_PER_SECOND = 7_000;
 const GOAL_P99_MS = 10;
-const GOAL_RSS_MB = 250;
+const GOAL_RSS_MB = 200;
 const GOAL_VS_BARE = 0.5;
 
 /**
  * First the raw floor (the same indexed select straight over postgres-js), then Entra's create-or-match
  * lookup, `GET /Users?filter=userName eq "…"`, for random existing users among the seeded ones (also as a
- * ratio of the bare server); then the server's RSS, read once it has served the lookups over the full table.
+ * ratio of the bare server); then the server's RSS, read once it has served the lookups over the full table,
+ * and its peak so far (VmHWM): the goal holds for the peak, not only for the moment of reading.
  */
 export async function lookupWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 	const { options, http } = ctx;
@@ -49,7 +50,8 @@ export async function lookupWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 	const bare = versusBare(ctx, bareKeys.lookup, result, GOAL_VS_BARE);
 	const passed = allPassed([ownPassed, bare.passed]) ?? ownPassed;
 	const rssMb = ctx.server.rssMb();
-	const rssPassed = rssMb < GOAL_RSS_MB;
+	const peakRssMb = ctx.server.peakRssMb();
+	const rssPassed = peakRssMb < GOAL_RSS_MB;
 	const users = options.lookupUsers.toLocaleString("en-US");
 	const ratio = opsPerSecond / (floor.ops / floor.seconds);
 	return [
@@ -62,7 +64,7 @@ export async function lookupWorkload(ctx: BenchContext): Promise<ResultRow[]> {
 		),
 		{
 			workload: `server RSS after lookups (${users} users)`,
-			verdict: `${rssMb.toFixed(0)} MB (goal < ${GOAL_RSS_MB} MB; ${ctx.startupRssMb.toFixed(0)} MB after start) ${mark(rssPassed)}`,
+			verdict: `${rssMb.toFixed(0)} MB, peak ${peakRssMb.toFixed(0)} MB (goal < ${GOAL_RSS_MB} MB; ${ctx.startupRssMb.toFixed(0)} MB after start) ${mark(rssPassed)}`,
 			passed: rssPassed,
 		},
 	];
