@@ -38,35 +38,36 @@ describe("PreparePolicy", () => {
 	});
 });
 
-describe.skipIf(process.env.TEST_DATABASE_URL === undefined)("the prepare policy on PostgreSQL", () => {
-	let handle: DatabaseHandle;
-	beforeAll(async () => {
-		handle = await createTestDatabase();
-	});
-	afterAll(async () => {
-		await handle.close();
-	});
-
-	it("sends a statement used twice as a named prepared statement, in and out of transactions", async () => {
-		const seen: { text: string; prepared: boolean }[] = [];
-		const stop = observeStatements(handle, ({ text, prepared }) => {
-			if (text.startsWith("select $1::int as prepare_policy_probe")) seen.push({ text, prepared });
+if (process.env.TEST_DATABASE_URL !== undefined)
+	describe("the prepare policy on PostgreSQL", () => {
+		let handle: DatabaseHandle;
+		beforeAll(async () => {
+			handle = await createTestDatabase();
 		});
-		const probe = (value: number) => sql`select ${value}::int as prepare_policy_probe`;
-		try {
-			await rows(handle.db, probe(1));
-			const inside = await handle.db.transaction(async (tx) => {
-				await rows(tx, probe(2));
-				await rows(tx, probe(3));
-				return rows<{ n: number }>(
-					tx,
-					sql`select count(*)::int as n from pg_prepared_statements where statement like '%prepare_policy_probe%'`,
-				);
+		afterAll(async () => {
+			await handle.close();
+		});
+
+		it("sends a statement used twice as a named prepared statement, in and out of transactions", async () => {
+			const seen: { text: string; prepared: boolean }[] = [];
+			const stop = observeStatements(handle, ({ text, prepared }) => {
+				if (text.startsWith("select $1::int as prepare_policy_probe")) seen.push({ text, prepared });
 			});
-			expect(seen.map((statement) => statement.prepared)).toEqual([false, true, true]);
-			expect(inside[0]?.n).toBe(1);
-		} finally {
-			stop();
-		}
+			const probe = (value: number) => sql`select ${value}::int as prepare_policy_probe`;
+			try {
+				await rows(handle.db, probe(1));
+				const inside = await handle.db.transaction(async (tx) => {
+					await rows(tx, probe(2));
+					await rows(tx, probe(3));
+					return rows<{ n: number }>(
+						tx,
+						sql`select count(*)::int as n from pg_prepared_statements where statement like '%prepare_policy_probe%'`,
+					);
+				});
+				expect(seen.map((statement) => statement.prepared)).toEqual([false, true, true]);
+				expect(inside[0]?.n).toBe(1);
+			} finally {
+				stop();
+			}
+		});
 	});
-});
