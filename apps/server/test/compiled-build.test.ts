@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildServer } from "../build.ts";
-import { linesOf, openSharedDatabase, SERVER_DIR, TEST_SECRET } from "./helpers.ts";
+import { collectOutput, linesOf, openSharedDatabase, SERVER_DIR, TEST_SECRET } from "./helpers.ts";
 
 const CONSOLE_INDEX = join(SERVER_DIR, "../console/dist/index.html");
 
@@ -27,16 +27,8 @@ function runBuilt(file: string, args: string[], env: Record<string, string>): St
 		env: { PATH: process.env.PATH, HOME: process.env.HOME, ROSTER_SECRET: TEST_SECRET, ...env },
 	});
 	children.add(child);
-	let stdout = "";
-	let stderr = "";
-	child.stdout.on("data", (chunk) => {
-		stdout += chunk;
-	});
-	child.stderr.on("data", (chunk) => {
-		stderr += chunk;
-	});
 	const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-	return { child, stdout: () => stdout, stderr: () => stderr, exited };
+	return { child, ...collectOutput(child), exited };
 }
 
 /** The server's address once it logs that it is listening; rejects if it exits first. */

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,6 +66,11 @@ function spawnTsx(script: string, args: string[], env: Record<string, string | u
 			...env,
 		},
 	});
+	return { child, ...collectOutput(child) };
+}
+
+/** Collects a child process's stdout and stderr as they arrive, readable at any time. */
+export function collectOutput(child: ChildProcessWithoutNullStreams): { stdout(): string; stderr(): string } {
 	let stdout = "";
 	let stderr = "";
 	child.stdout.on("data", (chunk) => {
@@ -74,7 +79,7 @@ function spawnTsx(script: string, args: string[], env: Record<string, string | u
 	child.stderr.on("data", (chunk) => {
 		stderr += chunk;
 	});
-	return { child, stdout: () => stdout, stderr: () => stderr };
+	return { stdout: () => stdout, stderr: () => stderr };
 }
 
 /** Runs a server entry point with tsx to its end; `input`, when given, is piped to its stdin. */

@@ -170,7 +170,8 @@ function once(action: () => Promise<void>): () => Promise<void> {
 	};
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** `promise`, or a rejection once `ms` have passed without it settling (the timer is always cleared). */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 	let timer: NodeJS.Timeout | undefined;
 	const timeout = new Promise<never>((_, reject) => {
 		timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);

@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import { handleInternals } from "./client.ts";
+import { handleInternals, withTimeout } from "./client.ts";
 import type { DatabaseHandle } from "./types.ts";
 
 /** The channel the credential triggers (migration 0013) notify, with the organization id as payload. */
@@ -227,13 +227,7 @@ function listenPostgres(url: string, channel: string, events: FeedEvents): Liste
 	const heartbeat = setInterval(() => {
 		const sql = current;
 		if (!sql) return;
-		let timer: NodeJS.Timeout | undefined;
-		const late = new Promise<never>((_, reject) => {
-			timer = setTimeout(() => reject(new Error("heartbeat timed out")), HEARTBEAT_TIMEOUT_MS);
-		});
-		Promise.race([sql`select 1`, late])
-			.catch(() => lose(sql))
-			.finally(() => clearTimeout(timer));
+		withTimeout(sql`select 1`, HEARTBEAT_TIMEOUT_MS).catch(() => lose(sql));
 	}, HEARTBEAT_MS);
 	heartbeat.unref();
 	connect();
