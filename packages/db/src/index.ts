@@ -11,6 +11,7 @@ export {
 } from "./notifications.ts";
 export { isDataException, isUniqueViolation, pgError, violatedUniqueConstraint } from "./pg-errors.ts";
 export { MAX_PREPARED_TEXTS, PreparePolicy, preparedRead, type StatementObserver } from "./prepared.ts";
+export { type ReusableStatement, reusableStatement } from "./reusable.ts";
 export { rows } from "./rows.ts";
 export * as schema from "./schema/index.ts";
 export * from "./schema/index.ts";

@@ -1,4 +1,10 @@
-import { type AuditChanges, auditEvents, type Transaction } from "@roster/db";
+import {
+	type AuditChanges,
+	auditEvents,
+	type NewAuditEvent,
+	reusableStatement,
+	type Transaction,
+} from "@roster/db";
 import type { ScimContext } from "../provisioning/context.ts";
 
 /** The audit actions SCIM writes record (customers' offboarding evidence depends on these names). */
@@ -23,6 +29,28 @@ export interface ScimAuditEvent {
 	metadata?: Record<string, unknown>;
 }
 
+const AUDIT_COLUMNS = [
+	"orgId",
+	"actorType",
+	"actorId",
+	"actorName",
+	"action",
+	"entityType",
+	"entityId",
+	"entityName",
+	"changes",
+	"metadata",
+] as const;
+
+type ScimAuditRow = Required<Pick<NewAuditEvent, (typeof AUDIT_COLUMNS)[number]>>;
+
+/** A write's single audit event, the common case, built once (docs/decisions/0208). */
+const insertAuditEvent = reusableStatement<ScimAuditRow>(
+	"roster_insert_scim_audit_event",
+	AUDIT_COLUMNS,
+	(db, values) => db.insert(auditEvents).values(values),
+);
+
 /**
  * Inserts the audit events of a SCIM write inside that write's transaction, so the change and its record
  * commit or roll back together. The actor is the SCIM connection; metadata carries the request's identity.
@@ -40,10 +68,10 @@ export async function recordScimAudit(
 		userAgent: ctx.request.userAgent ?? null,
 		tokenPrefix: ctx.actor.token.prefix,
 	};
-	await tx.insert(auditEvents).values(
-		events.map((event) => ({
+	const rows = events.map(
+		(event): ScimAuditRow => ({
 			orgId: ctx.actor.organization.id,
-			actorType: "scim_connection" as const,
+			actorType: "scim_connection",
 			actorId: ctx.actor.connection.id,
 			actorName: ctx.actor.connection.name,
 			action: event.action,
@@ -52,6 +80,9 @@ export async function recordScimAudit(
 			entityName: event.entityName,
 			changes: event.changes,
 			metadata: { ...identity, ...event.metadata },
-		})),
+		}),
 	);
+	const [only] = rows;
+	if (only && rows.length === 1) await insertAuditEvent.run(tx, only);
+	else await tx.insert(auditEvents).values(rows);
 }

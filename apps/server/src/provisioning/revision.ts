@@ -9,9 +9,14 @@ export function changesNothing(changes: object, before: { connectionId: string |
 	return Object.keys(changes).length === 0 && before.connectionId !== null;
 }
 
+/** The owner of a resource after an IdP update: an unowned resource is adopted by the writing connection. */
+export function ownerAfterWrite(ctx: ScimContext, before: { connectionId: string | null }): string {
+	return before.connectionId ?? ctx.actor.connection.id;
+}
+
 /**
- * The columns every IdP update of a user or group sets besides its fields: the owner (an unowned resource
- * is adopted by the writing connection), the next version (the ETag) and the time.
+ * The columns every IdP update of a user or group sets besides its fields: the owner
+ * (`ownerAfterWrite`), the next version (the ETag) and the time.
  */
 export function revisionColumns(
 	ctx: ScimContext,
@@ -20,7 +25,7 @@ export function revisionColumns(
 	now: Date,
 ) {
 	return {
-		connectionId: before.connectionId ?? ctx.actor.connection.id,
+		connectionId: ownerAfterWrite(ctx, before),
 		version: sql`${version} + 1`,
 		updatedAt: now,
 	};

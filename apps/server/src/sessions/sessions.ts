@@ -1,4 +1,12 @@
-import { type AccessTier, type Executor, preparedRead, type Session, sessions, users } from "@roster/db";
+import {
+	type AccessTier,
+	type Executor,
+	preparedRead,
+	reusableStatement,
+	type Session,
+	sessions,
+	users,
+} from "@roster/db";
 import { isUuid } from "@roster/scim";
 import { and, eq, lte, not, sql } from "drizzle-orm";
 import { OperationError } from "../operation-error.ts";
@@ -205,11 +213,19 @@ export async function endSession(db: Executor, sessionId: string): Promise<boole
 	return ended.length > 0;
 }
 
+const deleteUserSessions = reusableStatement<{ userId: string }, { id: string }>(
+	"roster_end_user_sessions",
+	["userId"],
+	(db, values) =>
+		db.delete(sessions).where(eq(sessions.userId, values.userId)).returning({ id: sessions.id }),
+	{ id: sessions.id },
+);
+
 /**
  * Ends every session of a user (deprovisioning, deletion), in the caller's transaction; returns how many
  * ended, which the audit event keeps as offboarding evidence.
  */
 export async function endUserSessions(db: Executor, userId: string): Promise<number> {
-	const ended = await db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+	const ended = await deleteUserSessions.run(db, { userId });
 	return ended.length;
 }

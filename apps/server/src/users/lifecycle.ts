@@ -1,5 +1,5 @@
-import { groupMembers, type Transaction, type User, users } from "@roster/db";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { groupMembers, reusableStatement, type Transaction, type User, users } from "@roster/db";
+import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import { idpManaged } from "../access/idp-managed.ts";
 import { accessColumns, decideUserAccess, storeUserProjectRoles } from "../access/user-decision.ts";
 import { accessChange } from "../audit/access-evidence.ts";
@@ -41,6 +41,31 @@ export async function settleActivity(
 	return { action, evidence: { sessionsKilled: await endUserSessions(tx, userId) } };
 }
 
+/** The organization's IdP-managed tombstones with an externalId, the connection's own first, locked. */
+const lockTombstone = reusableStatement<{ orgId: string; externalId: string; connectionId: string }, User>(
+	"roster_lock_scim_user_tombstone",
+	["orgId", "externalId", "connectionId"],
+	(db, values) =>
+		db
+			.select()
+			.from(users)
+			.where(
+				and(
+					eq(users.orgId, values.orgId),
+					eq(users.externalId, values.externalId),
+					eq(users.isDeleted, true),
+					idpManaged(),
+				),
+			)
+			.orderBy(
+				sql`case when ${users.connectionId} = ${values.connectionId}::uuid then 0 when ${users.connectionId} is null then 1 else 2 end`,
+				desc(users.deletedAt),
+			)
+			.limit(1)
+			.for("update"),
+	getTableColumns(users),
+);
+
 /**
  * The tombstone a create with this externalId restores: the connection's own, else an unowned one, else
  * (only with shared ownership, `mayChange`) another connection's. None means a new user, and another
@@ -51,23 +76,11 @@ export async function restorableTombstone(
 	ctx: ScimContext,
 	externalId: string,
 ): Promise<User | undefined> {
-	const [candidate] = await tx
-		.select()
-		.from(users)
-		.where(
-			and(
-				eq(users.orgId, ctx.actor.organization.id),
-				eq(users.externalId, externalId),
-				eq(users.isDeleted, true),
-				idpManaged(),
-			),
-		)
-		.orderBy(
-			sql`case when ${users.connectionId} = ${ctx.actor.connection.id}::uuid then 0 when ${users.connectionId} is null then 1 else 2 end`,
-			desc(users.deletedAt),
-		)
-		.limit(1)
-		.for("update");
+	const [candidate] = await lockTombstone.run(tx, {
+		orgId: ctx.actor.organization.id,
+		externalId,
+		connectionId: ctx.actor.connection.id,
+	});
 	return candidate && mayChange(ctx, candidate) ? candidate : undefined;
 }
 

@@ -1,4 +1,4 @@
-import { type Executor, groupMembers, groups, type User } from "@roster/db";
+import { type Executor, groupMembers, groups, reusableStatement, type User } from "@roster/db";
 import { type AccessGroup, userToScim } from "@roster/domain";
 import { type JsonObject, type ProjectionOptions, project, userResourceType } from "@roster/scim";
 import { eq, sql } from "drizzle-orm";
@@ -33,35 +33,44 @@ export interface Memberships {
 	groups: AccessGroup[];
 }
 
+interface MembershipRow {
+	id: string;
+	displayName: string;
+	externalId: string | null;
+	roles: unknown;
+	entitlements: unknown;
+}
+
+const membershipFields = {
+	id: groups.id,
+	displayName: groups.displayName,
+	externalId: groups.externalId,
+	roles: sql<unknown>`${groups.attributes}->'roles'`,
+	entitlements: sql<unknown>`${groups.attributes}->'entitlements'`,
+};
+
+const userMemberships = reusableStatement<{ userId: string }, MembershipRow>(
+	"roster_user_memberships",
+	["userId"],
+	(db, values) =>
+		db
+			.select(membershipFields)
+			.from(groupMembers)
+			.innerJoin(groups, eq(groups.id, groupMembers.groupId))
+			.where(eq(groupMembers.userId, values.userId)),
+	membershipFields,
+);
+
 /**
  * The statement that reads one user's groups with what role resolution needs of each. Not awaited here:
  * a write sends it right behind the statement that locks the user (pipelined, read after the lock).
  */
 export function membershipsQuery(db: Executor, userId: string) {
-	return db
-		.select({
-			id: groups.id,
-			displayName: groups.displayName,
-			externalId: groups.externalId,
-			roles: sql<unknown>`${groups.attributes}->'roles'`,
-			entitlements: sql<unknown>`${groups.attributes}->'entitlements'`,
-		})
-		.from(groupMembers)
-		.innerJoin(groups, eq(groups.id, groupMembers.groupId))
-		.where(eq(groupMembers.userId, userId));
+	return userMemberships.run(db, { userId });
 }
 
 /** The rows of `membershipsQuery` as the answer's `groups` and as role resolution's groups. */
-export function memberships(
-	ctx: ScimContext,
-	found: {
-		id: string;
-		displayName: string;
-		externalId: string | null;
-		roles: unknown;
-		entitlements: unknown;
-	}[],
-): Memberships {
+export function memberships(ctx: ScimContext, found: MembershipRow[]): Memberships {
 	return {
 		refs: found.map((row) => ({
 			value: row.id,

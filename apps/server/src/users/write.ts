@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Transaction, type User, users } from "@roster/db";
+import { type NewUser, reusableStatement, type Transaction, type User, users } from "@roster/db";
 import {
 	type AccessGroup,
 	diffFields,
@@ -16,13 +16,19 @@ import {
 	ScimError,
 	userResourceType,
 } from "@roster/scim";
-import { eq, sql } from "drizzle-orm";
-import { accessColumns, decideUserAccess, storeUserProjectRoles } from "../access/user-decision.ts";
+import { eq, getTableColumns, sql } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
+import {
+	type AccessColumns,
+	accessColumns,
+	decideUserAccess,
+	storeUserProjectRoles,
+} from "../access/user-decision.ts";
 import { accessChange } from "../audit/access-evidence.ts";
 import { recordScimAudit } from "../audit/scim-events.ts";
 import type { ScimContext } from "../provisioning/context.ts";
 import { notFound } from "../provisioning/preconditions.ts";
-import { changesNothing, revisionColumns } from "../provisioning/revision.ts";
+import { changesNothing, ownerAfterWrite } from "../provisioning/revision.ts";
 import { noteUnusableRoles } from "../provisioning/role-notices.ts";
 import { activityColumns, restorableTombstone, settleActivity } from "./lifecycle.ts";
 import {
@@ -33,6 +39,66 @@ import {
 	userResource,
 } from "./resource.ts";
 import { lockUser, userWrite } from "./transaction.ts";
+
+/** The columns of `UserFields`, the access columns, and what a create and an update store besides. */
+const FIELD_COLUMNS = [
+	"userName",
+	"email",
+	"displayName",
+	"givenName",
+	"familyName",
+	"externalId",
+	"attributes",
+] as const satisfies readonly (keyof UserFields)[];
+const ACCESS_COLUMNS = [
+	"accessTier",
+	"accessTierSource",
+	"accessExplanation",
+	"accessComputedAt",
+] as const satisfies readonly (keyof AccessColumns)[];
+const CHANGED_COLUMNS = [...FIELD_COLUMNS, "isActive", "deactivatedAt", "connectionId", "updatedAt"] as const;
+const NEW_USER_COLUMNS = [
+	...CHANGED_COLUMNS,
+	...ACCESS_COLUMNS,
+	"id",
+	"orgId",
+	"isDeleted",
+	"deletedAt",
+	"authMethod",
+] as const;
+
+type NewScimUser = Required<Pick<NewUser, (typeof NEW_USER_COLUMNS)[number]>>;
+type ChangedUser = Required<Pick<NewUser, (typeof CHANGED_COLUMNS)[number]>> & { id: string };
+
+/** The hot user writes, built once (docs/decisions/0208). */
+const insertScimUser = reusableStatement<NewScimUser, User>(
+	"roster_insert_scim_user",
+	NEW_USER_COLUMNS,
+	(db, values) => db.insert(users).values(values).returning(),
+	getTableColumns(users),
+);
+
+function userUpdate<Values extends ChangedUser>(name: string, keys: readonly (keyof Values & string)[]) {
+	return reusableStatement<Values, User>(
+		name,
+		keys,
+		(db, { id, ...set }) =>
+			db
+				.update(users)
+				// Placeholders stand for the values; Drizzle binds them with each column's encoder.
+				.set({ ...(set as PgUpdateSetSource<typeof users>), version: sql`${users.version} + 1` })
+				.where(eq(users.id, id))
+				.returning(),
+		getTableColumns(users),
+	);
+}
+
+const updateScimUser = userUpdate<ChangedUser>("roster_update_scim_user", [...CHANGED_COLUMNS, "id"]);
+const updateScimUserAccess = userUpdate<ChangedUser & AccessColumns>("roster_update_scim_user_access", [
+	...CHANGED_COLUMNS,
+	...ACCESS_COLUMNS,
+	"id",
+]);
 
 function snapshot(fields: UserFields, active: boolean): Record<string, unknown> {
 	const { attributes, ...columns } = fields;
@@ -99,10 +165,7 @@ export async function createUser(ctx: ScimContext, body: unknown): Promise<UserR
 					.set({ ...values, version: sql`${users.version} + 1` })
 					.where(eq(users.id, id))
 					.returning()
-			: tx
-					.insert(users)
-					.values({ ...values, id, orgId })
-					.returning();
+			: insertScimUser.run(tx, { ...values, id, orgId });
 		const [[user]] = await Promise.all([
 			write,
 			recordScimAudit(tx, ctx, {
@@ -160,17 +223,17 @@ async function persistChange(
 			)
 		: undefined;
 	noteUnusableRoles(ctx.notes, decision);
+	const changed: ChangedUser = {
+		...fields,
+		...activityColumns(active, now, before.deactivatedAt),
+		connectionId: ownerAfterWrite(ctx, before),
+		updatedAt: now,
+		id: before.id,
+	};
 	const [[user], , { action, evidence }] = await Promise.all([
-		tx
-			.update(users)
-			.set({
-				...fields,
-				...activityColumns(active, now, before.deactivatedAt),
-				...revisionColumns(ctx, before, users.version, now),
-				...(decision ? accessColumns(decision, now) : {}),
-			})
-			.where(eq(users.id, before.id))
-			.returning(),
+		decision
+			? updateScimUserAccess.run(tx, { ...changed, ...accessColumns(decision, now) })
+			: updateScimUser.run(tx, changed),
 		decision ? storeUserProjectRoles(tx, before.orgId, before, decision) : false,
 		settleActivity(tx, before.id, before.isActive, active),
 	]);
