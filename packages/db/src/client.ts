@@ -16,7 +16,7 @@ const DEFAULT_POOL_SIZE = 10;
 
 /** What `migrate()` needs beyond the public handle; kept out of the interface so callers cannot misuse it. */
 export type HandleInternals = (
-	| { kind: "postgres"; url: string; queue: Promise<void>; prepares: PreparePolicy }
+	| { kind: "postgres"; url: string; queue: Promise<void>; prepares: PreparePolicy; observable: boolean }
 	| { kind: "pglite"; client: PGlite; queue: Promise<void> }
 ) & {
 	/** Run by `close()` before the driver closes: what else holds a connection of this handle (listeners). */
@@ -36,11 +36,13 @@ export function handleInternals(handle: DatabaseHandle): HandleInternals {
 
 /**
  * Calls `observer` for every statement a PostgreSQL handle's connections send until the returned function
- * is called (tests count statements and round trips with it); a PGlite handle has nothing to observe.
+ * is called (tests count statements and round trips with it); a PGlite handle has nothing to observe. The
+ * handle must have been opened `observable`.
  */
 export function observeStatements(handle: DatabaseHandle, observer: StatementObserver): () => void {
 	const found = handleInternals(handle);
 	if (found.kind !== "postgres") return () => {};
+	if (!found.observable) throw new DatabaseError("This database handle was not opened observable");
 	found.prepares.observer = observer;
 	return () => {
 		found.prepares.observer = undefined;
@@ -50,17 +52,22 @@ export function observeStatements(handle: DatabaseHandle, observer: StatementObs
 /**
  * Opens the database a URL names (see `parseDatabaseUrl`) and proves it answers before returning,
  * so a wrong URL fails at start-up with a one-line `DatabaseError` instead of on the first request.
+ * `observable` (tests) lets `observeStatements` see every statement: it turns on postgres-js's debug
+ * mode, which costs a captured stack trace per query and makes a failed query's parameters enumerable
+ * on its error, so the server never sets it.
  */
 export async function createDatabase(
 	url: string,
-	options: { poolSize?: number } = {},
+	options: { poolSize?: number; observable?: boolean } = {},
 ): Promise<DatabaseHandle> {
 	const target = parseDatabaseUrl(url);
-	if (target.kind === "postgres") return openPostgres(target.url, options.poolSize ?? DEFAULT_POOL_SIZE);
+	if (target.kind === "postgres") {
+		return openPostgres(target.url, options.poolSize ?? DEFAULT_POOL_SIZE, options.observable ?? false);
+	}
 	return openPglite(target.dataDir);
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+async function openPostgres(url: string, poolSize: number, observable: boolean): Promise<DatabaseHandle> {
 	const safeUrl = redactUrl(url);
 	const prepares = new PreparePolicy();
 	const onNotify = new Set<(channel: string, payload: string) => void>();
@@ -71,13 +78,17 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
 		onnotice: () => {},
 		connection: { application_name: "roster" },
 		types: { int8: { to: 20, from: [20], serialize: String, parse: parseInt8 } },
-		debug: (connection, text, parameters) =>
-			prepares.observer?.({
-				connection,
-				text,
-				prepared: prepares.isPrepared(text),
-				parameters: parameters.length,
-			}),
+		...(observable
+			? {
+					debug: (connection: number, text: string, parameters: unknown[]) =>
+						prepares.observer?.({
+							connection,
+							text,
+							prepared: prepares.isPrepared(text),
+							parameters: parameters.length,
+						}),
+				}
+			: {}),
 	});
 	const db = drizzlePostgres({ client: withPreparePolicy(client, prepares), schema, casing: "snake_case" });
 	const ping = () => selectOne(db);
@@ -98,7 +109,15 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
 			await client.end({ timeout: 5 });
 		}),
 	};
-	internals.set(handle, { kind: "postgres", url, queue: Promise.resolve(), prepares, beforeClose, onNotify });
+	internals.set(handle, {
+		kind: "postgres",
+		url,
+		queue: Promise.resolve(),
+		prepares,
+		observable,
+		beforeClose,
+		onNotify,
+	});
 	return handle;
 }
 

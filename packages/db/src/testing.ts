@@ -41,7 +41,7 @@ async function createPostgresTestDatabase(serverUrl: string): Promise<DatabaseHa
 	await withAdminConnection(serverUrl, (admin) => admin.unsafe(`create database "${name}"`));
 	const url = new URL(serverUrl);
 	url.pathname = `/${name}`;
-	const handle = await createDatabase(url.toString(), { poolSize: 4 });
+	const handle = await createDatabase(url.toString(), { poolSize: 4, observable: true });
 	const closeDatabase = handle.close;
 	let closing: Promise<void> | undefined;
 	handle.close = () => {

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_PREPARED_TEXTS, observeStatements, PreparePolicy, rows } from "../src/index.ts";
+import { createDatabase, MAX_PREPARED_TEXTS, observeStatements, PreparePolicy, rows } from "../src/index.ts";
 import { createTestDatabase } from "../src/testing.ts";
 import type { DatabaseHandle } from "../src/types.ts";
 
@@ -68,6 +68,21 @@ if (process.env.TEST_DATABASE_URL !== undefined)
 				expect(inside[0]?.n).toBe(1);
 			} finally {
 				stop();
+			}
+		});
+
+		it("observes only a handle opened observable: the server's runs without postgres-js debug mode", async () => {
+			const failedQuery = async (db: DatabaseHandle["db"]) => {
+				const error = await rows(db, sql`select ${"not a number"}::int`).catch((caught: unknown) => caught);
+				return Object.keys((error as { cause: object }).cause);
+			};
+			expect(await failedQuery(handle.db)).toContain("parameters");
+			const server = await createDatabase(process.env.TEST_DATABASE_URL ?? "");
+			try {
+				expect(() => observeStatements(server, () => {})).toThrow(/not opened observable/);
+				expect(await failedQuery(server.db)).not.toContain("parameters");
+			} finally {
+				await server.close();
 			}
 		});
 	});
