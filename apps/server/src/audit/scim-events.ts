@@ -5,7 +5,9 @@ import {
 	reusableStatement,
 	type Transaction,
 } from "@roster/db";
+import { sql } from "drizzle-orm";
 import type { ScimContext } from "../provisioning/context.ts";
+import { userSessionsDelete } from "../sessions/sessions.ts";
 
 /** The audit actions SCIM writes record (customers' offboarding evidence depends on these names). */
 export type ScimAuditAction =
@@ -52,37 +54,71 @@ const insertAuditEvent = reusableStatement<ScimAuditRow>(
 );
 
 /**
+ * The deprovisioning audit insert: the user's sessions are deleted in the same statement, and the event's
+ * metadata records how many (`sessionsKilled`), so ending them costs no round trip of its own.
+ */
+const insertAuditEventEndingSessions = reusableStatement<ScimAuditRow & { userId: string }>(
+	"roster_insert_scim_audit_event_ending_sessions",
+	[...AUDIT_COLUMNS, "userId"],
+	(db, { metadata, userId, ...values }) => {
+		const ended = db.$with("ended").as(userSessionsDelete(db, userId));
+		return db
+			.with(ended)
+			.insert(auditEvents)
+			.values({
+				...values,
+				metadata: sql`${sql.param(metadata, auditEvents.metadata)}::jsonb || jsonb_build_object('sessionsKilled', (select count(*) from ${ended}))`,
+			});
+	},
+);
+
+/** The audit row of a SCIM event: the actor is the SCIM connection; metadata carries the request's identity. */
+function auditRow(ctx: ScimContext, event: ScimAuditEvent): ScimAuditRow {
+	return {
+		orgId: ctx.actor.organization.id,
+		actorType: "scim_connection",
+		actorId: ctx.actor.connection.id,
+		actorName: ctx.actor.connection.name,
+		action: event.action,
+		entityType: event.entityType,
+		entityId: event.entityId,
+		entityName: event.entityName,
+		changes: event.changes,
+		metadata: {
+			requestId: ctx.request.requestId,
+			receivedAt: ctx.notes.receivedAt.toISOString(),
+			ip: ctx.request.ip ?? null,
+			userAgent: ctx.request.userAgent ?? null,
+			tokenPrefix: ctx.actor.token.prefix,
+			...event.metadata,
+		},
+	};
+}
+
+/**
  * Inserts the audit events of a SCIM write inside that write's transaction, so the change and its record
- * commit or roll back together. The actor is the SCIM connection; metadata carries the request's identity.
+ * commit or roll back together.
  */
 export async function recordScimAudit(
 	tx: Transaction,
 	ctx: ScimContext,
 	...events: ScimAuditEvent[]
 ): Promise<void> {
-	if (events.length === 0) return;
-	const identity = {
-		requestId: ctx.request.requestId,
-		receivedAt: ctx.notes.receivedAt.toISOString(),
-		ip: ctx.request.ip ?? null,
-		userAgent: ctx.request.userAgent ?? null,
-		tokenPrefix: ctx.actor.token.prefix,
-	};
-	const rows = events.map(
-		(event): ScimAuditRow => ({
-			orgId: ctx.actor.organization.id,
-			actorType: "scim_connection",
-			actorId: ctx.actor.connection.id,
-			actorName: ctx.actor.connection.name,
-			action: event.action,
-			entityType: event.entityType,
-			entityId: event.entityId,
-			entityName: event.entityName,
-			changes: event.changes,
-			metadata: { ...identity, ...event.metadata },
-		}),
-	);
+	const rows = events.map((event) => auditRow(ctx, event));
 	const [only] = rows;
 	if (only && rows.length === 1) await insertAuditEvent.run(tx, only);
-	else await tx.insert(auditEvents).values(rows);
+	else if (rows.length > 1) await tx.insert(auditEvents).values(rows);
+}
+
+/**
+ * Records a deprovisioning event and ends every session of `userId` in one statement, in the write's
+ * transaction; the event's metadata says how many sessions ended (`sessionsKilled`).
+ */
+export async function recordScimAuditEndingSessions(
+	tx: Transaction,
+	ctx: ScimContext,
+	event: ScimAuditEvent,
+	userId: string,
+): Promise<void> {
+	await insertAuditEventEndingSessions.run(tx, { ...auditRow(ctx, event), userId });
 }

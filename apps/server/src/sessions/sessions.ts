@@ -8,7 +8,7 @@ import {
 	users,
 } from "@roster/db";
 import { isUuid } from "@roster/scim";
-import { and, eq, lte, not, sql } from "drizzle-orm";
+import { and, eq, lte, not, type Placeholder, sql } from "drizzle-orm";
 import { OperationError } from "../operation-error.ts";
 import { hashSecret, issueSecret, secretsEqual } from "../security/tokens.ts";
 
@@ -213,11 +213,18 @@ export async function endSession(db: Executor, sessionId: string): Promise<boole
 	return ended.length > 0;
 }
 
+/**
+ * The statement that ends every session of a user, returning their ids; also the first half of the
+ * deprovisioning audit insert (`recordScimAuditEndingSessions`), which counts them.
+ */
+export function userSessionsDelete(db: Executor, userId: string | Placeholder) {
+	return db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+}
+
 const deleteUserSessions = reusableStatement<{ userId: string }, { id: string }>(
 	"roster_end_user_sessions",
 	["userId"],
-	(db, values) =>
-		db.delete(sessions).where(eq(sessions.userId, values.userId)).returning({ id: sessions.id }),
+	(db, values) => userSessionsDelete(db, values.userId),
 	{ id: sessions.id },
 );
 

@@ -3,7 +3,12 @@ import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import { idpManaged } from "../access/idp-managed.ts";
 import { accessColumns, decideUserAccess, storeUserProjectRoles } from "../access/user-decision.ts";
 import { accessChange } from "../audit/access-evidence.ts";
-import { recordScimAudit, type ScimAuditAction } from "../audit/scim-events.ts";
+import {
+	recordScimAudit,
+	recordScimAuditEndingSessions,
+	type ScimAuditAction,
+	type ScimAuditEvent,
+} from "../audit/scim-events.ts";
 import type { ScimContext } from "../provisioning/context.ts";
 import { mayChange } from "../provisioning/preconditions.ts";
 import { endUserSessions } from "../sessions/sessions.ts";
@@ -25,20 +30,21 @@ export function actionFor(wasActive: boolean, isActive: boolean): ScimAuditActio
 }
 
 /**
- * What a change of `active` does beyond the row, in the write's transaction, once the row is stored:
- * deprovisioning ends every session of the user (access itself ended with the write, `active` being an
- * input of role resolution); reactivation restores access the same way and starts no session. Returns the
- * audit action and the evidence its event records.
+ * Records a user write's audit event, with what its change of `active` does beyond the row, in the write's
+ * transaction: deprovisioning ends every session of the user, in the same statement as the event, which
+ * records how many ended (access itself ended with the write, `active` being an input of role
+ * resolution); reactivation restores access the same way and starts no session.
  */
-export async function settleActivity(
+export function recordUserWrite(
 	tx: Transaction,
-	userId: string,
+	ctx: ScimContext,
+	event: Omit<ScimAuditEvent, "action">,
 	wasActive: boolean,
 	isActive: boolean,
-): Promise<{ action: ScimAuditAction; evidence: { sessionsKilled?: number } }> {
+): Promise<void> {
 	const action = actionFor(wasActive, isActive);
-	if (action !== "SCIM_USER_DEPROVISIONED") return { action, evidence: {} };
-	return { action, evidence: { sessionsKilled: await endUserSessions(tx, userId) } };
+	if (action !== "SCIM_USER_DEPROVISIONED") return recordScimAudit(tx, ctx, { ...event, action });
+	return recordScimAuditEndingSessions(tx, ctx, { ...event, action }, event.entityId);
 }
 
 /** The organization's IdP-managed tombstones with an externalId, the connection's own first, locked. */

@@ -30,7 +30,7 @@ import type { ScimContext } from "../provisioning/context.ts";
 import { notFound } from "../provisioning/preconditions.ts";
 import { changesNothing, ownerAfterWrite } from "../provisioning/revision.ts";
 import { noteUnusableRoles } from "../provisioning/role-notices.ts";
-import { activityColumns, restorableTombstone, settleActivity } from "./lifecycle.ts";
+import { activityColumns, recordUserWrite, restorableTombstone } from "./lifecycle.ts";
 import {
 	type Memberships,
 	memberships,
@@ -194,10 +194,10 @@ const ACCESS_INPUTS = ["active", "roles", "entitlements"] as const;
 
 /**
  * Writes a replaced or patched user: nothing when nothing changed, else one update (access recomputed from
- * `groups`, the user's groups read after its lock, when an access input changed), the lifecycle
- * consequences of `active` (`settleActivity`) and the audit event. The update, the project roles and the
- * ended sessions touch different rows and go together (pipelined); the audit event, which records how
- * many sessions ended, follows.
+ * `groups`, the user's groups read after its lock, when an access input changed), and the audit event
+ * with the lifecycle consequences of `active` (`recordUserWrite`: deprovisioning ends the sessions in the
+ * event's statement). The update, the project roles and the event touch different rows and go together
+ * (pipelined).
  */
 async function persistChange(
 	tx: Transaction,
@@ -230,22 +230,21 @@ async function persistChange(
 		updatedAt: now,
 		id: before.id,
 	};
-	const [[user], , { action, evidence }] = await Promise.all([
+	const event = {
+		entityType: "User" as const,
+		entityId: before.id,
+		entityName: fields.userName,
+		changes: { ...changes, ...(decision ? accessChange(before.accessTier, decision.tier) : {}) },
+		metadata: passwordSupplied ? { passwordIgnored: true } : {},
+	};
+	const [[user]] = await Promise.all([
 		decision
 			? updateScimUserAccess.run(tx, { ...changed, ...accessColumns(decision, now) })
 			: updateScimUser.run(tx, changed),
 		decision ? storeUserProjectRoles(tx, before.orgId, before, decision) : false,
-		settleActivity(tx, before.id, before.isActive, active),
+		recordUserWrite(tx, ctx, event, before.isActive, active),
 	]);
 	if (!user) throw new Error("user update returned no row");
-	await recordScimAudit(tx, ctx, {
-		action,
-		entityType: "User",
-		entityId: user.id,
-		entityName: user.userName,
-		changes: { ...changes, ...(decision ? accessChange(before.accessTier, decision.tier) : {}) },
-		metadata: { ...(passwordSupplied ? { passwordIgnored: true } : {}), ...evidence },
-	});
 	return user;
 }
 

@@ -4,7 +4,8 @@ const STATEMENT_METHODS = new Set(["execute", "select", "selectDistinct", "inser
 
 /**
  * Wraps a Drizzle database so every statement started through it, or through a transaction it opens,
- * is counted: the test-side stand-in for `log_statement`, the same on PGlite and PostgreSQL.
+ * is counted: the test-side stand-in for `log_statement`, the same on PGlite and PostgreSQL. Builders are
+ * counted when started; reusable statements (`reusableStatement`) when they reach `_.session.prepareQuery`.
  */
 export function countingDatabase(db: Database): { db: Database; statements: () => number } {
 	let count = 0;
@@ -12,6 +13,8 @@ export function countingDatabase(db: Database): { db: Database; statements: () =
 		new Proxy(target, {
 			get(object, property, receiver) {
 				const value = Reflect.get(object, property, receiver);
+				if (property === "_")
+					return { ...(value as object), session: countPrepares((value as { session: object }).session) };
 				if (typeof value !== "function") return value;
 				if (property === "transaction") {
 					return (work: (tx: object) => Promise<unknown>, ...rest: unknown[]) =>
@@ -24,6 +27,17 @@ export function countingDatabase(db: Database): { db: Database; statements: () =
 					};
 				}
 				return value.bind(object);
+			},
+		});
+	const countPrepares = <T extends object>(session: T): T =>
+		new Proxy(session, {
+			get(object, property, receiver) {
+				const value = Reflect.get(object, property, receiver);
+				if (property !== "prepareQuery" || typeof value !== "function") return value;
+				return (...args: unknown[]) => {
+					count++;
+					return value.apply(object, args);
+				};
 			},
 		});
 	return { db: wrap(db), statements: () => count };

@@ -88,7 +88,7 @@ if (onPostgres)
 			expect(transactionTrips(trips).map((trip) => trip.statements.length)).toEqual([1, 1, 2, 1]);
 		});
 
-		it("deprovision PATCH: lock and groups together, update + roles + sessions together, then the audit event", async () => {
+		it("deprovision PATCH: lock and groups together, then the update, the roles and the audit event that ends the sessions", async () => {
 			const ids: string[] = [];
 			for (let i = 0; i < 12; i++) {
 				const res = await h.scim("POST", "/Users", oktaUser(`leaver${i}@example.com`));
@@ -105,8 +105,12 @@ if (onPostgres)
 			);
 			expect(lock?.statements).toHaveLength(2);
 			expect(lock?.statements[1]).toMatch(/^select "groups"/);
-			// begin, lock + groups, roles + sessions + update, audit, commit (it was 16 with unnamed statements)
-			expect(transactionTrips(trips).map((trip) => trip.statements.length)).toEqual([1, 2, 3, 1, 1]);
+			// begin, lock + groups, update + roles + audit ending the sessions, commit (16 with unnamed statements)
+			const inTransaction = transactionTrips(trips);
+			expect(inTransaction.map((trip) => trip.statements.length)).toEqual([1, 2, 3, 1]);
+			expect(inTransaction[2]?.statements).toContainEqual(
+				expect.stringMatching(/^with "ended" as \(delete from "sessions"/),
+			);
 		});
 	});
 
