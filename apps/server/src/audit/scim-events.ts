@@ -13,6 +13,12 @@ export type ScimAuditAction =
 	| "SCIM_GROUP_DELETED"
 	| "SCIM_USER_ACCESS_CHANGED";
 
+/** The SCIM actions that end a user's access: the offboarding report lists them, `/metrics` times them. */
+export const ACCESS_ENDING_ACTIONS: readonly ScimAuditAction[] = [
+	"SCIM_USER_DEPROVISIONED",
+	"SCIM_USER_DELETED",
+];
+
 /** One audit event of a SCIM write, before the actor and the request's identity are added. */
 export interface ScimAuditEvent {
 	action: ScimAuditAction;
@@ -26,6 +32,7 @@ export interface ScimAuditEvent {
 /**
  * Inserts the audit events of a SCIM write inside that write's transaction, so the change and its record
  * commit or roll back together. The actor is the SCIM connection; metadata carries the request's identity.
+ * A write that ends a user's access is noted on the request, for the deprovisioning latency metric.
  */
 export async function recordScimAudit(
 	tx: Transaction,
@@ -33,6 +40,7 @@ export async function recordScimAudit(
 	...events: ScimAuditEvent[]
 ): Promise<void> {
 	if (events.length === 0) return;
+	if (events.some((event) => ACCESS_ENDING_ACTIONS.includes(event.action))) ctx.notes.endedAccess = true;
 	const identity = {
 		requestId: ctx.request.requestId,
 		receivedAt: ctx.notes.receivedAt.toISOString(),
