@@ -52,7 +52,7 @@ export function exposedNames(exposition: Exposition): Set<string> {
 }
 
 /** The value of the one sample named `name` whose labels include `labels`, or undefined. */
-export function valueOf(
+export function sampleValue(
 	exposition: Exposition,
 	name: string,
 	labels: Record<string, string> = {},

@@ -8,7 +8,7 @@ import { sealAuditEvents } from "../../src/audit/sealer.ts";
 import { createLogger } from "../../src/logger.ts";
 import { TEST_SECRET, testConfig } from "../helpers.ts";
 import { createScimHarness, type ScimHarness } from "../scim/harness.ts";
-import { type Exposition, parseExposition, samplesOf, valueOf } from "./exposition.ts";
+import { type Exposition, parseExposition, samplesOf, sampleValue } from "./exposition.ts";
 
 const METRICS_TOKEN = "metrics-token-for-tests-0123456789abcdef";
 const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -28,7 +28,7 @@ async function scrape(app: ScimHarness["app"] = h.app): Promise<Exposition> {
 
 /** How much each sample named `name` with `labels` moved between two scrapes. */
 function moved(before: Exposition, after: Exposition, name: string, labels: Record<string, string>): number {
-	return (valueOf(after, name, labels) ?? 0) - (valueOf(before, name, labels) ?? 0);
+	return (sampleValue(after, name, labels) ?? 0) - (sampleValue(before, name, labels) ?? 0);
 }
 
 async function connectionNamed(name: string): Promise<string> {
@@ -128,7 +128,7 @@ describe("SCIM request metrics", () => {
 	it("counts rate-limit rejections by limiter, every limiter listed from the start", async () => {
 		const first = await scrape();
 		for (const limiter of ["address", "address-failures", "connection"]) {
-			expect(valueOf(first, "roster_scim_rate_limit_rejections_total", { limiter })).toBeTypeOf("number");
+			expect(sampleValue(first, "roster_scim_rate_limit_rejections_total", { limiter })).toBeTypeOf("number");
 		}
 		const throttled = h.clientFor(await h.issueToken("default", "throttled"));
 		const throttledId = await connectionNamed("throttled");
@@ -147,7 +147,7 @@ describe("SCIM request metrics", () => {
 		);
 		expect(moved(first, after, "roster_scim_rate_limit_rejections_total", { limiter: "address" })).toBe(0);
 		expect(
-			valueOf(after, "roster_scim_requests_total", {
+			sampleValue(after, "roster_scim_requests_total", {
 				connection: throttledId,
 				resource: "ServiceProviderConfig",
 				method: "GET",
@@ -158,24 +158,24 @@ describe("SCIM request metrics", () => {
 
 	it("reports the provisioning-log rows waiting to be written", async () => {
 		await h.runtime.activity.flush();
-		expect(valueOf(await scrape(), "roster_provisioning_log_pending_rows")).toBe(0);
+		expect(sampleValue(await scrape(), "roster_provisioning_log_pending_rows")).toBe(0);
 		for (let i = 0; i < 3; i++) expect((await h.scim("GET", "/ResourceTypes")).status).toBe(200);
 		expect((await h.clientFor("")("GET", "/ResourceTypes")).status).toBe(401);
-		expect(valueOf(await scrape(), "roster_provisioning_log_pending_rows")).toBe(3);
+		expect(sampleValue(await scrape(), "roster_provisioning_log_pending_rows")).toBe(3);
 		await h.runtime.activity.flush();
-		expect(valueOf(await scrape(), "roster_provisioning_log_pending_rows")).toBe(0);
+		expect(sampleValue(await scrape(), "roster_provisioning_log_pending_rows")).toBe(0);
 	});
 
 	it("reports the unsealed audit events and the age of the oldest, and 0 once sealed", async () => {
 		await createUser("audited@example.com");
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		const behind = await scrape();
-		expect(valueOf(behind, "roster_audit_unsealed_events")).toBeGreaterThanOrEqual(1);
-		expect(valueOf(behind, "roster_audit_sealer_lag_seconds")).toBeGreaterThanOrEqual(0.05);
+		expect(sampleValue(behind, "roster_audit_unsealed_events")).toBeGreaterThanOrEqual(1);
+		expect(sampleValue(behind, "roster_audit_sealer_lag_seconds")).toBeGreaterThanOrEqual(0.05);
 		expect(await sealAuditEvents(h.db.db, auditChainKeyring(TEST_SECRET))).toBeGreaterThanOrEqual(1);
 		const sealed = await scrape();
-		expect(valueOf(sealed, "roster_audit_unsealed_events")).toBe(0);
-		expect(valueOf(sealed, "roster_audit_sealer_lag_seconds")).toBe(0);
+		expect(sampleValue(sealed, "roster_audit_unsealed_events")).toBe(0);
+		expect(sampleValue(sealed, "roster_audit_sealer_lag_seconds")).toBe(0);
 	});
 
 	it("leaves out a database read that takes over a second, and reads again once it answers", async () => {
@@ -196,11 +196,11 @@ describe("SCIM request metrics", () => {
 		const started = performance.now();
 		const stalled = await scrape();
 		expect(performance.now() - started).toBeLessThan(3000);
-		expect(valueOf(stalled, "roster_audit_sealer_lag_seconds")).toBeUndefined();
-		expect(valueOf(stalled, "roster_audit_unsealed_events")).toBeUndefined();
+		expect(sampleValue(stalled, "roster_audit_sealer_lag_seconds")).toBeUndefined();
+		expect(sampleValue(stalled, "roster_audit_unsealed_events")).toBeUndefined();
 		release();
 		await holding;
-		expect(valueOf(await scrape(), "roster_audit_sealer_lag_seconds")).toBeTypeOf("number");
+		expect(sampleValue(await scrape(), "roster_audit_sealer_lag_seconds")).toBeTypeOf("number");
 	});
 
 	it("reports when each callable connection last sent a request, and its name", async () => {
@@ -218,7 +218,7 @@ describe("SCIM request metrics", () => {
 		const found = await scrape();
 
 		const lastRequest = (connection: string) =>
-			valueOf(found, "roster_scim_connection_last_request_timestamp_seconds", { connection });
+			sampleValue(found, "roster_scim_connection_last_request_timestamp_seconds", { connection });
 		expect(lastRequest(connectionId)).toBeGreaterThanOrEqual(Math.floor(startedAt));
 		expect(lastRequest(connectionId)).toBeLessThanOrEqual(Date.now() / 1000 + 1);
 		const [created] = await h.db.db
@@ -229,7 +229,7 @@ describe("SCIM request metrics", () => {
 		expect(lastRequest(quietId)).toBeCloseTo((created?.at.getTime() ?? 0) / 1000, 2);
 		expect(lastRequest(revokedId)).toBeUndefined();
 		expect(
-			valueOf(found, "roster_scim_connection_info", {
+			sampleValue(found, "roster_scim_connection_info", {
 				connection: connectionId,
 				organization: "default",
 				name: "primary",
@@ -299,7 +299,7 @@ describe("SCIM request metrics", () => {
 		expect(res.status).toBe(200);
 		const counted = await scrape(other);
 		expect(samplesOf(counted, "roster_scim_requests_total").map((sample) => sample.value)).toEqual([1]);
-		expect(valueOf(await scrape(), "roster_scim_requests_total", { resource: "Schemas" })).toBe(1);
+		expect(sampleValue(await scrape(), "roster_scim_requests_total", { resource: "Schemas" })).toBe(1);
 	});
 });
 
@@ -308,10 +308,10 @@ describe("metrics read from an unavailable database", () => {
 		const broken = await createScimHarness({ config: { metricsToken: METRICS_TOKEN } });
 		await broken.db.close();
 		const exposition = await scrape(broken.app);
-		expect(valueOf(exposition, "roster_audit_sealer_lag_seconds")).toBeUndefined();
-		expect(valueOf(exposition, "roster_audit_unsealed_events")).toBeUndefined();
+		expect(sampleValue(exposition, "roster_audit_sealer_lag_seconds")).toBeUndefined();
+		expect(sampleValue(exposition, "roster_audit_unsealed_events")).toBeUndefined();
 		expect(samplesOf(exposition, "roster_scim_connection_info")).toEqual([]);
-		expect(valueOf(exposition, "roster_provisioning_log_pending_rows")).toBe(0);
+		expect(sampleValue(exposition, "roster_provisioning_log_pending_rows")).toBe(0);
 		expect(samplesOf(exposition, "process_cpu_user_seconds_total")).toHaveLength(1);
 		await broken.close();
 	});
