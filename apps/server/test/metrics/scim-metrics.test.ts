@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
 import { scimConnections, scimTokens } from "@roster/db";
 import { auditChainKeyring } from "@roster/domain";
 import { eq, sql } from "drizzle-orm";
@@ -6,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { sealAuditEvents } from "../../src/audit/sealer.ts";
 import { createLogger } from "../../src/logger.ts";
+import { createScimRuntime } from "../../src/scim/index.ts";
 import { TEST_SECRET, testConfig } from "../helpers.ts";
 import { createScimHarness, type ScimHarness } from "../scim/harness.ts";
 import { type Exposition, parseExposition, samplesOf, sampleValue } from "./exposition.ts";
@@ -154,6 +157,51 @@ describe("SCIM request metrics", () => {
 				status: "429",
 			}),
 		).toBe(refused);
+	});
+
+	it("counts the per-address refusals of requests that came over a socket", async () => {
+		const runtime = createScimRuntime({
+			db: h.db,
+			logger: createLogger({ level: "silent" }),
+			addressBudgets: { requestsPerSecond: 4, failedAuthentications: 3 },
+		});
+		const app = createApp({
+			db: h.db,
+			config: testConfig({ metricsToken: METRICS_TOKEN }),
+			logger: createLogger({ level: "silent" }),
+			scim: runtime,
+		});
+		const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+		await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+		const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2/ServiceProviderConfig`;
+		const send = async (token: string) =>
+			(await fetch(base, { headers: { Authorization: `Bearer ${token}` } })).status;
+		try {
+			const flood = await Promise.all(Array.from({ length: 12 }, () => send(h.token)));
+			const perSecond = flood.filter((status) => status === 429).length;
+			expect(perSecond).toBeGreaterThan(0);
+			await new Promise((resolve) => setTimeout(resolve, 1100));
+			const failures: number[] = [];
+			for (let i = 0; i < 5; i++) failures.push(await send("rst_scim_wrong"));
+			expect(failures).toEqual([401, 401, 401, 429, 429]);
+			const refused = await scrape(app);
+			const rejections = (limiter: string) =>
+				sampleValue(refused, "roster_scim_rate_limit_rejections_total", { limiter });
+			expect(rejections("address")).toBe(perSecond);
+			expect(rejections("address-failures")).toBe(2);
+			expect(rejections("connection")).toBe(0);
+			expect(
+				sampleValue(refused, "roster_scim_requests_total", {
+					connection: "none",
+					resource: "ServiceProviderConfig",
+					method: "GET",
+					status: "429",
+				}),
+			).toBe(perSecond + 2);
+		} finally {
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+			await runtime.close();
+		}
 	});
 
 	it("reports the provisioning-log rows waiting to be written", async () => {
