@@ -60,15 +60,8 @@ async function main(): Promise<void> {
 		});
 		return server;
 	};
-	const server = listen(
-		createHttpServer(app.fetch, config.host),
-		config.port,
-		config.host,
-		"Roster is listening",
-		{
-			database: db.url,
-		},
-	);
+	const server = createHttpServer(app.fetch, config.host);
+	listen(server, config.port, config.host, "Roster is listening", { database: db.url });
 	const metricsServer =
 		config.metricsPort === undefined
 			? undefined

@@ -30,8 +30,9 @@ function scimBase(href: string): string {
 
 /**
  * The SCIM 2.0 sub-app, mounted at `/scim/v2` and `/organizations/:slug/scim/v2`. Order: metrics (so
- * every answer is counted), the client's address, provisioning log (so failures are logged too), the per-address limit (before any HMAC or
- * query), bearer auth, the per-connection limit, then the routes.
+ * every answer is counted, refusals too), the client's address, provisioning log (so failures are logged
+ * too), the per-address limit (before any HMAC or query), bearer auth, the per-connection limit, then the
+ * routes.
  */
 export function createScimApp(
 	deps: AppDeps,
