@@ -62,6 +62,21 @@ describe("the operations docs", () => {
 		}
 	});
 
+	it("unit-test the alert rules (promtool test rules) on series /metrics exposes", () => {
+		const unitTests = parse(readFileSync(join(OPERATIONS_DIR, "alerts.test.yaml"), "utf8")) as {
+			rule_files: string[];
+			tests: { input_series: { series: string }[]; alert_rule_test: { alertname: string }[] }[];
+		};
+		expect(unitTests.rule_files).toEqual(["alerts.yaml"]);
+		const tested = unitTests.tests.flatMap((test) => test.alert_rule_test.map((rule) => rule.alertname));
+		expect(tested).toEqual(expect.arrayContaining(["RosterScimConnectionSilent", "RosterAuditSealerLag"]));
+		for (const { series } of unitTests.tests.flatMap((test) => test.input_series)) {
+			const names = namesIn(series);
+			expect(names, series).toHaveLength(1);
+			expect(exposed, series).toContain(names[0]);
+		}
+	});
+
 	it("chart only metrics /metrics exposes on the Grafana dashboard", () => {
 		const dashboard = JSON.parse(readFileSync(join(OPERATIONS_DIR, "grafana-dashboard.json"), "utf8"));
 		const queries = expressions(dashboard.panels);
