@@ -17,7 +17,7 @@ const ADAPTER = {
 };
 const ANY_ADAPTER = Object.values(ADAPTER).join("|");
 /** Plumbing shared by the adapters, and root helpers that everyone may import. */
-const SHARED = `${SERVER}(http/|security/|(logger|env|operation-error|periodic|version|failure)\\.ts$)`;
+const SHARED = `${SERVER}(http/|security/|metrics/|(logger|env|operation-error|periodic|version|failure)\\.ts$)`;
 /** Boot, `createApp` and `AppDeps`: the only files that wire every layer together. */
 const COMPOSITION_ROOT = `${SERVER}(index|app|deps)\\.ts$`;
 const HTTP_FRAMEWORKS = "(^|/)node_modules/(hono|@hono/[^/]+|@trpc/[^/]+)/";
@@ -132,7 +132,7 @@ module.exports = {
 		{
 			name: "shared-imports-no-adapter-nor-application",
 			comment:
-				"src/http/, security/ and the root helpers sit below the adapters and the application layer; " +
+				"src/http/, security/, metrics/ and the root helpers sit below the adapters and the application layer; " +
 				"only the composition roots (app.ts, index.ts, deps.ts) import both.",
 			severity: "error",
 			from: { path: SHARED },

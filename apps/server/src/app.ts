@@ -2,13 +2,14 @@ import { fileURLToPath } from "node:url";
 import { trpcServer } from "@hono/trpc-server";
 import { Hono } from "hono";
 import { createApiApp } from "./api/index.ts";
-import type { AppDeps } from "./deps.ts";
+import { type AppDeps, metricsOf } from "./deps.ts";
 import { mountConsole } from "./http/console.ts";
 import { handleError, handleNotFound } from "./http/errors.ts";
 import { requestId } from "./http/request-id.ts";
 import { requestLog } from "./http/request-log.ts";
 import type { AppEnv } from "./http/variables.ts";
-import { createScimApp } from "./scim/index.ts";
+import { protectedMetrics } from "./metrics/endpoint.ts";
+import { createScimApp, createScimRuntime } from "./scim/index.ts";
 import { getScimRoutingPath } from "./scim/paths.ts";
 import { trpcContextFactory } from "./trpc/context.ts";
 import { createExportsApp } from "./trpc/exports.ts";
@@ -24,9 +25,11 @@ const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL("../../console/dist", import.m
 /**
  * Builds the whole HTTP surface from its dependencies without listening, so tests drive it with
  * `app.request()` and boot only adds `serve`. Order matters: API routes, then static console files,
- * then the client-side route fallback.
+ * then the client-side route fallback. Without `deps.scim` or `deps.metrics` the app makes its own.
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
+	const scimRuntime = deps.config.scimEnabled ? (deps.scim ?? createScimRuntime(deps)) : undefined;
+	const metrics = deps.metrics ?? metricsOf(deps.db, scimRuntime, deps.logger);
 	const app = new Hono<AppEnv>({ getPath: getScimRoutingPath });
 	app.use("*", requestId());
 	app.use("*", requestLog({ logger: deps.logger }));
@@ -44,6 +47,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 		}
 	});
 
+	if (deps.config.metricsToken !== undefined) {
+		app.get(
+			"/metrics",
+			protectedMetrics({
+				registry: metrics.registry,
+				token: deps.config.metricsToken,
+				secret: deps.config.secret,
+			}),
+		);
+	}
+
 	const createTrpcContext = trpcContextFactory(deps, async (request) => app.request(request));
 	app.use(
 		"/trpc/*",
@@ -58,8 +72,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	app.route("/auth/sso", createSsoApp(deps));
 	app.route("/api/v1", createApiApp(deps));
 
-	if (deps.config.scimEnabled) {
-		const scim = createScimApp(deps, deps.scim);
+	if (scimRuntime) {
+		const scim = createScimApp(deps, scimRuntime, metrics.scim);
 		app.route("/scim/v2", scim);
 		app.route("/organizations/:slug/scim/v2", scim);
 	}

@@ -30,6 +30,14 @@ const envSchema = z.object({
 	PUBLIC_URL: z.string().optional(),
 	AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
 	LOG_PRUNE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+	METRICS_TOKEN: z
+		.string()
+		.regex(/^[A-Za-z0-9._~+/=-]{32,512}$/, {
+			message: "must be 32 to 512 characters of A-Z, a-z, 0-9 and ._~+/=- (e.g. openssl rand -hex 32)",
+		})
+		.optional(),
+	METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+	METRICS_HOST: z.string().default("127.0.0.1"),
 });
 
 type EnvName = keyof z.input<typeof envSchema>;
@@ -67,6 +75,12 @@ export interface Config {
 	auditSealIntervalMs: number;
 	/** How often provisioning-log rows past their organization's retention are deleted; 0 turns it off. */
 	logPruneIntervalMs: number;
+	/** `METRICS_TOKEN`: the bearer token `GET /metrics` on the main port requires; unset, that route is 404. */
+	metricsToken: string | undefined;
+	/** `METRICS_PORT`: a second listener serving `/metrics` without authentication; unset, none. */
+	metricsPort: number | undefined;
+	/** `METRICS_HOST`: the metrics listener's bind address (`127.0.0.1`; `0.0.0.0` for in-cluster scrapers). */
+	metricsHost: string;
 }
 
 /**
@@ -108,6 +122,9 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir: st
 		publicUrl: parsePublicUrl(env.PUBLIC_URL),
 		auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
 		logPruneIntervalMs: env.LOG_PRUNE_INTERVAL_MS,
+		metricsToken: env.METRICS_TOKEN,
+		metricsPort: env.METRICS_PORT,
+		metricsHost: env.METRICS_HOST,
 	};
 }
 

@@ -5,10 +5,12 @@ import { auditChainKeyring } from "@roster/domain";
 import { createApp } from "./app.ts";
 import { type LogRetention, startLogRetention } from "./audit/log-retention.ts";
 import { type AuditSealer, startAuditSealer } from "./audit/sealer.ts";
+import { metricsOf } from "./deps.ts";
 import { loadConfig } from "./env.ts";
 import { describeFailure } from "./failure.ts";
 import { createHttpServer } from "./http/client-errors.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { metricsListenerApp } from "./metrics/endpoint.ts";
 import { createScimRuntime, type ScimRuntime } from "./scim/index.ts";
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -43,19 +45,34 @@ async function main(): Promise<void> {
 		config.logPruneIntervalMs > 0
 			? startLogRetention({ db: db.db, intervalMs: config.logPruneIntervalMs, logger })
 			: undefined;
-	const app = createApp({ db, config, logger, scim });
+	const metrics = metricsOf(db, scim, logger);
+	const app = createApp({ db, config, logger, scim, metrics });
+	/** Listens on `port`, logging `message` with the address once listening; failing to listen ends boot. */
+	const listen = (server: Server, port: number, host: string, message: string, extra: object = {}) => {
+		server.listen(port, host);
+		server.once("error", (error) => {
+			process.stderr.write(`${describeFailure(error)}\n`);
+			void db.close().finally(() => process.exit(1));
+		});
+		server.once("listening", () => {
+			const address = server.address() as AddressInfo;
+			logger.info({ url: `http://${host}:${address.port}`, ...extra }, message);
+		});
+		return server;
+	};
 	const server = createHttpServer(app.fetch, config.host);
-	server.listen(config.port, config.host);
-	server.once("error", (error) => {
-		process.stderr.write(`${describeFailure(error)}\n`);
-		void db.close().finally(() => process.exit(1));
-	});
-	server.once("listening", () => {
-		const { port } = server.address() as AddressInfo;
-		logger.info({ url: `http://${config.host}:${port}`, database: db.url }, "Roster is listening");
-	});
+	listen(server, config.port, config.host, "Roster is listening", { database: db.url });
+	const metricsServer =
+		config.metricsPort === undefined
+			? undefined
+			: listen(
+					createHttpServer(metricsListenerApp(metrics.registry, logger).fetch, config.metricsHost),
+					config.metricsPort,
+					config.metricsHost,
+					"metrics listener is listening",
+				);
 	const stop = (signal: NodeJS.Signals) =>
-		void shutdown(signal, server, { db, scim, sealer, retention, logger });
+		void shutdown(signal, server, { db, scim, sealer, retention, metricsServer, logger });
 	process.once("SIGTERM", stop);
 	process.once("SIGINT", stop);
 }
@@ -73,16 +90,20 @@ async function shutdown(
 		scim,
 		sealer,
 		retention,
+		metricsServer,
 		logger,
 	}: {
 		db: DatabaseHandle;
 		scim: ScimRuntime | undefined;
 		sealer: AuditSealer | undefined;
 		retention: LogRetention | undefined;
+		metricsServer: Server | undefined;
 		logger: Logger;
 	},
 ): Promise<void> {
 	logger.info({ signal }, "shutting down");
+	metricsServer?.close();
+	metricsServer?.closeAllConnections();
 	const closed = new Promise<void>((resolve) => server.close(() => resolve()));
 	if ("closeIdleConnections" in server) server.closeIdleConnections();
 	const deadline = setTimeout(() => {

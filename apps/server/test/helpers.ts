@@ -31,6 +31,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 		publicUrl: undefined,
 		auditSealIntervalMs: 0,
 		logPruneIntervalMs: 0,
+		metricsToken: undefined,
+		metricsPort: undefined,
+		metricsHost: "127.0.0.1",
 		...overrides,
 	};
 }

@@ -1,4 +1,4 @@
-export { createDatabase, observeStatements } from "./client.ts";
+export { createDatabase, observeStatements, withTimeout } from "./client.ts";
 export { DatabaseError } from "./errors.ts";
 export { migrate, migrationsFolder } from "./migrate.ts";
 export {

@@ -108,6 +108,11 @@ export class ActivityRecorder {
 		if (this.#rows.length >= FLUSH_AT_ROWS && !this.#failing && !this.#flushing) void this.#start(false);
 	}
 
+	/** Rows logged and not yet being written: the depth `/metrics` reports. */
+	get pendingRows(): number {
+		return this.#rows.length;
+	}
+
 	touchToken(tokenId: string, ip: string | undefined): void {
 		this.#tokenUse.set(tokenId, { at: new Date(), ip });
 	}

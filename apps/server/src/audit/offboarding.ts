@@ -3,10 +3,8 @@ import { type SQL, sql } from "drizzle-orm";
 import { pageAuditEvents, type StoredAuditEvent } from "./events.ts";
 import { csvLine, eventsOf } from "./export.ts";
 import type { AuditOutputFormat } from "./options.ts";
+import { ACCESS_ENDING_ACTIONS } from "./scim-events.ts";
 import { latestEventsPage, type Page } from "./viewer.ts";
-
-/** The SCIM actions that end a user's access; the report lists each of them. */
-const OFFBOARDING_ACTIONS = ["SCIM_USER_DEPROVISIONED", "SCIM_USER_DELETED"];
 
 /** One line of the offboarding report: when the IdP asked, when access ended, and what was cut. */
 export interface OffboardingRecord {
@@ -28,7 +26,7 @@ export interface OffboardingRecord {
 
 /** The condition that picks the offboarding events out of the audit trail. */
 const OFFBOARDING_ACTION: SQL = sql`action in (${sql.join(
-	OFFBOARDING_ACTIONS.map((action) => sql`${action}`),
+	ACCESS_ENDING_ACTIONS.map((action) => sql`${action}`),
 	sql`, `,
 )})`;
 
@@ -74,7 +72,7 @@ export async function offboardingPage(
 ): Promise<Page<OffboardingRecord> & { summary: OffboardingLatency }> {
 	const page = await latestEventsPage(db, eventsOf(orgId, input.since), {
 		...input,
-		actions: OFFBOARDING_ACTIONS,
+		actions: ACCESS_ENDING_ACTIONS,
 	});
 	return {
 		rows: page.rows.map(offboardingRecord),

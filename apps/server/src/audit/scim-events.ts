@@ -21,6 +21,12 @@ export type ScimAuditAction =
 	| "SCIM_GROUP_DELETED"
 	| "SCIM_USER_ACCESS_CHANGED";
 
+/** The SCIM actions that end a user's access: the offboarding report lists them, `/metrics` times them. */
+export const ACCESS_ENDING_ACTIONS: readonly ScimAuditAction[] = [
+	"SCIM_USER_DEPROVISIONED",
+	"SCIM_USER_DELETED",
+];
+
 /** One audit event of a SCIM write, before the actor and the request's identity are added. */
 export interface ScimAuditEvent {
 	action: ScimAuditAction;
@@ -72,8 +78,13 @@ const insertAuditEventEndingSessions = reusableStatement<ScimAuditRow & { userId
 	},
 );
 
-/** The audit row of a SCIM event: the actor is the SCIM connection; metadata carries the request's identity. */
+/**
+ * The audit row of a SCIM event: the actor is the SCIM connection; metadata carries the request's
+ * identity. An event that ends a user's access is noted on the request, for the deprovisioning latency
+ * metric.
+ */
 function auditRow(ctx: ScimContext, event: ScimAuditEvent): ScimAuditRow {
+	if (ACCESS_ENDING_ACTIONS.includes(event.action)) ctx.notes.endedAccess = true;
 	return {
 		orgId: ctx.actor.organization.id,
 		actorType: "scim_connection",

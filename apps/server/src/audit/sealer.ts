@@ -116,6 +116,25 @@ export async function sealAuditEvents(
 	return (await sealUpTo(db, keyring, mark.lastId)) ?? 0;
 }
 
+/** Unsealed events are counted up to this many: past it the count only says "at least this far behind". */
+const BACKLOG_COUNT_CAP = 100_000;
+
+/**
+ * How far sealing is behind, for `/metrics`: the unsealed events (up to `BACKLOG_COUNT_CAP`) and the age in
+ * seconds of the oldest one (0 when none). Both read only the partial index of unsealed events, so the cost
+ * is bounded by the backlog, never the trail. An event the sealer skips as out of order stays unsealed and
+ * ages, which is the signal wanted: `audit verify` reports it as a break.
+ */
+export async function sealingBacklog(db: Database): Promise<{ unsealed: number; oldestAgeSeconds: number }> {
+	const [backlog] = await rows<{ unsealed: number; age: number | null }>(
+		db,
+		sql`select
+			(select count(*) from (select 1 from audit_events where hash is null limit ${BACKLOG_COUNT_CAP}) u)::int as unsealed,
+			extract(epoch from now() - (select occurred_at from audit_events where hash is null order by id limit 1))::float8 as age`,
+	);
+	return { unsealed: backlog?.unsealed ?? 0, oldestAgeSeconds: Math.max(0, backlog?.age ?? 0) };
+}
+
 /** The server's background sealer. */
 export interface AuditSealer {
 	/** Stops the timer, lets a running tick finish, then attempts one last seal (bounded wait). */

@@ -93,6 +93,39 @@ function toDate(value: string | Date | null | undefined): Date | null {
 	return value instanceof Date ? value : new Date(value);
 }
 
+/**
+ * Every callable connection (a live token, its organization's SCIM switched on) of every organization, for
+ * `/metrics`: its id, organization slug and name, and `quietSince`, the Unix seconds of its last request or,
+ * when it never sent one, of its oldest live token (as `connectionHealth` counts silence). Last use comes
+ * from the tokens (rotated and revoked ones too), which outlive the provisioning log's
+ * retention; the cost is bounded by the number of tokens.
+ */
+export async function callableConnections(db: Executor) {
+	const live = sql`t.revoked_at is null and (t.expires_at is null or t.expires_at > now())`;
+	const found = await rows<{
+		connection_id: string;
+		organization: string;
+		name: string;
+		quiet_since: number;
+	}>(
+		db,
+		sql`select c.id as connection_id, o.slug as organization, c.name,
+				extract(epoch from coalesce(max(t.last_used_at), min(t.created_at) filter (where ${live})))::float8 as quiet_since
+			from scim_connections c
+				join organizations o on o.id = c.org_id
+				join scim_tokens t on t.connection_id = c.id
+			where o.scim_enabled
+			group by c.id, o.slug, c.name
+			having bool_or(${live})`,
+	);
+	return found.map((row) => ({
+		connectionId: row.connection_id,
+		organization: row.organization,
+		name: row.name,
+		quietSince: Number(row.quiet_since),
+	}));
+}
+
 /** The health of each of the organization's `connectionIds` at `now`, keyed by connection id. */
 export async function connectionHealth(
 	db: Executor,

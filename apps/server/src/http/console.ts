@@ -4,7 +4,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import type { Hono } from "hono";
 import type { AppEnv } from "./variables.ts";
 
-const API_PREFIX = /^\/(?:scim|trpc|api|exports|organizations\/[^/]+\/scim)(?:\/|$)/;
+const API_PREFIX = /^\/(?:scim|trpc|api|exports|metrics|organizations\/[^/]+\/scim)(?:\/|$)/;
 
 const NOT_BUILT = "The Roster console is not built yet: run `pnpm build`, then restart the server.\n";
 

@@ -19,6 +19,8 @@ export interface ScimLogNotes {
 	receivedAt: Date;
 	/** Role URNs the request sent that role resolution could not use, with the reason. */
 	unusableRoles?: string[];
+	/** Set when the request deactivated or deleted a user (`ACCESS_ENDING_ACTIONS`): `/metrics` times it. */
+	endedAccess?: true;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppDeps } from "../deps.ts";
+import type { ScimInstruments } from "../metrics/registry.ts";
 import { scimAuth } from "./auth.ts";
 import { bulkRoutes } from "./bulk.routes.ts";
 import { clientAddress } from "./client-ip.ts";
@@ -7,7 +8,8 @@ import { discoveryRoutes } from "./discovery.routes.ts";
 import { groupsRoutes } from "./groups.routes.ts";
 import { provisioningLog } from "./provisioning-log.ts";
 import { scimAddressLimit, scimRateLimit } from "./rate-limit.ts";
-import { createScimRuntime, type ScimRuntime } from "./runtime.ts";
+import { scimRequestMetrics } from "./request-metrics.ts";
+import type { ScimRuntime } from "./runtime.ts";
 import { searchRoutes } from "./search.routes.ts";
 import { usersRoutes } from "./users.routes.ts";
 import type { ScimEnv } from "./variables.ts";
@@ -27,12 +29,18 @@ function scimBase(href: string): string {
 }
 
 /**
- * The SCIM 2.0 sub-app, mounted at `/scim/v2` and `/organizations/:slug/scim/v2`. Order: the client's
- * address, provisioning log (so failures are logged too), the per-address limit (before any HMAC or
- * query), bearer auth, the per-connection limit, then the routes.
+ * The SCIM 2.0 sub-app, mounted at `/scim/v2` and `/organizations/:slug/scim/v2`. Order: metrics (so
+ * every answer is counted, refusals too), the client's address, provisioning log (so failures are logged
+ * too), the per-address limit (before any HMAC or query), bearer auth, the per-connection limit, then the
+ * routes.
  */
-export function createScimApp(deps: AppDeps, runtime: ScimRuntime = createScimRuntime(deps)): Hono<ScimEnv> {
+export function createScimApp(
+	deps: AppDeps,
+	runtime: ScimRuntime,
+	instruments: ScimInstruments,
+): Hono<ScimEnv> {
 	const scim = new Hono<ScimEnv>();
+	scim.use("*", scimRequestMetrics(instruments));
 	scim.use("*", async function challengeUnauthenticated(c, next) {
 		c.set("scimBase", scimBase(c.req.url));
 		await next();

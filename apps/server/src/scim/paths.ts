@@ -35,6 +35,17 @@ export function scimRoutingPath(path: string): string {
 	return `${mount}/${segments.join("/")}`;
 }
 
+/**
+ * The endpoint a routing path (`scimRoutingPath`) names: `Users` for `/scim/v2/Users/{id}`, `.search`
+ * for a root search; undefined for the mount itself and unknown paths. A bounded metrics label.
+ */
+export function scimEndpoint(routingPath: string): string | undefined {
+	const rest = SCIM_MOUNT.exec(routingPath)?.[2];
+	if (rest === undefined) return undefined;
+	const end = rest.indexOf("/", 1);
+	return canonical(rest.slice(1, end === -1 ? undefined : end));
+}
+
 /** Hono's own path extraction (decoding included), followed by `scimRoutingPath`; for `new Hono({ getPath })`. */
 export function getScimRoutingPath(request: Request): string {
 	return scimRoutingPath(getPath(request));

@@ -27,6 +27,9 @@ export const SCIM_ADDRESS_BUDGETS = {
 
 export type AddressBudgets = { [K in keyof typeof SCIM_ADDRESS_BUDGETS]: number };
 
+/** The budgets that refuse requests, by the name `/metrics` counts their refusals under. */
+type ScimLimiter = "address" | "address-failures" | "connection";
+
 /** Whole seconds to wait, at least 1: Okta honours integer `Retry-After` values only. */
 function retryAfterSeconds(msBeforeNext: number): number {
 	return Math.max(1, Math.ceil(msBeforeNext / 1000));
@@ -42,6 +45,7 @@ export class ScimRateLimits {
 	readonly #limiters = new Map<string, RateLimiterAbstract>();
 	readonly #redis: Redis | undefined;
 	readonly #budgets: AddressBudgets;
+	readonly #refusals: Record<ScimLimiter, number> = { address: 0, "address-failures": 0, connection: 0 };
 
 	constructor(options: { redis?: Redis | undefined; budgets?: Partial<AddressBudgets> | undefined } = {}) {
 		this.#redis = options.redis;
@@ -62,6 +66,11 @@ export class ScimRateLimits {
 		return limiter;
 	}
 
+	/** Requests this process refused, per limiter, since it started. */
+	refusals(): Readonly<Record<ScimLimiter, number>> {
+		return this.#refusals;
+	}
+
 	#failures(): RateLimiterAbstract {
 		const { failedAuthentications, failedAuthenticationWindowSeconds } = this.#budgets;
 		return this.#limiter("address-failures", failedAuthentications, failedAuthenticationWindowSeconds);
@@ -77,17 +86,18 @@ export class ScimRateLimits {
 			consume(this.#limiter("address", this.#budgets.requestsPerSecond, 1), address, 1),
 		]);
 		if (failures && failures.consumedPoints >= this.#budgets.failedAuthentications) {
+			this.#refusals["address-failures"]++;
 			return {
 				retryAfter: retryAfterSeconds(failures.msBeforeNext),
 				reason: "Too many failed authentications from this address",
 			};
 		}
-		return (
-			requests && {
-				retryAfter: retryAfterSeconds(requests.msBeforeNext),
-				reason: "Too many requests from this address",
-			}
-		);
+		if (!requests) return undefined;
+		this.#refusals.address++;
+		return {
+			retryAfter: retryAfterSeconds(requests.msBeforeNext),
+			reason: "Too many requests from this address",
+		};
 	}
 
 	/** Counts a request from `address` that did not authenticate. */
@@ -111,6 +121,7 @@ export class ScimRateLimits {
 		if (!refused) return undefined;
 		const spentBefore = refused.consumedPoints - units;
 		if (units <= requestsPerSecond || spentBefore >= requestsPerSecond) {
+			this.#refusals.connection++;
 			return retryAfterSeconds(refused.msBeforeNext);
 		}
 		await limiter.block(connectionId, Math.ceil(refused.consumedPoints / requestsPerSecond));

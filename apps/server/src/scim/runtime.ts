@@ -23,7 +23,8 @@ export interface ScimRuntime {
  * With `redisUrl`, rate-limit budgets live in Redis and are shared by every replica; without it they are
  * per process. Redis commands fail fast instead of queueing while disconnected, and time out after
  * 200 ms when Redis is connected but not answering, so an outage or a stall falls back to in-process
- * limits instead of holding requests. `addressBudgets` overrides the per-address budgets (tests).
+ * limits instead of holding requests. `addressBudgets` overrides the per-address budgets and
+ * `logFlushIntervalMs` the provisioning log's write interval (tests).
  * Bearer tokens are cached while the handle's credential feed (LISTEN, its own connection on
  * PostgreSQL) is connected; the feed starts here and stops with `close()` or with the database.
  */
@@ -32,6 +33,7 @@ export function createScimRuntime(deps: {
 	logger: Logger;
 	redisUrl?: string | undefined;
 	addressBudgets?: Partial<AddressBudgets>;
+	logFlushIntervalMs?: number;
 }): ScimRuntime {
 	const redis = deps.redisUrl
 		? new Redis(deps.redisUrl, {
@@ -44,7 +46,11 @@ export function createScimRuntime(deps: {
 	redis?.on("error", (error: Error) =>
 		deps.logger.warn({ err: error }, "redis unavailable; rate limits are per process"),
 	);
-	const activity = new ActivityRecorder({ db: deps.db.db, logger: deps.logger });
+	const activity = new ActivityRecorder({
+		db: deps.db.db,
+		logger: deps.logger,
+		flushIntervalMs: deps.logFlushIntervalMs,
+	});
 	const tokens: ScimTokenCache = new CredentialCache(changeFeed(deps.db, CREDENTIALS_CHANNEL));
 	return {
 		activity,

@@ -2,6 +2,7 @@ import type { DatabaseHandle, Organization } from "@roster/db";
 import { createTestDatabase } from "@roster/db/testing";
 import { createApp } from "../../src/app.ts";
 import { createScimToken } from "../../src/connections/scim-tokens.ts";
+import type { Config } from "../../src/env.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 import {
 	createOrganization,
@@ -52,12 +53,20 @@ export async function createScimHarness(
 		idpKind?: "entra" | "okta" | "generic";
 		redisUrl?: string;
 		logger?: Logger;
+		config?: Partial<Config>;
+		/** The provisioning log's write interval (default 1 s). */
+		logFlushIntervalMs?: number;
 	} = {},
 ): Promise<ScimHarness> {
 	const db = await createTestDatabase();
-	const config = testConfig({ scimEnabled: options.scimEnabled ?? true });
+	const config = testConfig({ scimEnabled: options.scimEnabled ?? true, ...options.config });
 	const logger = options.logger ?? createLogger({ level: "silent" });
-	const runtime = createScimRuntime({ db, logger, redisUrl: options.redisUrl });
+	const runtime = createScimRuntime({
+		db,
+		logger,
+		redisUrl: options.redisUrl,
+		logFlushIntervalMs: options.logFlushIntervalMs,
+	});
 	const app = createApp({ db, config, logger, scim: runtime });
 	const organization = await requireOrganization(db.db, "default");
 
