@@ -8,6 +8,7 @@ import { handleError, handleNotFound } from "./http/errors.ts";
 import { requestId } from "./http/request-id.ts";
 import { requestLog } from "./http/request-log.ts";
 import type { AppEnv } from "./http/variables.ts";
+import { openApiRoutes } from "./openapi/routes.ts";
 import { createScimApp } from "./scim/index.ts";
 import { getScimRoutingPath } from "./scim/paths.ts";
 import { trpcContextFactory } from "./trpc/context.ts";
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	app.route("/exports", createExportsApp(deps));
 	app.route("/auth/sso", createSsoApp(deps));
 	app.route("/api/v1", createApiApp(deps));
+	app.route("/", openApiRoutes({ scimEnabled: deps.config.scimEnabled }));
 
 	if (deps.config.scimEnabled) {
 		const scim = createScimApp(deps, deps.scim);
