@@ -104,3 +104,50 @@ describe("the OpenAPI description", () => {
 		}
 	});
 });
+
+describe("the rendered reference", () => {
+	it("is a public page under a strict Content-Security-Policy", async () => {
+		const res = await h.app.request("http://roster.test/api/docs");
+		expect(res.status).toBe(200);
+		expect(res.headers.get("content-type")).toContain("text/html");
+		const csp = res.headers.get("content-security-policy") ?? "";
+		expect(csp).toContain("default-src 'none'");
+		expect(csp).toContain("script-src 'self'");
+		expect(csp).not.toContain("unsafe-inline");
+		expect(csp).toContain("frame-ancestors 'none'");
+		const html = await res.text();
+		expect(html).not.toMatch(/<script>|<style>|https?:\/\//);
+	});
+
+	it("serves every file the page loads from Roster's own origin", async () => {
+		const html = await (await h.app.request("http://roster.test/api/docs")).text();
+		const files = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((match) => match[1] ?? "");
+		expect(files).toEqual([
+			"/api/docs/swagger-ui.css",
+			"/api/docs/swagger-ui-bundle.js",
+			"/api/docs/init.js",
+		]);
+		for (const file of files) {
+			const res = await h.app.request(`http://roster.test${file}`);
+			expect(res.status, file).toBe(200);
+			expect(res.headers.get("content-type"), file).toMatch(
+				file.endsWith(".css") ? /^text\/css/ : /^text\/javascript/,
+			);
+			expect((await res.text()).length, file).toBeGreaterThan(0);
+		}
+		const init = await (await h.app.request("http://roster.test/api/docs/init.js")).text();
+		expect(init).toContain('"/openapi.json"');
+		expect(init).toContain("validatorUrl: null");
+	});
+
+	it.each([
+		"/api/docs/index.html",
+		"/api/docs/package.json",
+		"/api/docs/..%2Fpackage.json",
+		"/api/docs/%2e%2e",
+	])("answers 404 for %s, never another file of the renderer's package", async (path) => {
+		const res = await h.app.request(`http://roster.test${path}`);
+		expect(res.status).toBe(404);
+		expect(await res.json()).toMatchObject({ error: "Not found" });
+	});
+});
