@@ -16,12 +16,13 @@ function watchForEscapes(page: Page, origin: string): string[] {
 	return escapes;
 }
 
+/** Reports every Content-Security-Policy violation to the console, where `watchForEscapes` hears it. */
+const REPORT_CSP_VIOLATIONS = `document.addEventListener("securitypolicyviolation", (event) => {
+	console.log("CSP " + event.violatedDirective + " blocked " + event.blockedURI);
+});`;
+
 test.beforeEach(async ({ page }) => {
-	await page.addInitScript(() => {
-		document.addEventListener("securitypolicyviolation", (event) => {
-			console.log(`CSP ${event.violatedDirective} blocked ${event.blockedURI}`);
-		});
-	});
+	await page.addInitScript({ content: REPORT_CSP_VIOLATIONS });
 });
 
 test("the API reference renders from Roster's own origin under its strict CSP", async ({ page, baseURL }) => {
