@@ -42,6 +42,12 @@ function errorResponses(codes: ApiErrorCode[]): Record<string, ReferenceObject> 
 }
 
 const NO_STORE = { "Cache-Control": { $ref: "#/components/headers/NoStore" } };
+const WWW_AUTHENTICATE = {
+	"WWW-Authenticate": {
+		description: 'The challenge: `Bearer realm="roster-api"`.',
+		schema: { type: "string" },
+	},
+};
 
 function json(schema: string, description: string): ResponseObject {
 	return { description, headers: NO_STORE, content: { "application/json": { schema: schemaRef(schema) } } };
@@ -213,7 +219,7 @@ export function apiComponents(): ComponentsObject {
 				`Api_${code}`,
 				{
 					description: when,
-					headers: NO_STORE,
+					headers: code === "unauthorized" ? { ...NO_STORE, ...WWW_AUTHENTICATE } : NO_STORE,
 					content: { "application/json": { schema: schemaRef("ApiError") } },
 				},
 			]),

@@ -3,8 +3,6 @@ import type { AppEnv } from "../http/variables.ts";
 import { OPENAPI_PATHS, openApiDocument } from "./document.ts";
 import { isAssetName, REFERENCE_CSP, REFERENCE_HTML, readAsset } from "./reference-page.ts";
 
-export { OPENAPI_PATHS } from "./document.ts";
-
 /**
  * `GET /openapi.json` (the description) and `GET /api/docs` (its rendered reference with its assets), both
  * public: they describe the routes and hold no data (decision 0211). The document is built on first request.
@@ -15,9 +13,7 @@ export function openApiRoutes(options: { scimEnabled: boolean }): Hono<AppEnv> {
 
 	routes.get(OPENAPI_PATHS.document, (c) => {
 		documentJson ??= JSON.stringify(openApiDocument(options));
-		return c.body(documentJson, 200, {
-			"Content-Type": "application/json; charset=utf-8",
-		});
+		return c.body(documentJson, 200, { "Content-Type": "application/json; charset=utf-8" });
 	});
 	routes.get(OPENAPI_PATHS.reference, (c) =>
 		c.html(REFERENCE_HTML, 200, {

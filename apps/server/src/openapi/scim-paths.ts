@@ -28,7 +28,7 @@ export const SCIM_SERVERS: ServerObject[] = [
 /** RFC 7644 §3.12 statuses Roster answers, each an Error body; which operation gets which is listed below. */
 const ERRORS = {
 	400: "Bad request: see `scimType` (invalidSyntax, invalidValue, invalidFilter, invalidPath, invalidCursor…).",
-	401: "No, malformed, unknown, revoked or expired bearer token (`WWW-Authenticate: Bearer`).",
+	401: "No, malformed, unknown, revoked or expired bearer token.",
 	404: "No such resource in the token's organization; or, on `/organizations/{slug}/scim/v2`, the slug is not the token's organization or its SCIM is switched off.",
 	409: "`uniqueness`: the userName or displayName is taken.",
 	412: "`If-Match` names a version the resource no longer has.",
@@ -67,6 +67,12 @@ function ok(schema: string, description: string, headers: ResponseObject["header
 }
 
 const ETAG_HEADER = { ETag: { $ref: "#/components/headers/ETag" } };
+const WWW_AUTHENTICATE = {
+	"WWW-Authenticate": {
+		description: 'The challenge: `Bearer realm="roster-scim"`.',
+		schema: { type: "string" },
+	},
+};
 const MODIFIED_NO_CONTENT: ResponseObject = { description: "Modified; no body.", headers: ETAG_HEADER };
 
 function operation(
@@ -287,6 +293,7 @@ export function scimComponents(): ComponentsObject {
 		responses: Object.fromEntries(
 			Object.entries(ERRORS).map(([status, description]) => {
 				const response: ResponseObject = { description, content: errorBody };
+				if (status === "401") response.headers = WWW_AUTHENTICATE;
 				if (status === "429") {
 					response.headers = {
 						"Retry-After": { description: "Whole seconds to wait.", schema: { type: "integer", minimum: 1 } },
