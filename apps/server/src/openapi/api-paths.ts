@@ -1,6 +1,7 @@
 import { accessTiers } from "@roster/domain/tiers";
 import type {
 	ComponentsObject,
+	HeadersObject,
 	OperationObject,
 	PathsObject,
 	ReferenceObject,
@@ -42,7 +43,7 @@ function errorResponses(codes: ApiErrorCode[]): Record<string, ReferenceObject> 
 }
 
 const NO_STORE = { "Cache-Control": { $ref: "#/components/headers/NoStore" } };
-const WWW_AUTHENTICATE = {
+const WWW_AUTHENTICATE: HeadersObject = {
 	"WWW-Authenticate": {
 		description: 'The challenge: `Bearer realm="roster-api"`.',
 		schema: { type: "string" },

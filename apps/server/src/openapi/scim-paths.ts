@@ -1,5 +1,6 @@
 import type {
 	ComponentsObject,
+	HeadersObject,
 	OperationObject,
 	ParameterObject,
 	PathItemObject,
@@ -67,7 +68,7 @@ function ok(schema: string, description: string, headers: ResponseObject["header
 }
 
 const ETAG_HEADER = { ETag: { $ref: "#/components/headers/ETag" } };
-const WWW_AUTHENTICATE = {
+const WWW_AUTHENTICATE: HeadersObject = {
 	"WWW-Authenticate": {
 		description: 'The challenge: `Bearer realm="roster-scim"`.',
 		schema: { type: "string" },
