@@ -110,7 +110,7 @@ function resourcePaths(plural: "Users" | "Groups", schema: "User" | "Group", pat
 			post: operation(tag, `Create a ${schema}`, {
 				operationId: `create${schema}`,
 				parameters: VIEW_PARAMETERS,
-				requestBody: scimBody(schema, `The new ${schema}.`),
+				requestBody: scimBody(`${schema}Input`, `The new ${schema}.`),
 				responses: {
 					201: ok(schema, "Created.", {
 						...ETAG_HEADER,
@@ -141,7 +141,7 @@ function resourcePaths(plural: "Users" | "Groups", schema: "User" | "Group", pat
 			put: operation(tag, `Replace a ${schema}`, {
 				operationId: `replace${schema}`,
 				parameters: [...VIEW_PARAMETERS, parameterRef("IfMatch")],
-				requestBody: scimBody(schema, `The whole ${schema}; attributes left out are cleared.`),
+				requestBody: scimBody(`${schema}Input`, `The whole ${schema}; attributes left out are cleared.`),
 				responses: {
 					200: ok(schema, "Replaced.", ETAG_HEADER),
 					...errorResponses([...WRITE_ERRORS, 409, 412]),

@@ -4,6 +4,7 @@ import {
 	ENTERPRISE_USER_SCHEMA,
 	GROUP_SCHEMA,
 	groupResourceType,
+	type ResourceTypeDef,
 	SCIM_ERROR_SCHEMA,
 	type SchemaDef,
 	type ScimType,
@@ -54,17 +55,34 @@ const JSON_TYPES = {
 	binary: { type: "string", contentEncoding: "base64" },
 } satisfies Record<Exclude<AttributeDef["type"], "complex">, SchemaObject>;
 
-function valueSchema(attribute: AttributeDef): SchemaObject {
-	if (attribute.type === "complex") return attributesSchema(attribute.subAttributes ?? []);
-	const schema: SchemaObject = { ...JSON_TYPES[attribute.type] };
+function scalarSchema(
+	type: Exclude<AttributeDef["type"], "complex">,
+	canonicalValues?: string[],
+): SchemaObject {
+	const schema: SchemaObject = { ...JSON_TYPES[type] };
 	// Canonical values are the RFC's suggestions, not a closed list (RFC 7643 §2.3.1).
-	if (attribute.canonicalValues) schema.examples = attribute.canonicalValues;
+	if (canonicalValues) schema.examples = canonicalValues;
 	return schema;
 }
 
+/**
+ * Which attributes a body must carry: one Roster returns always has those `returned: "always"` (whatever
+ * `attributes` asked for); one a client writes has those `required` it may write.
+ */
+type Direction = "returned" | "written";
+
+function mustCarry(attribute: AttributeDef, direction: Direction): boolean {
+	return direction === "returned"
+		? attribute.returned === "always"
+		: attribute.required && attribute.mutability !== "readOnly";
+}
+
 /** One SCIM attribute as JSON Schema: type, multiplicity and mutability from its RFC 7643 §7 definition. */
-function attributeSchema(attribute: AttributeDef): SchemaObject {
-	const value = valueSchema(attribute);
+function attributeSchema(attribute: AttributeDef, direction: Direction): SchemaObject {
+	const value =
+		attribute.type === "complex"
+			? attributesSchema(attribute.subAttributes ?? [], direction)
+			: scalarSchema(attribute.type, attribute.canonicalValues);
 	const schema: SchemaObject = attribute.multiValued ? { type: "array", items: value } : value;
 	schema.description = attribute.description;
 	if (attribute.mutability === "readOnly") schema.readOnly = true;
@@ -76,11 +94,11 @@ function attributeSchema(attribute: AttributeDef): SchemaObject {
  * An object of SCIM attributes. Extra properties stay allowed: SCIM names are case-insensitive and
  * Roster accepts the IdPs' spellings and quirks (decision 0135), which a closed schema would refuse.
  */
-function attributesSchema(attributes: readonly AttributeDef[]): SchemaObject {
-	const required = attributes.filter((a) => a.required && a.mutability !== "readOnly").map((a) => a.name);
+function attributesSchema(attributes: readonly AttributeDef[], direction: Direction): SchemaObject {
+	const required = attributes.filter((a) => mustCarry(a, direction)).map((a) => a.name);
 	return {
 		type: "object",
-		properties: Object.fromEntries(attributes.map((a) => [a.name, attributeSchema(a)])),
+		properties: Object.fromEntries(attributes.map((a) => [a.name, attributeSchema(a, direction)])),
 		...(required.length > 0 ? { required } : {}),
 	};
 }
@@ -91,21 +109,27 @@ function requireSchema(id: string): SchemaDef {
 	return schema;
 }
 
-/** A resource type's schema: common attributes, its core schema's and a property per extension URN. */
-function resourceSchema(core: string, extensions: { schema: string; component: string }[]): SchemaObject {
-	const definition = requireSchema(core);
-	const body = attributesSchema([...commonAttributes, ...definition.attributes]);
+/** The component of an extension schema: `EnterpriseUser`, or `EnterpriseUserInput` as written. */
+function extensionComponent(urn: string, direction: Direction): string {
+	if (urn !== ENTERPRISE_USER_SCHEMA) throw new Error(`No component for the extension ${urn}`);
+	return direction === "written" ? "EnterpriseUserInput" : "EnterpriseUser";
+}
+
+/**
+ * A resource type's schema as returned or as written: common attributes, its core schema's and a property
+ * per extension URN.
+ */
+function resourceSchema(resourceType: ResourceTypeDef, direction: Direction): SchemaObject {
+	const definition = requireSchema(resourceType.schema);
+	const extensions = resourceType.schemaExtensions.map((e) => e.schema);
+	const body = attributesSchema([...commonAttributes, ...definition.attributes], direction);
 	return {
 		...body,
-		description: definition.description,
+		description: `${definition.description}, as ${direction === "returned" ? "Roster returns it" : "a client writes it"}.`,
 		properties: {
-			schemas: {
-				type: "array",
-				items: { type: "string" },
-				examples: [[core, ...extensions.map((e) => e.schema)]],
-			},
+			schemas: { type: "array", items: { type: "string" }, examples: [[resourceType.schema, ...extensions]] },
 			...body.properties,
-			...Object.fromEntries(extensions.map((e) => [e.schema, schemaRef(e.component)])),
+			...Object.fromEntries(extensions.map((urn) => [urn, schemaRef(extensionComponent(urn, direction))])),
 		},
 		required: ["schemas", ...(body.required ?? [])],
 	};
@@ -129,16 +153,24 @@ const attributeList: SchemaObject = {
 	oneOf: [{ type: "string" }, { type: "array", items: { type: "string" } }],
 };
 
-/** The SCIM resources and messages of RFC 7643/7644, from the same definitions `/Schemas` serves. */
-export function scimSchemas(): Record<string, SchemaObject> {
+function enterpriseSchema(direction: Direction): SchemaObject {
 	const enterprise = requireSchema(ENTERPRISE_USER_SCHEMA);
+	return { ...attributesSchema(enterprise.attributes, direction), description: enterprise.description };
+}
+
+/**
+ * The SCIM resources and messages of RFC 7643/7644, from the same definitions `/Schemas` serves. Each
+ * resource comes twice, as returned (`User`) and as written (`UserInput`), since what a body must carry
+ * differs: `attributes=emails` returns no `userName`, and a client never sends `id`.
+ */
+export function scimSchemas(): Record<string, SchemaObject> {
 	return {
-		User: resourceSchema(
-			userResourceType.schema,
-			userResourceType.schemaExtensions.map((e) => ({ schema: e.schema, component: "EnterpriseUser" })),
-		),
-		EnterpriseUser: { ...attributesSchema(enterprise.attributes), description: enterprise.description },
-		Group: resourceSchema(groupResourceType.schema, []),
+		User: resourceSchema(userResourceType, "returned"),
+		UserInput: resourceSchema(userResourceType, "written"),
+		EnterpriseUser: enterpriseSchema("returned"),
+		EnterpriseUserInput: enterpriseSchema("written"),
+		Group: resourceSchema(groupResourceType, "returned"),
+		GroupInput: resourceSchema(groupResourceType, "written"),
 		UserList: listOf("User"),
 		GroupList: listOf("Group"),
 		ResourceList: {
@@ -147,7 +179,7 @@ export function scimSchemas(): Record<string, SchemaObject> {
 				{
 					type: "object",
 					properties: {
-						Resources: { type: "array", items: { oneOf: [schemaRef("User"), schemaRef("Group")] } },
+						Resources: { type: "array", items: { anyOf: [schemaRef("User"), schemaRef("Group")] } },
 					},
 				},
 			],

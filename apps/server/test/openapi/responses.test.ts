@@ -66,6 +66,7 @@ describe("real SCIM responses match the description", () => {
 		const user = `/Users/${id}`;
 		const read = await h.scim("GET", user);
 		expectDescribed("GET", "/Users/{id}", 200, read);
+		expectDescribed("GET", "/Users/{id}", 200, await h.scim("GET", `${user}?attributes=emails`));
 		const etag = read.headers.get("etag") ?? "";
 		expectDescribed(
 			"GET",
