@@ -5,7 +5,9 @@ import type {
 	OperationObject,
 	PathItemObject,
 	ReferenceObject,
+	RequestBodyObject,
 	ResponseObject,
+	SchemaObject,
 } from "openapi3-ts/oas31";
 import { expect } from "vitest";
 
@@ -52,6 +54,7 @@ export function disagreements(described: string[], served: string[]) {
 }
 
 const DOCUMENT_ID = "urn:roster:openapi";
+const SCIM_JSON = "application/scim+json";
 
 /** Follows a local `$ref` (`#/components/responses/Scim404`) within the document. */
 function resolveLocal<T>(document: OpenAPIObject, value: T | ReferenceObject): T {
@@ -68,15 +71,31 @@ function isReference(value: unknown): value is ReferenceObject {
 	return typeof value === "object" && value !== null && "$ref" in value;
 }
 
+/** Validates values against the document's schemas (JSON Schema 2020-12, as OpenAPI 3.1 uses; formats not asserted). */
+function schemaValidator(document: OpenAPIObject) {
+	const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
+	ajv.addSchema({ $id: DOCUMENT_ID, components: document.components });
+	return function errorsOf(schema: SchemaObject | ReferenceObject, value: unknown): unknown[] {
+		const ref = isReference(schema) ? `${DOCUMENT_ID}${schema.$ref}` : undefined;
+		const validate = ref ? (ajv.getSchema(ref) ?? ajv.compile({ $ref: ref })) : ajv.compile(schema);
+		return validate(value) ? [] : (validate.errors ?? []);
+	};
+}
+
+function describedOperation(document: OpenAPIObject, method: string, path: string): OperationObject {
+	const operation = document.paths?.[path]?.[method.toLowerCase() as "get"] as OperationObject | undefined;
+	expect(operation, `${method} ${path}: operation described`).toBeDefined();
+	return operation as OperationObject;
+}
+
 /**
  * Checks a real reply (as the SCIM and `/api/v1` test clients return it: body parsed, null when empty)
  * against the description of `method path` (path as the document spells it): it has the expected status,
  * which is described, every described header is sent, and the body has a described media type and matches
- * its JSON Schema (draft 2020-12, as OpenAPI 3.1 uses).
+ * its schema.
  */
 export function responseChecker(document: OpenAPIObject) {
-	const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
-	ajv.addSchema({ $id: DOCUMENT_ID, components: document.components });
+	const errorsOf = schemaValidator(document);
 	return function expectDescribed(
 		method: string,
 		path: string,
@@ -85,9 +104,7 @@ export function responseChecker(document: OpenAPIObject) {
 	): void {
 		const where = `${method} ${path} → ${reply.status}`;
 		expect(reply.status, `${where}: expected ${status}`).toBe(status);
-		const operation = document.paths?.[path]?.[method.toLowerCase() as "get"] as OperationObject | undefined;
-		expect(operation, `${where}: operation described`).toBeDefined();
-		const described = operation?.responses?.[String(reply.status)];
+		const described = describedOperation(document, method, path).responses?.[String(reply.status)];
 		expect(described, `${where}: status described`).toBeDefined();
 		const response = resolveLocal<ResponseObject>(document, described);
 		for (const name of Object.keys(response.headers ?? {})) {
@@ -100,10 +117,20 @@ export function responseChecker(document: OpenAPIObject) {
 		const mediaType = reply.headers.get("content-type")?.split(";")[0]?.trim() ?? "";
 		const schema = response.content[mediaType]?.schema;
 		expect(schema, `${where}: media type ${mediaType} described`).toBeDefined();
-		const ref = isReference(schema) ? `${DOCUMENT_ID}${schema.$ref}` : undefined;
-		const validateBody = ref
-			? (ajv.getSchema(ref) ?? ajv.compile({ $ref: ref }))
-			: ajv.compile(schema as object);
-		expect(validateBody(reply.body) ? [] : validateBody.errors, `${where}: body matches`).toEqual([]);
+		expect(errorsOf(schema ?? {}, reply.body), `${where}: body matches`).toEqual([]);
+	};
+}
+
+/** Checks that a body Roster accepted matches the request schema the description gives for `method path`. */
+export function requestChecker(document: OpenAPIObject) {
+	const errorsOf = schemaValidator(document);
+	return function expectAcceptedBody(method: string, path: string, body: unknown): void {
+		const where = `${method} ${path} request`;
+		const requestBody = describedOperation(document, method, path).requestBody;
+		expect(requestBody, `${where}: body described`).toBeDefined();
+		const media = resolveLocal<RequestBodyObject>(document, requestBody ?? { content: {} }).content;
+		const schema = (media[SCIM_JSON] ?? media["application/json"])?.schema;
+		expect(schema, `${where}: JSON schema described`).toBeDefined();
+		expect(errorsOf(schema ?? {}, body), `${where}: matches`).toEqual([]);
 	};
 }

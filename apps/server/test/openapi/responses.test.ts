@@ -2,7 +2,7 @@ import type { OpenAPIObject } from "openapi3-ts/oas31";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, issueAppKey, provisionUser, signIn } from "../api/fixtures.ts";
 import { createScimHarness, type ScimHarness } from "../scim/harness.ts";
-import { responseChecker } from "./described.ts";
+import { requestChecker, responseChecker } from "./described.ts";
 
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -14,17 +14,20 @@ const UNKNOWN_ID = "6c1f0a52-3f43-4d3a-9d1e-0d8f3a0c2b71";
 
 let h: ScimHarness;
 let expectDescribed: ReturnType<typeof responseChecker>;
+let expectAcceptedBody: ReturnType<typeof requestChecker>;
 beforeAll(async () => {
 	h = await createScimHarness();
 	const res = await h.app.request("http://roster.test/openapi.json");
-	expectDescribed = responseChecker((await res.json()) as OpenAPIObject);
+	const document = (await res.json()) as OpenAPIObject;
+	expectDescribed = responseChecker(document);
+	expectAcceptedBody = requestChecker(document);
 });
 afterAll(async () => {
 	await h.close();
 });
 
-describe("the response check", () => {
-	it("refuses what the description does not allow", () => {
+describe("the checks", () => {
+	it("refuse what the description does not allow", () => {
 		const headers = new Headers({ "Content-Type": "application/scim+json", ETag: 'W/"1"' });
 		const wrongBody = { status: 200, headers, body: { schemas: [USER], userName: 5 } };
 		expect(() => expectDescribed("GET", "/Users/{id}", 200, wrongBody)).toThrow(/body matches/);
@@ -36,10 +39,12 @@ describe("the response check", () => {
 		expect(() => expectDescribed("GET", "/Users/{id}", 200, withoutETag)).toThrow(/header ETag/);
 		const undescribed = { status: 418, headers, body: null };
 		expect(() => expectDescribed("GET", "/Users/{id}", 418, undescribed)).toThrow(/status described/);
+		expect(() => expectAcceptedBody("POST", "/Users", { schemas: [USER] })).toThrow(/matches/);
+		expect(() => expectAcceptedBody("POST", "/sessions/validate", {})).toThrow(/matches/);
 	});
 });
 
-describe("real SCIM responses match the description", () => {
+describe("real SCIM requests and responses match the description", () => {
 	it("discovery", async () => {
 		expectDescribed("GET", "/ServiceProviderConfig", 200, await h.scim("GET", "/ServiceProviderConfig"));
 		expectDescribed("GET", "/ResourceTypes", 200, await h.scim("GET", "/ResourceTypes"));
@@ -59,6 +64,7 @@ describe("real SCIM responses match the description", () => {
 			active: true,
 			[ENTERPRISE]: { department: "Engines", manager: { value: "x-1" } },
 		};
+		expectAcceptedBody("POST", "/Users", ada);
 		const created = await h.scim("POST", "/Users", ada);
 		expectDescribed("POST", "/Users", 201, created);
 		expectDescribed("POST", "/Users", 409, await h.scim("POST", "/Users", ada));
@@ -80,11 +86,15 @@ describe("real SCIM responses match the description", () => {
 		expectDescribed("GET", "/Users", 400, await h.scim("GET", "/Users?filter=userName zz"));
 		expectDescribed("GET", "/Users", 200, await h.scim("GET", "/Users?count=1&cursor="));
 		const search = { schemas: [SEARCH], count: 5 };
+		expectAcceptedBody("POST", "/Users/.search", search);
 		expectDescribed("POST", "/Users/.search", 200, await h.scim("POST", "/Users/.search", search));
 
-		expectDescribed("PUT", "/Users/{id}", 200, await h.scim("PUT", user, { ...ada, displayName: "Ada L." }));
+		const replacement = { ...ada, displayName: "Ada L." };
+		expectAcceptedBody("PUT", "/Users/{id}", replacement);
+		expectDescribed("PUT", "/Users/{id}", 200, await h.scim("PUT", user, replacement));
 		expectDescribed("PUT", "/Users/{id}", 412, await h.scim("PUT", user, ada, { "If-Match": etag }));
 		const patch = { schemas: [PATCH_OP], Operations: [{ op: "Replace", path: "active", value: "False" }] };
+		expectAcceptedBody("PATCH", "/Users/{id}", patch);
 		expectDescribed("PATCH", "/Users/{id}", 200, await h.scim("PATCH", user, patch));
 		expectDescribed("PATCH", "/Users/{id}", 400, await h.scim("PATCH", user, "{not json"));
 		const asText = { "Content-Type": "text/plain" };
@@ -97,6 +107,7 @@ describe("real SCIM responses match the description", () => {
 	it("a group's life, root search and Bulk", async () => {
 		const member = await provisionUser(h.scim, "grace@example.com");
 		const engineers = { schemas: [GROUP], displayName: "Engineers", members: [{ value: member }] };
+		expectAcceptedBody("POST", "/Groups", engineers);
 		const created = await h.scim("POST", "/Groups", engineers);
 		expectDescribed("POST", "/Groups", 201, created);
 		const group = `/Groups/${String(created.body?.id)}`;
@@ -109,6 +120,7 @@ describe("real SCIM responses match the description", () => {
 			schemas: [PATCH_OP],
 			Operations: [{ op: "remove", path: `members[value eq "${member}"]` }],
 		};
+		expectAcceptedBody("PATCH", "/Groups/{id}", remove);
 		expectDescribed("PATCH", "/Groups/{id}", 204, await h.scim("PATCH", group, remove));
 		const rename = {
 			schemas: [PATCH_OP],
@@ -127,6 +139,7 @@ describe("real SCIM responses match the description", () => {
 			await h.scim("PUT", group, { ...engineers, displayName: "Eng" }),
 		);
 
+		expectAcceptedBody("POST", "/.search", search);
 		expectDescribed("POST", "/.search", 200, await h.scim("POST", "/.search", search));
 		expectDescribed("POST", "/.search", 400, await h.scim("POST", "/.search", { ...search, sortBy: "id" }));
 		const bulk = {
@@ -141,6 +154,7 @@ describe("real SCIM responses match the description", () => {
 				{ method: "DELETE", path: `/Groups/${UNKNOWN_ID}` },
 			],
 		};
+		expectAcceptedBody("POST", "/Bulk", bulk);
 		expectDescribed("POST", "/Bulk", 200, await h.scim("POST", "/Bulk", bulk));
 		expectDescribed("POST", "/Bulk", 400, await h.scim("POST", "/Bulk", { Operations: [] }));
 		expectDescribed("DELETE", "/Groups/{id}", 204, await h.scim("DELETE", group));
@@ -160,7 +174,7 @@ describe("real SCIM responses match the description", () => {
 	});
 });
 
-describe("real /api/v1 responses match the description", () => {
+describe("real /api/v1 requests and responses match the description", () => {
 	it("access reads and session validation, answered and refused", async () => {
 		const api = apiClient(h, await issueAppKey(h, "default"));
 		const userId = await provisionUser(h.scim, "hopper@example.com");
@@ -177,7 +191,9 @@ describe("real /api/v1 responses match the description", () => {
 
 		const validate = (body: unknown, headers?: Record<string, string>) =>
 			api("POST", "/sessions/validate", body, headers);
-		expectDescribed("POST", "/sessions/validate", 200, await validate({ token: await signIn(h, userId) }));
+		const live = { token: await signIn(h, userId) };
+		expectAcceptedBody("POST", "/sessions/validate", live);
+		expectDescribed("POST", "/sessions/validate", 200, await validate(live));
 		expectDescribed("POST", "/sessions/validate", 200, await validate({ token: "rst_sess_unknown" }));
 		expectDescribed("POST", "/sessions/validate", 400, await validate({ token: 1 }));
 		expectDescribed(
