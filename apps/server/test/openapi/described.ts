@@ -1,5 +1,4 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
-import type { Hono } from "hono";
 import type {
 	OpenAPIObject,
 	OperationObject,
@@ -36,7 +35,7 @@ export function describedRoutes(document: OpenAPIObject): string[] {
 }
 
 /** The app's real routes under the described mounts; `ALL` entries are middleware and the 404 catch-all. */
-export function servedRoutes(app: Hono<never> | { routes: { method: string; path: string }[] }): string[] {
+export function servedRoutes(app: { routes: readonly { method: string; path: string }[] }): string[] {
 	const routes = new Set<string>();
 	for (const route of app.routes) {
 		if (route.method === "ALL" || !DESCRIBED_MOUNTS.test(route.path)) continue;
