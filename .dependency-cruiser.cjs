@@ -18,8 +18,11 @@ const ADAPTER = {
 const ANY_ADAPTER = Object.values(ADAPTER).join("|");
 /** Plumbing shared by the adapters, and root helpers that everyone may import. */
 const SHARED = `${SERVER}(http/|security/|metrics/|(logger|env|operation-error|periodic|version|failure)\\.ts$)`;
-/** Boot, `createApp` and `AppDeps`: the only files that wire every layer together. */
-const COMPOSITION_ROOT = `${SERVER}(index|app|deps)\\.ts$`;
+/**
+ * Boot, `createApp` and `AppDeps`: the only files that wire every layer together; and `openapi/`, the
+ * description of the SCIM and `/api/v1` adapters, which reads their limits and error codes.
+ */
+const COMPOSITION_ROOT = `${SERVER}((index|app|deps)\\.ts$|openapi/)`;
 const HTTP_FRAMEWORKS = "(^|/)node_modules/(hono|@hono/[^/]+|@trpc/[^/]+)/";
 const DATABASE_LIBRARIES = "(^|/)node_modules/(drizzle-orm|postgres|@electric-sql/[^/]+|ioredis|pg)/";
 

@@ -9,6 +9,7 @@ import { requestId } from "./http/request-id.ts";
 import { requestLog } from "./http/request-log.ts";
 import type { AppEnv } from "./http/variables.ts";
 import { protectedMetrics } from "./metrics/endpoint.ts";
+import { openApiRoutes } from "./openapi/routes.ts";
 import { createScimApp, createScimRuntime } from "./scim/index.ts";
 import { getScimRoutingPath } from "./scim/paths.ts";
 import { trpcContextFactory } from "./trpc/context.ts";
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	app.route("/exports", createExportsApp(deps));
 	app.route("/auth/sso", createSsoApp(deps));
 	app.route("/api/v1", createApiApp(deps));
+	app.route("/", openApiRoutes({ scimEnabled: deps.config.scimEnabled }));
 
 	if (scimRuntime) {
 		const scim = createScimApp(deps, scimRuntime, metrics.scim);
