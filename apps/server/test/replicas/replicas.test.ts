@@ -119,6 +119,7 @@ if (onPostgres)
 			[a, b] = await Promise.all([startReplica(env), startReplica(env)]);
 		});
 		afterAll(async () => {
+			killServers();
 			await target?.close();
 		});
 
@@ -194,21 +195,30 @@ if (onPostgres)
 		});
 
 		it("a connection's rate limit is one budget across replicas (Redis)", async () => {
-			const started = Date.now();
-			const replies = await Promise.all(
-				Array.from({ length: 80 }, (_, i) =>
-					(i % 2 ? b : a).scim(tokens.limited, "GET", "/ServiceProviderConfig"),
-				),
-			);
-			// The budget is per second: a burst that straddles a window boundary may spend two windows' worth.
-			const windows = 1 + Math.floor((Date.now() - started) / 1000);
+			/** 80 requests split over both replicas at once, and how many per-second windows they spanned. */
+			const burst = async () => {
+				const started = Date.now();
+				const replies = await Promise.all(
+					Array.from({ length: 80 }, (_, i) =>
+						(i % 2 ? b : a).scim(tokens.limited, "GET", "/ServiceProviderConfig"),
+					),
+				);
+				return { replies, windows: 1 + Math.floor((Date.now() - started) / 1000) };
+			};
+			// A burst that straddles a window boundary may spend two windows' worth: on a machine too busy to
+			// send 80 requests within a second, wait for the window to expire and send another.
+			let { replies, windows } = await burst();
+			for (let attempt = 0; windows > 1 && attempt < 3; attempt++) {
+				await new Promise((resolve) => setTimeout(resolve, 1100));
+				({ replies, windows } = await burst());
+			}
+			expect(windows, "a burst should fit in one window").toBe(1);
 			const accepted = replies.filter((reply) => reply.status === 200).length;
 			const refused = replies.filter((reply) => reply.status === 429).length;
 			expect(accepted + refused).toBe(replies.length);
+			// Per-replica budgets would admit 2 × 25; the shared one admits at most 25, and all of it.
 			expect(accepted).toBeGreaterThan(0);
-			// Per-replica budgets would admit 2 × 25 in one window; the shared one admits at most 25.
-			expect(accepted).toBeLessThanOrEqual(RATE_BUDGET * windows);
-			expect(windows, "the burst should fit in one window").toBe(1);
+			expect(accepted).toBeLessThanOrEqual(RATE_BUDGET);
 		});
 
 		it("retention runs on both replicas under one lock: expired rows deleted exactly once in total", async () => {
@@ -227,6 +237,7 @@ if (onPostgres)
 			const acknowledged: string[] = [];
 			let killedAt: number | undefined;
 			let afterKill = 0;
+			let cut = 0;
 			let next = 0;
 			/** Posts users one after another until `done`; a request the replica never answered is not acknowledged. */
 			async function stream(replica: Replica, done: () => boolean): Promise<void> {
@@ -236,7 +247,10 @@ if (onPostgres)
 					try {
 						reply = await replica.scim(tokens.load, "POST", "/Users", newUser(userName));
 					} catch {
-						if (replica === c) return;
+						if (replica === c) {
+							cut++;
+							return;
+						}
 						throw new Error(`replica ${replica.base} stopped answering`);
 					}
 					if (reply.status >= 200 && reply.status < 300) {
@@ -258,6 +272,7 @@ if (onPostgres)
 			await load;
 			expect(await c.server.exited).toBeNull();
 			expect(afterKill).toBeGreaterThanOrEqual(40);
+			expect(cut, "requests were in flight to the killed replica").toBeGreaterThan(0);
 
 			const stored = await target.use((db) =>
 				rows<{ user_name: string }>(db, sql`select user_name from users where user_name like 'load-%'`),
