@@ -224,7 +224,8 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
 /** For `afterEach`: kills every server a test left running, so a failed test cannot leak a process. */
 export function killServers(): void {
 	for (const child of servers) {
-		if (child.exitCode === null && child.pid) process.kill(child.pid, "SIGKILL");
+		// A child a test already killed with a signal has no exit code, only a signal code.
+		if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(child.pid, "SIGKILL");
 		servers.delete(child);
 	}
 }
