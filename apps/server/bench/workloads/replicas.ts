@@ -9,21 +9,13 @@ import { loadRow, type ResultRow } from "../table.ts";
 
 const REPLICA_COUNTS = [1, 2, 3] as const;
 
-interface Replica {
-	server: ServerProcess;
-	http: ScimHttp;
-}
-
 /** Sends each operation to the next replica in turn, so every replica gets an equal share of the load. */
 function roundRobin(
-	replicas: readonly Replica[],
+	clients: readonly ScimHttp[],
 	send: (http: ScimHttp, ...args: Parameters<Operation>) => Promise<void>,
 ): Operation {
 	let next = 0;
-	return (worker, sequence) => {
-		const replica = replicas[next++ % replicas.length] as Replica;
-		return send(replica.http, worker, sequence);
-	};
+	return (worker, sequence) => send(clients[next++ % clients.length] as ScimHttp, worker, sequence);
 }
 
 function ratioText(result: LoadResult, single: LoadResult | undefined, count: number): string {
@@ -43,66 +35,75 @@ export async function replicasWorkload(ctx: BenchContext): Promise<ResultRow[]> 
 	const { options, db } = ctx;
 	await ctx.ensureSeeded(options.lookupUsers);
 	const connection = serverConnection(db, options.serverSocketDir);
-	const replicas: Replica[] = [];
+	const servers: ServerProcess[] = [];
 	const single = new Map<string, LoadResult>();
 	const rows: ResultRow[] = [];
 	const users = options.lookupUsers.toLocaleString("en-US");
 	try {
 		for (const count of REPLICA_COUNTS) {
-			while (replicas.length < count) {
-				const server = await startServer({
-					databaseUrl: connection.databaseUrl,
-					env: { ...connection.env, REDIS_URL: options.redisUrl },
-					secret: db.secret,
-					cpuProfileDir: undefined,
-					nodeFlags: options.serverNodeFlags,
-				});
-				replicas.push({ server, http: new ScimHttp(`${server.baseUrl}/scim/v2`, db.token, options.clients) });
+			while (servers.length < count) {
+				servers.push(
+					await startServer({
+						databaseUrl: connection.databaseUrl,
+						env: { ...connection.env, REDIS_URL: options.redisUrl },
+						secret: db.secret,
+						cpuProfileDir: undefined,
+						nodeFlags: options.serverNodeFlags,
+					}),
+				);
 			}
-			const load = {
-				clients: options.clients,
-				seconds: options.seconds,
-				maxOps: options.maxOps,
-				serverCpuSeconds: () => replicas.reduce((sum, replica) => sum + replica.server.cpuSeconds(), 0),
-			};
-			const lookup = await warmThenRun({
-				...load,
-				operation: roundRobin(replicas, async (http) => {
-					const userName = seededUserName(randomInt(options.lookupUsers));
-					const reply = await http.expect(200, "GET", `/Users?${eqFilter("userName", userName)}`);
-					if (totalResults(reply) !== 1)
-						throw new Error(`lookup of ${userName} did not find exactly one user`);
-				}),
-			});
-			const post = await warmThenRun({
-				...load,
-				operation: roundRobin(replicas, async (http, worker, sequence) => {
-					const userName = `replicas-${count}-${worker}-${sequence}@bench.example`;
-					await http.expect(201, "POST", "/Users", entraUser(userName, sequence));
-				}),
-			});
-			if (count === 1) {
-				single.set("lookup", lookup);
-				single.set("post", post);
-			}
-			const rss = replicas.map((replica) => replica.server.rssMb().toFixed(0)).join(" + ");
-			const plural = count === 1 ? "replica" : "replicas";
-			rows.push(
-				loadRow(
-					`${count} ${plural}: userName eq lookup (${users} users)`,
-					lookup,
-					ratioText(lookup, single.get("lookup"), count),
-				),
-				loadRow(
-					`${count} ${plural}: POST /Users`,
-					post,
-					`${ratioText(post, single.get("post"), count)}; RSS ${rss} MB`,
-				),
+			// New sockets for each count: one left idle while a replica booted may be closed by its server
+			// just as it is reused (ECONNRESET).
+			const clients = servers.map(
+				(server) => new ScimHttp(`${server.baseUrl}/scim/v2`, db.token, options.clients),
 			);
+			try {
+				const load = {
+					clients: options.clients,
+					seconds: options.seconds,
+					maxOps: options.maxOps,
+					serverCpuSeconds: () => servers.reduce((sum, server) => sum + server.cpuSeconds(), 0),
+				};
+				const lookup = await warmThenRun({
+					...load,
+					operation: roundRobin(clients, async (http) => {
+						const userName = seededUserName(randomInt(options.lookupUsers));
+						const reply = await http.expect(200, "GET", `/Users?${eqFilter("userName", userName)}`);
+						if (totalResults(reply) !== 1)
+							throw new Error(`lookup of ${userName} did not find exactly one user`);
+					}),
+				});
+				const post = await warmThenRun({
+					...load,
+					operation: roundRobin(clients, async (http, worker, sequence) => {
+						const userName = `replicas-${count}-${worker}-${sequence}@bench.example`;
+						await http.expect(201, "POST", "/Users", entraUser(userName, sequence));
+					}),
+				});
+				if (count === 1) {
+					single.set("lookup", lookup);
+					single.set("post", post);
+				}
+				const rss = servers.map((server) => server.rssMb().toFixed(0)).join(" + ");
+				const plural = count === 1 ? "replica" : "replicas";
+				rows.push(
+					loadRow(
+						`${count} ${plural}: userName eq lookup (${users} users)`,
+						lookup,
+						ratioText(lookup, single.get("lookup"), count),
+					),
+					loadRow(
+						`${count} ${plural}: POST /Users`,
+						post,
+						`${ratioText(post, single.get("post"), count)}; RSS ${rss} MB`,
+					),
+				);
+			} finally {
+				for (const http of clients) http.close();
+			}
 		}
 	} finally {
-		for (const replica of replicas) replica.http.close();
-		await Promise.all(replicas.map((replica) => replica.server.stop()));
+		await Promise.all(servers.map((server) => server.stop()));
 	}
 	return rows;
 }
