@@ -9,7 +9,16 @@ import { buildServer } from "../../build.ts";
 import { collectOutput, linesOf, openSharedDatabase, TEST_SECRET } from "../helpers.ts";
 import { REPO_ROOT, readDockerfile, type Stage } from "./image-files.ts";
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+/** The pnpm running this test (`npx pnpm test` from a fresh clone puts none on PATH), else PATH's. */
+const PNPM = process.env.npm_execpath?.includes("pnpm")
+	? [process.execPath, process.env.npm_execpath]
+	: ["pnpm"];
+
+function pnpm(args: string[]): Promise<unknown> {
+	const [command = "pnpm", ...prefix] = PNPM;
+	return execFileAsync(command, [...prefix, ...args], { cwd: REPO_ROOT });
+}
 const READY_TIMEOUT_MS = 60_000;
 const stages = readDockerfile();
 const runtime = stages.at(-1) as Stage;
@@ -37,13 +46,7 @@ async function consoleDist(): Promise<string> {
 	const dist = join(REPO_ROOT, "apps/console/dist");
 	if (existsSync(join(dist, "index.html"))) return dist;
 	const fresh = mkdtempSync(join(REPO_ROOT, "apps/console/node_modules/.roster-console-build-"));
-	await run(
-		"pnpm",
-		["--filter", "@roster/console", "exec", "vite", "build", "--outDir", fresh, "--emptyOutDir"],
-		{
-			cwd: REPO_ROOT,
-		},
-	);
+	await pnpm(["--filter", "@roster/console", "exec", "vite", "build", "--outDir", fresh, "--emptyOutDir"]);
 	try {
 		renameSync(fresh, dist);
 		return dist;
@@ -65,10 +68,11 @@ async function buildOutputs(): Promise<(source: string) => string> {
 		[`${workdir}/apps/server/dist`]: outdir,
 		[`${workdir}/apps/console/dist`]: await consoleDist(),
 	};
-	const [command = "", ...args] = deployCommand();
+	const [command, ...args] = deployCommand();
+	expect(command).toBe("pnpm");
 	const deployTarget = args.at(-1) ?? "";
 	const deployDir = join(scratch, "deploy");
-	await run(command, [...args.slice(0, -1), deployDir], { cwd: REPO_ROOT });
+	await pnpm([...args.slice(0, -1), deployDir]);
 	return (source) => {
 		const output = outputs[source];
 		if (output) return output;
