@@ -15,7 +15,15 @@ function roundRobin(
 	send: (http: ScimHttp, ...args: Parameters<Operation>) => Promise<void>,
 ): Operation {
 	let next = 0;
-	return (worker, sequence) => send(clients[next++ % clients.length] as ScimHttp, worker, sequence);
+	return async (worker, sequence) => {
+		const index = next++ % clients.length;
+		try {
+			await send(clients[index] as ScimHttp, worker, sequence);
+		} catch (error) {
+			const reason = error instanceof Error ? error.message : String(error);
+			throw new Error(`replica ${index + 1} of ${clients.length}: ${reason}`, { cause: error });
+		}
+	};
 }
 
 function ratioText(result: LoadResult, single: LoadResult | undefined, count: number): string {
@@ -52,8 +60,7 @@ export async function replicasWorkload(ctx: BenchContext): Promise<ResultRow[]> 
 					}),
 				);
 			}
-			// New sockets for each count: one left idle while a replica booted may be closed by its server
-			// just as it is reused (ECONNRESET).
+			// One client per replica for this count, closed with it.
 			const clients = servers.map(
 				(server) => new ScimHttp(`${server.baseUrl}/scim/v2`, db.token, options.clients),
 			);
