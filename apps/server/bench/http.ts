@@ -1,6 +1,13 @@
 import { Agent, request } from "node:http";
 
 const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * A keep-alive socket left idle this long is closed by the client, before the server's 5 s keep-alive
+ * timeout: otherwise a socket the server is closing can be picked for the next request (ECONNRESET). The
+ * agent reuses the newest sockets first, so whenever fewer requests are in flight than sockets are open
+ * (one load spread over replicas), some sit idle that long.
+ */
+const IDLE_SOCKET_TIMEOUT_MS = 4_000;
 
 /** An HTTP answer as bytes, for callers that judge malformed bodies themselves (the fuzzer). */
 export interface RawReply {
@@ -82,7 +89,12 @@ export class ScimHttp {
 
 	constructor(baseUrl: string, token: string, maxSockets: number) {
 		this.#base = loopbackBase(baseUrl);
-		this.#agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+		this.#agent = new Agent({
+			keepAlive: true,
+			maxSockets,
+			maxFreeSockets: maxSockets,
+			timeout: IDLE_SOCKET_TIMEOUT_MS,
+		});
 		this.#authorization = `Bearer ${token}`;
 	}
 

@@ -14,6 +14,7 @@ export const workloadNames = [
 	"console-dashboard",
 	"idp-cycles",
 	"idp-lockout",
+	"replicas",
 ] as const;
 export type WorkloadName = (typeof workloadNames)[number];
 
@@ -43,6 +44,8 @@ export interface BenchOptions {
 	serverSocketDir: string | undefined;
 	/** Sets `log_statement = all` on the bench database, to count the statements each request issues. */
 	logStatements: boolean;
+	/** Redis the `replicas` workload's servers share (`REDIS_URL`), as replicas in production do. */
+	redisUrl: string;
 	/** Extra Node.js flags for the server process (e.g. `--max-semi-space-size=4`), to compare heap settings. */
 	serverNodeFlags: string[];
 }
@@ -95,6 +98,7 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Be
 		cpuProfileDir: env.BENCH_CPU_PROF || undefined,
 		serverSocketDir: env.BENCH_SERVER_SOCKET || undefined,
 		logStatements: env.BENCH_LOG_STATEMENTS === "1",
+		redisUrl: env.BENCH_REDIS_URL || "redis://127.0.0.1:6379",
 		serverNodeFlags: (env.BENCH_NODE_FLAGS ?? "").split(" ").filter((flag) => flag !== ""),
 	};
 }

@@ -19,6 +19,7 @@ import { idpLockoutWorkload } from "./workloads/idp-lockout.ts";
 import { lookupWorkload } from "./workloads/lookup.ts";
 import { membersWorkload } from "./workloads/members.ts";
 import { postWorkload } from "./workloads/post.ts";
+import { replicasWorkload } from "./workloads/replicas.ts";
 import { syncWorkload } from "./workloads/sync.ts";
 
 const workloads: Record<WorkloadName, (ctx: BenchContext) => Promise<ResultRow[]>> = {
@@ -36,6 +37,7 @@ const workloads: Record<WorkloadName, (ctx: BenchContext) => Promise<ResultRow[]
 	"console-dashboard": consoleDashboardWorkload,
 	"idp-cycles": idpCyclesWorkload,
 	"idp-lockout": idpLockoutWorkload,
+	replicas: replicasWorkload,
 };
 
 async function serverHasGroups(http: ScimHttp): Promise<boolean> {
@@ -72,6 +74,10 @@ async function main(): Promise<void> {
 					`${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, /Groups ${ctx.hasGroups ? "present" : "absent"}, ` +
 					`server→PostgreSQL over ${options.serverSocketDir ? "Unix socket" : "TCP"}\n`,
 			);
+			rows.push({
+				workload: "server RSS after start (compiled build, one node process)",
+				verdict: `${startupRssMb.toFixed(0)} MB`,
+			});
 			for (const [name, workload] of Object.entries(workloads)) {
 				if (!options.only.has(name as WorkloadName)) continue;
 				process.stderr.write(`running ${name}…\n`);
