@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type NewUser, reusableStatement, type Transaction, type User, users } from "@roster/db";
 import {
+	type AccessDecision,
 	type AccessGroup,
 	diffFields,
 	type FieldChanges,
@@ -126,11 +127,37 @@ function requireUserName(fields: UserFields): void {
 }
 
 /**
+ * Where a create's insert can be undone: a create with an externalId inserts a new user in the same round
+ * trip as its tombstone lookup, and rolls back to here only in the rare case the lookup found one to restore.
+ */
+const newUserSavepoint = reusableStatement<Record<string, never>>("roster_savepoint_new_user", [], () => ({
+	toSQL: () => ({ sql: "savepoint new_user", params: [] }),
+}));
+
+/**
+ * The tombstone a create restores (`restorableTombstone`), then the savepoint that the create's insert,
+ * sent after both in the same round trip, can be rolled back to if there is one.
+ */
+async function tombstoneBehindSavepoint(
+	tx: Transaction,
+	ctx: ScimContext,
+	externalId: string,
+): Promise<User | undefined> {
+	const [tombstone] = await Promise.all([
+		restorableTombstone(tx, ctx, externalId),
+		newUserSavepoint.run(tx, {}),
+	]);
+	return tombstone;
+}
+
+/**
  * POST /Users. The id is chosen here, so the row and its audit event go to PostgreSQL together (pipelined
  * in the transaction, docs/decisions/0201); a userName collision fails the INSERT and so the whole
- * transaction, audit event included. A user tombstoned by a soft DELETE comes back with the same id when the connection that
- * owned it creates it again with the same externalId (`restorableTombstone`). A local user is never
- * adopted: its userName is taken, so the create is 409 uniqueness.
+ * transaction, audit event included. A user tombstoned by a soft DELETE comes back with the same id when
+ * the connection that owned it creates it again with the same externalId (`restorableTombstone`): the
+ * tombstone lookup is pipelined with the insert behind a savepoint, so the common create (no tombstone)
+ * costs no round trip for it (docs/decisions/0250). A local user is never adopted: its userName is taken,
+ * so the create is 409 uniqueness.
  */
 export async function createUser(ctx: ScimContext, body: unknown): Promise<UserResult> {
 	const { resource, passwordSupplied } = normalizeResource(body, userResourceType);
@@ -139,16 +166,15 @@ export async function createUser(ctx: ScimContext, body: unknown): Promise<UserR
 	const active = readActive(resource, true);
 	const orgId = ctx.actor.organization.id;
 	return userWrite(ctx, async (tx) => {
-		const tombstone = fields.externalId ? await restorableTombstone(tx, ctx, fields.externalId) : undefined;
 		const now = new Date();
-		const decision = await decideUserAccess(
-			tx,
-			ctx.actor.organization,
-			{ id: tombstone?.id, isActive: active, isDeleted: false, attributes: fields.attributes },
-			"none",
-		);
-		noteUnusableRoles(ctx.notes, decision);
-		const values = {
+		const decide = (id: string | undefined) =>
+			decideUserAccess(
+				tx,
+				ctx.actor.organization,
+				{ id, isActive: active, isDeleted: false, attributes: fields.attributes },
+				"none",
+			);
+		const valuesOf = (decision: AccessDecision) => ({
 			...fields,
 			...activityColumns(active, now),
 			isDeleted: false,
@@ -157,17 +183,8 @@ export async function createUser(ctx: ScimContext, body: unknown): Promise<UserR
 			authMethod: "SCIM" as const,
 			updatedAt: now,
 			...accessColumns(decision, now),
-		};
-		const id = tombstone?.id ?? randomUUID();
-		const write = tombstone
-			? tx
-					.update(users)
-					.set({ ...values, version: sql`${users.version} + 1` })
-					.where(eq(users.id, id))
-					.returning()
-			: insertScimUser.run(tx, { ...values, id, orgId });
-		const [[user]] = await Promise.all([
-			write,
+		});
+		const provisioned = (id: string, decision: AccessDecision, tombstone?: User) =>
 			recordScimAudit(tx, ctx, {
 				action: "SCIM_USER_PROVISIONED",
 				entityType: "User",
@@ -181,11 +198,34 @@ export async function createUser(ctx: ScimContext, body: unknown): Promise<UserR
 					...(passwordSupplied ? { passwordIgnored: true } : {}),
 					...(tombstone ? { restored: true } : {}),
 				},
-			}),
+			});
+		const decision = await decide(undefined);
+		noteUnusableRoles(ctx.notes, decision);
+		const id = randomUUID();
+		const lookup = fields.externalId ? tombstoneBehindSavepoint(tx, ctx, fields.externalId) : undefined;
+		const [[user], tombstone] = await Promise.all([
+			insertScimUser.run(tx, { ...valuesOf(decision), id, orgId }),
+			lookup,
+			provisioned(id, decision),
 		]);
-		if (!user) throw new Error("user write returned no row");
-		await storeUserProjectRoles(tx, orgId, user, decision, { hadNone: !tombstone });
-		return { user, resource: userResource(ctx, user) };
+		if (!user) throw new Error("user insert returned no row");
+		if (tombstone === undefined) {
+			await storeUserProjectRoles(tx, orgId, user, decision, { hadNone: true });
+			return { user, resource: userResource(ctx, user) };
+		}
+		await tx.execute(sql`rollback to savepoint new_user`);
+		const restoredDecision = await decide(tombstone.id);
+		const [[restored]] = await Promise.all([
+			tx
+				.update(users)
+				.set({ ...valuesOf(restoredDecision), version: sql`${users.version} + 1` })
+				.where(eq(users.id, tombstone.id))
+				.returning(),
+			provisioned(tombstone.id, restoredDecision, tombstone),
+		]);
+		if (!restored) throw new Error("tombstone restore returned no row");
+		await storeUserProjectRoles(tx, orgId, restored, restoredDecision, { hadNone: false });
+		return { user: restored, resource: userResource(ctx, restored) };
 	});
 }
 

@@ -85,6 +85,22 @@ describe("a tombstone is restored by externalId only by a connection that may ch
 		}
 	});
 
+	it("a restore leaves nothing of the new user its create began: one row, one event, both the tombstone's", async () => {
+		const gone = await tombstone("ada@example.com", "emp-5");
+		expect(await create(h.scim, "ada.back@example.com", "emp-5")).toBe(gone);
+		const users = await rows<{ id: string }>(h.db.db, sql`select id from users where external_id = 'emp-5'`);
+		expect(users).toEqual([{ id: gone }]);
+		const events = await rows<{ entity_id: string; restored: boolean | null }>(
+			h.db.db,
+			sql`select entity_id, (metadata->>'restored')::boolean as restored from audit_events
+				where action = 'SCIM_USER_PROVISIONED' and entity_name like 'ada%' order by id`,
+		);
+		expect(events).toEqual([
+			{ entity_id: gone, restored: null },
+			{ entity_id: gone, restored: true },
+		]);
+	});
+
 	it("an unowned tombstone (its connection was deleted) is restored by any connection", async () => {
 		const gone = await tombstone("max@example.com", "emp-3");
 		await h.db.db.execute(sql`update users set connection_id = null where id = ${gone}::uuid`);
