@@ -45,9 +45,7 @@ export const jobs = pgTable(
 	(t) => [
 		index("jobs_claimable_idx").on(t.status, t.runAfter),
 		index("jobs_org_created_idx").on(t.orgId, t.createdAt),
-		uniqueIndex("jobs_singleton_key_idx")
-			.on(t.singletonKey)
-			.where(sql`${t.status} in ('queued', 'running')`),
+		uniqueIndex("jobs_singleton_key_idx").on(t.singletonKey).where(sql`${t.status} in ('queued', 'running')`),
 		check("jobs_status_check", sql`${t.status} in ('queued', 'running', 'succeeded', 'failed')`),
 	],
 );

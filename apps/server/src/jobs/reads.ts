@@ -1,0 +1,72 @@
+import { type Executor, type Job, jobs, rows } from "@roster/db";
+import { isUuid } from "@roster/scim";
+import { and, desc, eq, sql } from "drizzle-orm";
+
+/** A job as the console and the CLI show it: no payload or checkpoint, which are the worker's business. */
+export type JobView = Pick<
+	Job,
+	| "id"
+	| "kind"
+	| "status"
+	| "done"
+	| "total"
+	| "attempts"
+	| "maxAttempts"
+	| "error"
+	| "createdBy"
+	| "createdAt"
+	| "startedAt"
+	| "finishedAt"
+	| "runAfter"
+>;
+
+const view = {
+	id: jobs.id,
+	kind: jobs.kind,
+	status: jobs.status,
+	done: jobs.done,
+	total: jobs.total,
+	attempts: jobs.attempts,
+	maxAttempts: jobs.maxAttempts,
+	error: jobs.error,
+	createdBy: jobs.createdBy,
+	createdAt: jobs.createdAt,
+	startedAt: jobs.startedAt,
+	finishedAt: jobs.finishedAt,
+	runAfter: jobs.runAfter,
+};
+
+/** An organization's jobs, newest first: what runs now and what ran recently. Never another tenant's. */
+export async function listJobs(db: Executor, orgId: string, limit = 50): Promise<JobView[]> {
+	return db
+		.select(view)
+		.from(jobs)
+		.where(eq(jobs.orgId, orgId))
+		.orderBy(desc(jobs.createdAt), desc(jobs.id))
+		.limit(limit);
+}
+
+/** One of the organization's jobs, or undefined (also for another organization's id). */
+export async function findJob(db: Executor, orgId: string, id: string): Promise<JobView | undefined> {
+	if (!isUuid(id)) return undefined;
+	const [job] = await db
+		.select(view)
+		.from(jobs)
+		.where(and(eq(jobs.orgId, orgId), eq(jobs.id, id)));
+	return job;
+}
+
+export interface QueueDepth {
+	kind: string;
+	status: "queued" | "running";
+	count: number;
+}
+
+/** Jobs waiting or running, per kind, from the claim index: the `/metrics` queue depth. */
+export async function jobQueueDepth(db: Executor): Promise<QueueDepth[]> {
+	return rows<QueueDepth>(
+		db,
+		sql`select kind, status, count(*)::int as count from jobs
+			where status in ('queued', 'running') group by kind, status order by kind, status`,
+	);
+}
