@@ -31,6 +31,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 		publicUrl: undefined,
 		auditSealIntervalMs: 0,
 		logPruneIntervalMs: 0,
+		jobPollIntervalMs: 0,
+		recomputeJobThreshold: 20_000,
 		metricsToken: undefined,
 		metricsPort: undefined,
 		metricsHost: "127.0.0.1",

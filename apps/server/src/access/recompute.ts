@@ -1,5 +1,7 @@
-import type { Organization, Transaction } from "@roster/db";
+import { type Organization, rows, type Transaction, uuidArray } from "@roster/db";
 import type { AccessDecision, AccessTier } from "@roster/domain";
+import { sql } from "drizzle-orm";
+import { idpManaged } from "./idp-managed.ts";
 import {
 	type LoadedUser,
 	loadMemberPage,
@@ -278,4 +280,17 @@ export async function recomputePage(
 	const state = await chunkState(tx, organization, false);
 	const stored = await storeChunk(tx, organization, state, page.users);
 	return { usersExamined: page.users.length, usersChanged: stored.changed, next: page.next };
+}
+
+/** How many IdP-managed users a keyset scope holds: a job's total, compared with the job threshold first. */
+export async function scopeSize(tx: Transaction, orgId: string, scope: KeysetScope): Promise<number> {
+	const [found] = await rows<{ size: number }>(
+		tx,
+		"groupIds" in scope
+			? sql`select count(distinct gm.user_id)::int as size from group_members as gm
+					join users as u on u.id = gm.user_id
+					where gm.group_id in (select unnest(${uuidArray(scope.groupIds)})) and ${idpManaged("u")}`
+			: sql`select count(*)::int as size from users as u where u.org_id = ${orgId}::uuid and ${idpManaged("u")}`,
+	);
+	return found?.size ?? 0;
 }

@@ -62,11 +62,20 @@ export interface QueueDepth {
 	count: number;
 }
 
-/** Jobs waiting or running, per kind, from the claim index: the `/metrics` queue depth. */
-export async function jobQueueDepth(db: Executor): Promise<QueueDepth[]> {
-	return rows<QueueDepth>(
+/**
+ * Jobs waiting or running per kind and status, from the claim index: the `/metrics` queue depth. Each of
+ * `kinds` is reported even when it has no job, so an idle queue reads 0 rather than nothing.
+ */
+export async function jobQueueDepth(db: Executor, kinds: readonly string[] = []): Promise<QueueDepth[]> {
+	const found = await rows<QueueDepth>(
 		db,
 		sql`select kind, status, count(*)::int as count from jobs
-			where status in ('queued', 'running') group by kind, status order by kind, status`,
+			where status in ('queued', 'running') group by kind, status`,
+	);
+	const statuses = ["queued", "running"] as const;
+	const zeros = kinds.flatMap((kind) => statuses.map((status) => ({ kind, status, count: 0 })));
+	const counted = new Map([...zeros, ...found].map((depth) => [`${depth.kind} ${depth.status}`, depth]));
+	return [...counted.values()].sort(
+		(a, b) => a.kind.localeCompare(b.kind) || a.status.localeCompare(b.status),
 	);
 }

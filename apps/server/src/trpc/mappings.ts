@@ -118,7 +118,7 @@ export const mappingsRouter = {
 					saveMappingChange(
 						ctx.db,
 						{ organization: ctx.organization, change: input, actor: ctx.actor },
-						{ onProgress },
+						{ onProgress, jobThreshold: ctx.config.recomputeJobThreshold },
 					),
 				ctx,
 			),
