@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from "@roster/db";
 import { recomputeJobHandler } from "./access/recompute-job.ts";
+import { logRetentionJobHandler } from "./audit/log-retention.ts";
 import { sealingBacklog } from "./audit/sealer.ts";
 import { callableConnections } from "./connections/health.ts";
 import type { Config } from "./env.ts";
@@ -22,7 +23,7 @@ export interface AppDeps {
 }
 
 /** Every kind of background job, run by each process's job worker. */
-export const JOB_HANDLERS: readonly JobHandler[] = [recomputeJobHandler];
+export const JOB_HANDLERS: readonly JobHandler[] = [recomputeJobHandler, logRetentionJobHandler];
 
 /**
  * One app's metrics over its database and SCIM runtime: the provisioning-log buffer and the rate limits

@@ -41,7 +41,13 @@ export async function runJob(
 	db: Database,
 	job: Job,
 	handler: JobHandler,
-	options: { workerId: string; isStopped?: () => boolean; leaseMs?: number },
+	options: {
+		workerId: string;
+		isStopped?: () => boolean;
+		leaseMs?: number;
+		/** Called after each committed chunk. */
+		onStep?: (step: JobStep) => void;
+	},
 ): Promise<JobOutcome> {
 	const { workerId } = options;
 	for (;;) {
@@ -50,13 +56,14 @@ export async function runJob(
 			return "released";
 		}
 		try {
-			const finished = await db.transaction(async (tx) => {
+			const step = await db.transaction(async (tx) => {
 				const held = await renewLease(tx, job, workerId, options.leaseMs ?? JOB_LEASE_MS);
 				const step = await handler.step(tx, held);
 				await checkpointJob(tx, held, step);
-				return step.finished;
+				return step;
 			});
-			if (finished) return "succeeded";
+			options.onStep?.(step);
+			if (step.finished) return "succeeded";
 		} catch (error) {
 			if (error instanceof LostLease) return "lost";
 			await failJob(db, job, workerId, describeFailure(error));
@@ -94,8 +101,16 @@ export function startJobWorker(options: {
 				const job = await claimJob(db, workerId, kinds, options.leaseMs);
 				if (!job) return;
 				const handler = byKind.get(job.kind) as JobHandler;
-				const outcome = await runJob(db, job, handler, { workerId, isStopped, leaseMs: options.leaseMs });
-				const fields = { jobId: job.id, kind: job.kind, attempt: job.attempts, outcome };
+				let done = job.done;
+				const outcome = await runJob(db, job, handler, {
+					workerId,
+					isStopped,
+					leaseMs: options.leaseMs,
+					onStep: (step) => {
+						done = step.done;
+					},
+				});
+				const fields = { jobId: job.id, kind: job.kind, attempt: job.attempts, outcome, done };
 				if (outcome === "failed") logger.warn(fields, "background job attempt failed");
 				else logger.info(fields, "background job ran");
 			}
