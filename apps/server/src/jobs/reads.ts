@@ -1,26 +1,28 @@
 import { type Executor, type Job, jobs, rows } from "@roster/db";
 import { isUuid } from "@roster/scim";
 import { and, desc, eq, sql } from "drizzle-orm";
+import { OperationError } from "../operation-error.ts";
 
 /** A job as the console and the CLI show it: no payload or checkpoint, which are the worker's business. */
-export type JobView = Pick<
-	Job,
-	| "id"
-	| "kind"
-	| "status"
-	| "done"
-	| "total"
-	| "attempts"
-	| "maxAttempts"
-	| "error"
-	| "createdBy"
-	| "createdAt"
-	| "startedAt"
-	| "finishedAt"
-	| "runAfter"
->;
+export interface JobView {
+	id: string;
+	kind: string;
+	status: Job["status"];
+	done: number;
+	total: number | null;
+	attempts: number;
+	maxAttempts: number;
+	/** The last failure's one-line text. */
+	error: string | null;
+	createdBy: string | null;
+	createdAt: string;
+	startedAt: string | null;
+	finishedAt: string | null;
+	/** When a queued job (a retry) is due. */
+	runAfter: string;
+}
 
-const view = {
+const columns = {
 	id: jobs.id,
 	kind: jobs.kind,
 	status: jobs.status,
@@ -36,24 +38,44 @@ const view = {
 	runAfter: jobs.runAfter,
 };
 
+type JobRow = { [K in keyof typeof columns]: Job[K] };
+
+function view(row: JobRow): JobView {
+	return {
+		...row,
+		createdAt: row.createdAt.toISOString(),
+		startedAt: row.startedAt?.toISOString() ?? null,
+		finishedAt: row.finishedAt?.toISOString() ?? null,
+		runAfter: row.runAfter.toISOString(),
+	};
+}
+
 /** An organization's jobs, newest first: what runs now and what ran recently. Never another tenant's. */
 export async function listJobs(db: Executor, orgId: string, limit = 50): Promise<JobView[]> {
-	return db
-		.select(view)
+	const found = await db
+		.select(columns)
 		.from(jobs)
 		.where(eq(jobs.orgId, orgId))
 		.orderBy(desc(jobs.createdAt), desc(jobs.id))
 		.limit(limit);
+	return found.map(view);
 }
 
 /** One of the organization's jobs, or undefined (also for another organization's id). */
 export async function findJob(db: Executor, orgId: string, id: string): Promise<JobView | undefined> {
 	if (!isUuid(id)) return undefined;
-	const [job] = await db
-		.select(view)
+	const [found] = await db
+		.select(columns)
 		.from(jobs)
 		.where(and(eq(jobs.orgId, orgId), eq(jobs.id, id)));
-	return job;
+	return found && view(found);
+}
+
+/** One of the organization's jobs; an unknown id (or another organization's) is `not_found`. */
+export async function requireJob(db: Executor, orgId: string, id: string): Promise<JobView> {
+	const found = await findJob(db, orgId, id);
+	if (!found) throw new OperationError("not_found", `Unknown job "${id}"`);
+	return found;
 }
 
 export interface QueueDepth {
