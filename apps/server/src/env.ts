@@ -31,6 +31,7 @@ const envSchema = z.object({
 	AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
 	LOG_PRUNE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
 	JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+	JOB_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
 	RECOMPUTE_JOB_THRESHOLD: z.coerce.number().int().min(1).default(20_000),
 	METRICS_TOKEN: z
 		.string()
@@ -79,6 +80,8 @@ export interface Config {
 	logPruneIntervalMs: number;
 	/** How often this process looks for due background jobs; 0 runs no job worker here. */
 	jobPollIntervalMs: number;
+	/** How long a worker's claim on a job holds without a renewal: a killed worker's job resumes after it. */
+	jobLeaseMs: number;
 	/** Above this many affected users, a console mapping change recomputes in a background job. */
 	recomputeJobThreshold: number;
 	/** `METRICS_TOKEN`: the bearer token `GET /metrics` on the main port requires; unset, that route is 404. */
@@ -129,6 +132,7 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir: st
 		auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
 		logPruneIntervalMs: env.LOG_PRUNE_INTERVAL_MS,
 		jobPollIntervalMs: env.JOB_POLL_INTERVAL_MS,
+		jobLeaseMs: env.JOB_LEASE_MS,
 		recomputeJobThreshold: env.RECOMPUTE_JOB_THRESHOLD,
 		metricsToken: env.METRICS_TOKEN,
 		metricsPort: env.METRICS_PORT,

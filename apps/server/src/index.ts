@@ -48,7 +48,13 @@ async function main(): Promise<void> {
 			: undefined;
 	const jobs =
 		config.jobPollIntervalMs > 0
-			? startJobWorker({ db: db.db, handlers: JOB_HANDLERS, intervalMs: config.jobPollIntervalMs, logger })
+			? startJobWorker({
+					db: db.db,
+					handlers: JOB_HANDLERS,
+					intervalMs: config.jobPollIntervalMs,
+					leaseMs: config.jobLeaseMs,
+					logger,
+				})
 			: undefined;
 	const metrics = metricsOf(db, scim, logger);
 	const app = createApp({ db, config, logger, scim, metrics });

@@ -32,6 +32,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 		auditSealIntervalMs: 0,
 		logPruneIntervalMs: 0,
 		jobPollIntervalMs: 0,
+		jobLeaseMs: 60_000,
 		recomputeJobThreshold: 20_000,
 		metricsToken: undefined,
 		metricsPort: undefined,
