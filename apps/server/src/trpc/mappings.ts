@@ -21,6 +21,8 @@ function resultJson(result: RoleMappingResult) {
 		usersRecomputed: result.usersRecomputed,
 		usersChanged: result.usersChanged,
 		impact: result.impact,
+		/** Set when the recompute runs as a background job (shown on the Jobs screen). */
+		job: result.job ?? null,
 	};
 }
 
