@@ -69,7 +69,7 @@ export default defineConfig({
 			ROSTER_SECRET: "e2e-only-secret-0123456789abcdef0123456789abcdef",
 			SCIM_SERVER_ENABLED: "true",
 			LOG_LEVEL: "warn",
-			RECOMPUTE_JOB_THRESHOLD: String(E2E_RECOMPUTE_JOB_THRESHOLD),
+			RECOMPUTE_JOB_ABOVE: String(E2E_RECOMPUTE_JOB_THRESHOLD),
 		},
 	},
 });

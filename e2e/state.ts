@@ -17,7 +17,7 @@ export const E2E_SCREENSHOT_DIR =
 	process.env.E2E_SCREENSHOT_DIR ?? fileURLToPath(new URL("./screenshots", import.meta.url));
 
 /**
- * The e2e server's RECOMPUTE_JOB_THRESHOLD: low, so the jobs spec reaches it with a few dozen users, and
+ * The e2e server's RECOMPUTE_JOB_ABOVE: low, so the jobs spec reaches it with a few dozen users, and
  * above every other spec's mapping change (a handful of users), which stay in their request.
  */
 export const E2E_RECOMPUTE_JOB_THRESHOLD = 20;

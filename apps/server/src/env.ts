@@ -32,7 +32,7 @@ const envSchema = z.object({
 	LOG_PRUNE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
 	JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
 	JOB_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
-	RECOMPUTE_JOB_THRESHOLD: z.coerce.number().int().min(1).default(20_000),
+	RECOMPUTE_JOB_ABOVE: z.coerce.number().int().min(1).default(20_000),
 	METRICS_TOKEN: z
 		.string()
 		.regex(/^[A-Za-z0-9._~+/=-]{32,512}$/, {
@@ -133,7 +133,7 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir: st
 		logPruneIntervalMs: env.LOG_PRUNE_INTERVAL_MS,
 		jobPollIntervalMs: env.JOB_POLL_INTERVAL_MS,
 		jobLeaseMs: env.JOB_LEASE_MS,
-		recomputeJobThreshold: env.RECOMPUTE_JOB_THRESHOLD,
+		recomputeJobThreshold: env.RECOMPUTE_JOB_ABOVE,
 		metricsToken: env.METRICS_TOKEN,
 		metricsPort: env.METRICS_PORT,
 		metricsHost: env.METRICS_HOST,

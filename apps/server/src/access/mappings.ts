@@ -51,7 +51,7 @@ export interface MappingChangeOptions {
 	sample?: number | undefined;
 	/**
 	 * A save whose change can affect more users than this commits at once and recomputes in a background
-	 * job (the console passes the configured `RECOMPUTE_JOB_THRESHOLD`); unset, the recompute runs
+	 * job (the console passes the configured `RECOMPUTE_JOB_ABOVE`); unset, the recompute runs
 	 * in the save's transaction, as the CLI wants. A preview always recomputes in its rolled-back transaction.
 	 */
 	jobThreshold?: number;
