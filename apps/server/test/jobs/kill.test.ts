@@ -1,8 +1,11 @@
 import { type Job, jobs, rows } from "@roster/db";
+import { createTestDatabase } from "@roster/db/testing";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRoleMapping } from "../../src/access/mappings.ts";
 import { RECOMPUTE_CHUNK } from "../../src/access/recompute.ts";
+import { claimJob, enqueueJob } from "../../src/jobs/queue.ts";
+import { type JobHandler, runJob } from "../../src/jobs/worker.ts";
 import { requireOrganization } from "../../src/organizations/organizations.ts";
 import {
 	killServers,
@@ -33,6 +36,40 @@ async function until<T>(
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 }
+
+describe("a worker that stops mid-job (a graceful shutdown)", () => {
+	it("gives the job back after its current chunk, uncounted, and the next worker resumes it", async () => {
+		const handle = await createTestDatabase();
+		try {
+			const counting: JobHandler = {
+				kind: "count-to-5",
+				async step(_tx, job) {
+					const done = job.done + 1;
+					return { checkpoint: { done }, done, total: 5, finished: done === 5 };
+				},
+			};
+			const queued = (await enqueueJob(handle.db, { kind: "count-to-5" })) as Job;
+			const first = (await claimJob(handle.db, "stopping", ["count-to-5"])) as Job;
+			let chunks = 0;
+			const outcome = await runJob(handle.db, first, counting, {
+				workerId: "stopping",
+				isStopped: () => chunks >= 2,
+				onStep: () => {
+					chunks += 1;
+				},
+			});
+			expect(outcome).toBe("released");
+			const given = (await handle.db.select().from(jobs).where(eq(jobs.id, queued.id)))[0];
+			expect(given).toMatchObject({ status: "queued", done: 2, attempts: 0, lockedBy: null });
+			const next = (await claimJob(handle.db, "next", ["count-to-5"])) as Job;
+			expect(await runJob(handle.db, next, counting, { workerId: "next" })).toBe("succeeded");
+			const finished = (await handle.db.select().from(jobs).where(eq(jobs.id, queued.id)))[0];
+			expect(finished).toMatchObject({ status: "succeeded", done: 5, attempts: 1 });
+		} finally {
+			await handle.close();
+		}
+	});
+});
 
 // Two server processes take turns on one database: PostgreSQL only (a PGlite directory has one opener);
 // the same resume logic runs in process on PGlite in recompute-job.test.ts and queue.test.ts.
