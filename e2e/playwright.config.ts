@@ -1,6 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig, type ReporterDescription } from "@playwright/test";
-import { E2E_ADMINS, E2E_LIFECYCLE_KINDS, E2E_PORT, E2E_STATE_DIR, lifecycleOrganization } from "./state.ts";
+import {
+	E2E_ADMINS,
+	E2E_LIFECYCLE_KINDS,
+	E2E_PORT,
+	E2E_RECOMPUTE_JOB_THRESHOLD,
+	E2E_STATE_DIR,
+	lifecycleOrganization,
+} from "./state.ts";
 
 const port = E2E_PORT;
 const baseURL = `http://127.0.0.1:${port}`;
@@ -62,6 +69,7 @@ export default defineConfig({
 			ROSTER_SECRET: "e2e-only-secret-0123456789abcdef0123456789abcdef",
 			SCIM_SERVER_ENABLED: "true",
 			LOG_LEVEL: "warn",
+			RECOMPUTE_JOB_ABOVE: String(E2E_RECOMPUTE_JOB_THRESHOLD),
 		},
 	},
 });

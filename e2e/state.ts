@@ -16,6 +16,12 @@ export const E2E_STATE_DIR = process.env.E2E_STATE_DIR ?? join(tmpdir(), `roster
 export const E2E_SCREENSHOT_DIR =
 	process.env.E2E_SCREENSHOT_DIR ?? fileURLToPath(new URL("./screenshots", import.meta.url));
 
+/**
+ * The e2e server's RECOMPUTE_JOB_ABOVE: low, so the jobs spec reaches it with a few dozen users, and
+ * above every other spec's mapping change (a handful of users), which stay in their request.
+ */
+export const E2E_RECOMPUTE_JOB_THRESHOLD = 20;
+
 /** The console administrators setup creates with the CLI before the server starts. */
 export const E2E_ADMINS = {
 	/** Signs in for every spec. */

@@ -1,7 +1,11 @@
 import type { DatabaseHandle } from "@roster/db";
+import { recomputeJobHandler } from "./access/recompute-job.ts";
+import { logRetentionJobHandler } from "./audit/log-retention.ts";
 import { sealingBacklog } from "./audit/sealer.ts";
 import { callableConnections } from "./connections/health.ts";
 import type { Config } from "./env.ts";
+import { jobQueueDepth } from "./jobs/reads.ts";
+import type { JobHandler } from "./jobs/worker.ts";
 import type { Logger } from "./logger.ts";
 import { createServerMetrics, type ServerMetrics } from "./metrics/registry.ts";
 import type { ScimRuntime } from "./scim/runtime.ts";
@@ -18,6 +22,9 @@ export interface AppDeps {
 	metrics?: ServerMetrics;
 }
 
+/** Every kind of background job, run by each process's job worker. */
+export const JOB_HANDLERS: readonly JobHandler[] = [recomputeJobHandler, logRetentionJobHandler];
+
 /**
  * One app's metrics over its database and SCIM runtime: the provisioning-log buffer and the rate limits
  * are read from the runtime, sealing and connection activity from the database, all at scrape time.
@@ -31,6 +38,11 @@ export function metricsOf(db: DatabaseHandle, scim: ScimRuntime | undefined, log
 			}),
 			sealingBacklog: () => sealingBacklog(db.db),
 			callableConnections: () => callableConnections(db.db),
+			jobQueueDepth: () =>
+				jobQueueDepth(
+					db.db,
+					JOB_HANDLERS.map((handler) => handler.kind),
+				),
 		},
 		logger,
 	);

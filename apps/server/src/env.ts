@@ -30,6 +30,9 @@ const envSchema = z.object({
 	PUBLIC_URL: z.string().optional(),
 	AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
 	LOG_PRUNE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+	JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+	JOB_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+	RECOMPUTE_JOB_ABOVE: z.coerce.number().int().min(1).default(20_000),
 	METRICS_TOKEN: z
 		.string()
 		.regex(/^[A-Za-z0-9._~+/=-]{32,512}$/, {
@@ -75,6 +78,12 @@ export interface Config {
 	auditSealIntervalMs: number;
 	/** How often provisioning-log rows past their organization's retention are deleted; 0 turns it off. */
 	logPruneIntervalMs: number;
+	/** How often this process looks for due background jobs; 0 runs no job worker here. */
+	jobPollIntervalMs: number;
+	/** How long a worker's claim on a job holds without a renewal: a killed worker's job resumes after it. */
+	jobLeaseMs: number;
+	/** Above this many affected users, a console mapping change recomputes in a background job. */
+	recomputeJobThreshold: number;
 	/** `METRICS_TOKEN`: the bearer token `GET /metrics` on the main port requires; unset, that route is 404. */
 	metricsToken: string | undefined;
 	/** `METRICS_PORT`: a second listener serving `/metrics` without authentication; unset, none. */
@@ -122,6 +131,9 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir: st
 		publicUrl: parsePublicUrl(env.PUBLIC_URL),
 		auditSealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS,
 		logPruneIntervalMs: env.LOG_PRUNE_INTERVAL_MS,
+		jobPollIntervalMs: env.JOB_POLL_INTERVAL_MS,
+		jobLeaseMs: env.JOB_LEASE_MS,
+		recomputeJobThreshold: env.RECOMPUTE_JOB_ABOVE,
 		metricsToken: env.METRICS_TOKEN,
 		metricsPort: env.METRICS_PORT,
 		metricsHost: env.METRICS_HOST,

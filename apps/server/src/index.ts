@@ -5,10 +5,11 @@ import { auditChainKeyring } from "@roster/domain";
 import { createApp } from "./app.ts";
 import { type LogRetention, startLogRetention } from "./audit/log-retention.ts";
 import { type AuditSealer, startAuditSealer } from "./audit/sealer.ts";
-import { metricsOf } from "./deps.ts";
+import { JOB_HANDLERS, metricsOf } from "./deps.ts";
 import { loadConfig } from "./env.ts";
 import { describeFailure } from "./failure.ts";
 import { createHttpServer } from "./http/client-errors.ts";
+import { type JobWorker, startJobWorker } from "./jobs/worker.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { metricsListenerApp } from "./metrics/endpoint.ts";
 import { createScimRuntime, type ScimRuntime } from "./scim/index.ts";
@@ -45,6 +46,16 @@ async function main(): Promise<void> {
 		config.logPruneIntervalMs > 0
 			? startLogRetention({ db: db.db, intervalMs: config.logPruneIntervalMs, logger })
 			: undefined;
+	const jobs =
+		config.jobPollIntervalMs > 0
+			? startJobWorker({
+					db: db.db,
+					handlers: JOB_HANDLERS,
+					intervalMs: config.jobPollIntervalMs,
+					leaseMs: config.jobLeaseMs,
+					logger,
+				})
+			: undefined;
 	const metrics = metricsOf(db, scim, logger);
 	const app = createApp({ db, config, logger, scim, metrics });
 	/** Listens on `port`, logging `message` with the address once listening; failing to listen ends boot. */
@@ -72,7 +83,7 @@ async function main(): Promise<void> {
 					"metrics listener is listening",
 				);
 	const stop = (signal: NodeJS.Signals) =>
-		void shutdown(signal, server, { db, scim, sealer, retention, metricsServer, logger });
+		void shutdown(signal, server, { db, scim, sealer, retention, jobs, metricsServer, logger });
 	process.once("SIGTERM", stop);
 	process.once("SIGINT", stop);
 }
@@ -90,6 +101,7 @@ async function shutdown(
 		scim,
 		sealer,
 		retention,
+		jobs,
 		metricsServer,
 		logger,
 	}: {
@@ -97,6 +109,7 @@ async function shutdown(
 		scim: ScimRuntime | undefined;
 		sealer: AuditSealer | undefined;
 		retention: LogRetention | undefined;
+		jobs: JobWorker | undefined;
 		metricsServer: Server | undefined;
 		logger: Logger;
 	},
@@ -115,6 +128,7 @@ async function shutdown(
 	clearTimeout(deadline);
 	try {
 		await retention?.stop();
+		await jobs?.stop();
 		await scim?.close();
 		await sealer?.stop();
 		await db.close();

@@ -5,6 +5,7 @@ import {
 	FileClock,
 	KeyRound,
 	LayoutDashboard,
+	ListChecks,
 	type LucideIcon,
 	Settings,
 	ShieldCheck,
@@ -32,6 +33,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
 	{ to: "/connections", label: "SSO & provisioning", icon: KeyRound },
 	{ to: "/provisioning-log", label: "Provisioning log", icon: Activity },
 	{ to: "/audit", label: "Audit", icon: FileClock },
+	{ to: "/jobs", label: "Jobs", icon: ListChecks },
 	{ to: "/settings", label: "Settings", icon: Settings },
 	{ to: MY_ACCESS_PATH, label: "My access", icon: BadgeCheck, everyone: true },
 ];

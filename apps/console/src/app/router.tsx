@@ -5,6 +5,7 @@ import { connectionsRoutes } from "../screens/connections/routes.tsx";
 import { dashboardRoutes } from "../screens/dashboard/routes.tsx";
 import { groupsRoutes } from "../screens/groups/routes.tsx";
 import { helpRoutes } from "../screens/help/routes.tsx";
+import { jobsRoutes } from "../screens/jobs/routes.tsx";
 import { mappingsRoutes } from "../screens/mappings/routes.tsx";
 import { meRoutes } from "../screens/me/routes.tsx";
 import { provisioningLogRoutes } from "../screens/provisioning-log/routes.tsx";
@@ -37,6 +38,7 @@ const routeTree = rootRoute.addChildren([
 		...connectionsRoutes,
 		...provisioningLogRoutes,
 		...auditRoutes,
+		...jobsRoutes,
 		...settingsRoutes,
 		...meRoutes,
 		...helpRoutes,

@@ -22,7 +22,8 @@ import { accessMetadata } from "../audit/access-evidence.ts";
 import { type OperatorActor, recordOperatorEvents } from "../audit/operator-events.ts";
 import { OperationError } from "../operation-error.ts";
 import { type AccessImpact, ImpactCollector } from "./impact.ts";
-import { type RecomputeScope, recomputeAccess } from "./recompute.ts";
+import { type RecomputeScope, recomputeAccess, scopeSize } from "./recompute.ts";
+import { enqueueRecompute } from "./recompute-job.ts";
 
 /** A role mapping as an operator states it: what the IdP sends → a tier or a role on a project. */
 export type RoleMappingInput = MappingInput;
@@ -33,6 +34,8 @@ export interface RoleMappingResult {
 	usersRecomputed: number;
 	usersChanged: number;
 	impact: AccessImpact;
+	/** Set when the scope was above the job threshold: the recompute runs in this job after the commit. */
+	job?: { id: string; total: number };
 }
 
 /** How far a mapping change's recompute has come: reported once the mapping is written, then per chunk. */
@@ -46,6 +49,12 @@ export interface MappingChangeOptions {
 	onProgress?: (progress: MappingProgress) => void;
 	/** How many affected users the impact lists one by one (default `IMPACT_SAMPLE`). */
 	sample?: number | undefined;
+	/**
+	 * A save whose change can affect more users than this commits at once and recomputes in a background
+	 * job (the console passes the configured `RECOMPUTE_JOB_ABOVE`); unset, the recompute runs
+	 * in the save's transaction, as the CLI wants. A preview always recomputes in its rolled-back transaction.
+	 */
+	jobThreshold?: number;
 }
 
 function invalid(error: z.ZodError): OperationError {
@@ -134,7 +143,11 @@ interface AppliedChange {
 	after: RoleMapping | undefined;
 	mapping: RoleMapping;
 	impact: AccessImpact;
+	job?: { id: string; total: number };
 }
+
+/** How a change's recompute runs: here, or (a save above the threshold) in a job for this actor. */
+type RecomputeMode = { inline: true } | { inline: false; actor: OperatorActor; threshold: number };
 
 /**
  * What every mapping change does inside the caller's transaction, whether it is then committed (a save)
@@ -146,6 +159,7 @@ async function applyChange(
 	organization: Organization,
 	write: MappingWrite,
 	options: MappingChangeOptions,
+	mode: RecomputeMode = { inline: true },
 ): Promise<AppliedChange> {
 	const bumped = await bumpAccessVersion(tx, organization);
 	const { before, after } = await write(tx, bumped);
@@ -158,6 +172,20 @@ async function applyChange(
 	);
 	options.onProgress?.({ usersExamined: 0, usersChanged: 0 });
 	const impact = new ImpactCollector(options.sample ?? IMPACT_SAMPLE);
+	if (scope && !("userIds" in scope) && !mode.inline) {
+		const total = await scopeSize(tx, bumped.id, scope);
+		if (total > mode.threshold) {
+			const job = await enqueueRecompute(tx, {
+				orgId: bumped.id,
+				scope,
+				total,
+				mappingId: mapping.id,
+				actor: mode.actor,
+			});
+			const none = await impact.finish(tx, { usersExamined: 0, usersChanged: 0 });
+			return { organization: bumped, before, after, mapping, impact: none, job: { id: job.id, total } };
+		}
+	}
 	const summary = scope
 		? await recomputeAccess(tx, bumped, scope, {
 				cacheable: false,
@@ -182,11 +210,14 @@ async function changeMapping(
 	options: MappingChangeOptions,
 ): Promise<RoleMappingResult> {
 	return db.transaction(async (tx) => {
-		const { organization, before, after, mapping, impact } = await applyChange(
+		const { organization, before, after, mapping, impact, job } = await applyChange(
 			tx,
 			input.organization,
 			write,
 			options,
+			options.jobThreshold === undefined
+				? { inline: true }
+				: { inline: false, actor: input.actor, threshold: options.jobThreshold },
 		);
 		await recordOperatorEvents(tx, organization.id, input.actor, [
 			{
@@ -195,10 +226,16 @@ async function changeMapping(
 				entityId: mapping.id,
 				entityName: describe(mapping),
 				changes: diffFields(snapshot(before), snapshot(after)),
-				metadata: accessMetadata(impact),
+				metadata: job ? { recomputeJobId: job.id, usersToRecompute: job.total } : accessMetadata(impact),
 			},
 		]);
-		return { mapping, usersRecomputed: impact.usersExamined, usersChanged: impact.usersChanged, impact };
+		return {
+			mapping,
+			usersRecomputed: impact.usersExamined,
+			usersChanged: impact.usersChanged,
+			impact,
+			...(job && { job }),
+		};
 	});
 }
 

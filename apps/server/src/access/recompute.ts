@@ -1,5 +1,7 @@
-import type { Organization, Transaction } from "@roster/db";
+import { type Organization, rows, type Transaction, uuidArray } from "@roster/db";
 import type { AccessDecision, AccessTier } from "@roster/domain";
+import { sql } from "drizzle-orm";
+import { idpManaged } from "./idp-managed.ts";
 import {
 	type LoadedUser,
 	loadMemberPage,
@@ -76,6 +78,26 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 	return out;
 }
 
+/** A scope walked by keyset, so a job can stop after any page and resume from its key. */
+export type KeysetScope = Exclude<RecomputeScope, { userIds: readonly string[] }>;
+
+/** Where a keyset walk continues: a member id for groups, `(created_at, id)` for an organization. */
+export type ScopeKey = string | OrganizationKey;
+
+/** One page of a keyset scope after `after`. */
+function readPage(
+	tx: Transaction,
+	orgId: string,
+	scope: KeysetScope,
+	after: ScopeKey | undefined,
+): Promise<UserPage<ScopeKey>> {
+	if ("groupIds" in scope) {
+		if (scope.groupIds.length === 0) return Promise.resolve({ users: [], next: undefined });
+		return loadMemberPage(tx, orgId, scope.groupIds, after as string | undefined, RECOMPUTE_CHUNK);
+	}
+	return loadOrganizationPage(tx, orgId, after as OrganizationKey | undefined, RECOMPUTE_CHUNK);
+}
+
 /** The pages of a scope, read lazily so only one chunk of users is in memory at a time. */
 function pagesOf(tx: Transaction, orgId: string, scope: RecomputeScope): PageReader {
 	if ("userIds" in scope) {
@@ -85,22 +107,15 @@ function pagesOf(tx: Transaction, orgId: string, scope: RecomputeScope): PageRea
 			return ids === undefined ? undefined : loadUsers(tx, orgId, ids);
 		};
 	}
-	const walk = <Key>(read: (after: Key | undefined) => Promise<UserPage<Key>>): PageReader => {
-		let after: Key | undefined;
-		let done = false;
-		return async () => {
-			if (done) return undefined;
-			const page = await read(after);
-			after = page.next;
-			done = page.next === undefined;
-			return page.users;
-		};
+	let after: ScopeKey | undefined;
+	let done = false;
+	return async () => {
+		if (done) return undefined;
+		const page = await readPage(tx, orgId, scope, after);
+		after = page.next;
+		done = page.next === undefined;
+		return page.users;
 	};
-	if ("groupIds" in scope) {
-		if (scope.groupIds.length === 0) return async () => undefined;
-		return walk<string>((after) => loadMemberPage(tx, orgId, scope.groupIds, after, RECOMPUTE_CHUNK));
-	}
-	return walk<OrganizationKey>((after) => loadOrganizationPage(tx, orgId, after, RECOMPUTE_CHUNK));
 }
 
 /**
@@ -149,14 +164,63 @@ function chunkBatch(
  * tiers that changed and one DELETE plus at most one INSERT bring `user_project_roles` in line. Users
  * with the same inputs share one resolution. Never a statement per user.
  */
+/** The resolution state carried from chunk to chunk: statics grow when a chunk creates projects. */
+interface ChunkState {
+	statics: AccessStatics;
+	resolutions: Resolutions;
+}
+
+interface StoredChunk {
+	batch: DecisionBatch;
+	roles: ProjectRoleWrites;
+	changed: number;
+	projectsCreated: number;
+}
+
+/** Resolves and stores one chunk of users (set-based: the same few statements whatever its size). */
+async function storeChunk(
+	tx: Transaction,
+	organization: Organization,
+	state: ChunkState,
+	users: readonly LoadedUser[],
+): Promise<StoredChunk> {
+	const inputs = await withGroups(tx, users);
+	const resolved = await resolveChunk(tx, state.statics, state.resolutions, inputs);
+	state.statics = resolved.statics;
+	state.resolutions = resolved.resolutions;
+	const batch = chunkBatch(
+		users.map((user) => user.id),
+		resolved.indexes,
+		state.resolutions.decisions,
+	);
+	const changed = await storeTiers(tx, organization.id, batch);
+	const roles = await storeProjectRoles(tx, organization.id, batch);
+	for (const id of usersOf(roles)) changed.add(id);
+	return { batch, roles, changed: changed.size, projectsCreated: resolved.created };
+}
+
+async function chunkState(
+	tx: Transaction,
+	organization: Organization,
+	cacheable: boolean,
+): Promise<ChunkState> {
+	const statics = await loadAccessStatics(tx, organization, { cacheable });
+	return { statics, resolutions: new Resolutions(statics) };
+}
+
+/**
+ * Recomputes and stores the effective access of a scope inside the caller's transaction, set-based: per
+ * chunk of up to 5,000 users, one statement reads them, one their groups, then one UPDATE writes the
+ * tiers that changed and one DELETE plus at most one INSERT bring `user_project_roles` in line. Users
+ * with the same inputs share one resolution. Never a statement per user.
+ */
 export async function recomputeAccess(
 	tx: Transaction,
 	organization: Organization,
 	scope: RecomputeScope,
 	options: RecomputeOptions = {},
 ): Promise<RecomputeSummary> {
-	let statics = await loadAccessStatics(tx, organization, { cacheable: options.cacheable ?? true });
-	let resolutions = new Resolutions(statics);
+	const state = await chunkState(tx, organization, options.cacheable ?? true);
 	const next = pagesOf(tx, organization.id, scope);
 	const tierChanges = new Map<string, TierChange>();
 	let usersExamined = 0;
@@ -164,20 +228,15 @@ export async function recomputeAccess(
 	let projectsCreated = 0;
 	for (let users = await next(); users !== undefined; users = await next()) {
 		if (users.length === 0) continue;
-		const inputs = await withGroups(tx, users);
-		const resolved = await resolveChunk(tx, statics, resolutions, inputs);
-		({ statics, resolutions } = resolved);
-		projectsCreated += resolved.created;
-		const batch = chunkBatch(
-			users.map((user) => user.id),
-			resolved.indexes,
-			resolutions.decisions,
-		);
-		const changed = await storeTiers(tx, organization.id, batch);
-		const roles = await storeProjectRoles(tx, organization.id, batch);
-		for (const id of usersOf(roles)) changed.add(id);
+		const {
+			batch,
+			roles,
+			changed,
+			projectsCreated: created,
+		} = await storeChunk(tx, organization, state, users);
+		projectsCreated += created;
 		usersExamined += users.length;
-		usersChanged += changed.size;
+		usersChanged += changed;
 		if (options.observe) {
 			const tiers = users.map(
 				(_, i) => (batch.decisions[batch.decisionIndex[i] as number] as AccessDecision).tier,
@@ -196,4 +255,42 @@ export async function recomputeAccess(
 		tierChanges: usersExamined <= ITEMIZED_SCOPE ? tierChanges : undefined,
 		projectsCreated,
 	};
+}
+
+/** What one chunk of a job's recompute did, and where the next one starts (undefined: the scope is done). */
+export interface RecomputedPage {
+	usersExamined: number;
+	usersChanged: number;
+	next: ScopeKey | undefined;
+}
+
+/**
+ * Recomputes the one chunk of a keyset scope that follows `after`, in the caller's transaction: the unit
+ * of a recompute job, whose checkpoint is the returned `next`. Recomputing a user is idempotent, and the
+ * chunk commits with its checkpoint, so a resumed job neither skips nor repeats a chunk.
+ */
+export async function recomputePage(
+	tx: Transaction,
+	organization: Organization,
+	scope: KeysetScope,
+	after: ScopeKey | undefined,
+): Promise<RecomputedPage> {
+	const page = await readPage(tx, organization.id, scope, after);
+	if (page.users.length === 0) return { usersExamined: 0, usersChanged: 0, next: page.next };
+	const state = await chunkState(tx, organization, false);
+	const stored = await storeChunk(tx, organization, state, page.users);
+	return { usersExamined: page.users.length, usersChanged: stored.changed, next: page.next };
+}
+
+/** How many IdP-managed users a keyset scope holds: a job's total, compared with the job threshold first. */
+export async function scopeSize(tx: Transaction, orgId: string, scope: KeysetScope): Promise<number> {
+	const [found] = await rows<{ size: number }>(
+		tx,
+		"groupIds" in scope
+			? sql`select count(distinct gm.user_id)::int as size from group_members as gm
+					join users as u on u.id = gm.user_id
+					where gm.group_id in (select unnest(${uuidArray(scope.groupIds)})) and ${idpManaged("u")}`
+			: sql`select count(*)::int as size from users as u where u.org_id = ${orgId}::uuid and ${idpManaged("u")}`,
+	);
+	return found?.size ?? 0;
 }

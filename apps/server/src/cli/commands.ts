@@ -4,6 +4,7 @@ import { auditCommands } from "./audit.ts";
 import type { Command } from "./command.ts";
 import { connectionCommands } from "./connections.ts";
 import { dbCommands } from "./db.ts";
+import { jobCommands } from "./jobs.ts";
 import { mappingCommands } from "./mappings.ts";
 import { orgCommands } from "./orgs.ts";
 
@@ -16,4 +17,5 @@ export const COMMANDS: readonly Command[] = [
 	...dbCommands,
 	...appKeyCommands,
 	...auditCommands,
+	...jobCommands,
 ];

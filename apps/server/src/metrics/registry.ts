@@ -25,6 +25,13 @@ export interface CallableConnection {
 	quietSince: number;
 }
 
+/** Background jobs of one kind waiting (`queued`) or being run (`running`), as `jobQueueDepth` reads them. */
+export interface JobQueueDepth {
+	kind: string;
+	status: "queued" | "running";
+	count: number;
+}
+
 /** What a scrape reads besides the instruments; a source left out leaves its metrics out. */
 export interface MetricSources {
 	/** Provisioning-log rows waiting to be written. */
@@ -33,6 +40,7 @@ export interface MetricSources {
 	rateLimitRefusals?: () => Readonly<Record<string, number>>;
 	sealingBacklog?: () => Promise<SealingBacklog>;
 	callableConnections?: () => Promise<readonly CallableConnection[]>;
+	jobQueueDepth?: () => Promise<readonly JobQueueDepth[]>;
 }
 
 /** The instruments the SCIM adapter records into on every request. */
@@ -105,7 +113,7 @@ export function createServerMetrics(sources: MetricSources, logger: Logger): Ser
 			registers,
 		}),
 	};
-	const { pendingLogRows, rateLimitRefusals, sealingBacklog, callableConnections } = sources;
+	const { pendingLogRows, rateLimitRefusals, sealingBacklog, callableConnections, jobQueueDepth } = sources;
 	if (pendingLogRows) {
 		new Gauge({
 			name: "roster_provisioning_log_pending_rows",
@@ -175,6 +183,20 @@ export function createServerMetrics(sources: MetricSources, logger: Logger): Ser
 				for (const found of connections ?? []) {
 					this.set({ connection: found.connectionId, organization: found.organization, name: found.name }, 1);
 				}
+			},
+		});
+	}
+	if (jobQueueDepth) {
+		const read = sharedRead(logger, "the job queue", jobQueueDepth);
+		new Gauge({
+			name: "roster_job_queue_depth",
+			help: "Background jobs waiting (queued, retries included) or running, by kind and status, across all replicas.",
+			labelNames: ["kind", "status"],
+			registers,
+			async collect() {
+				const depth = await read();
+				this.reset();
+				for (const found of depth ?? []) this.set({ kind: found.kind, status: found.status }, found.count);
 			},
 		});
 	}

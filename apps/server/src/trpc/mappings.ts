@@ -21,6 +21,8 @@ function resultJson(result: RoleMappingResult) {
 		usersRecomputed: result.usersRecomputed,
 		usersChanged: result.usersChanged,
 		impact: result.impact,
+		/** Set when the recompute runs as a background job (shown on the Jobs screen). */
+		job: result.job ?? null,
 	};
 }
 
@@ -118,7 +120,7 @@ export const mappingsRouter = {
 					saveMappingChange(
 						ctx.db,
 						{ organization: ctx.organization, change: input, actor: ctx.actor },
-						{ onProgress },
+						{ onProgress, jobThreshold: ctx.config.recomputeJobThreshold },
 					),
 				ctx,
 			),

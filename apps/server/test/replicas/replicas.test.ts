@@ -67,13 +67,13 @@ function newUser(userName: string) {
 	return { schemas: [USER_SCHEMA], userName, active: true };
 }
 
-/** The sum of `deleted` over a replica's "provisioning log pruned" lines. */
+/** The rows deleted by the pruning jobs a replica finished (`done` of its succeeded retention jobs). */
 function prunedBy(server: ServerProcess): number {
 	return server
 		.stdout()
 		.split("\n")
-		.filter((line) => line.includes("provisioning log pruned"))
-		.reduce((sum, line) => sum + Number((JSON.parse(line) as { deleted: number }).deleted), 0);
+		.filter((line) => line.includes('"kind":"audit.log-retention"') && line.includes('"outcome":"succeeded"'))
+		.reduce((sum, line) => sum + Number((JSON.parse(line) as { done: number }).done), 0);
 }
 
 if (onPostgres)

@@ -1,9 +1,17 @@
-import { type DatabaseHandle, type Organization, rows } from "@roster/db";
+import { type DatabaseHandle, type Job, jobs, type Organization, rows } from "@roster/db";
 import { createTestDatabase } from "@roster/db/testing";
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { pruneProvisioningLog, startLogRetention } from "../../src/audit/log-retention.ts";
+import {
+	LOG_RETENTION_JOB,
+	logRetentionJobHandler,
+	pruneProvisioningLog,
+	scheduleLogRetention,
+	startLogRetention,
+} from "../../src/audit/log-retention.ts";
 import { ConfigError, parseConfig } from "../../src/env.ts";
+import { claimJob } from "../../src/jobs/queue.ts";
+import { runJob, startJobWorker } from "../../src/jobs/worker.ts";
 import { createOrganization } from "../../src/organizations/organizations.ts";
 import { configureOrganization } from "../../src/organizations/settings.ts";
 import { capturedLogger, TEST_SECRET } from "../helpers.ts";
@@ -92,24 +100,53 @@ describe("provisioning log retention", () => {
 		expect(await remaining()).toEqual({ "keeps-month:1h": 2 });
 	});
 
-	it("runs on a timer once started, logs failures and recovers from them", async () => {
+	it("runs as a scheduled job once started, records failures and recovers from them", async () => {
 		const { logger, lines } = capturedLogger();
 		await logRows(keepsNone, 2, 3);
 		await db.db.execute(sql`alter table provisioning_log rename to provisioning_log_away`);
 		const retention = startLogRetention({ db: db.db, intervalMs: 5, logger });
+		const worker = startJobWorker({ db: db.db, handlers: [logRetentionJobHandler], intervalMs: 5, logger });
 		try {
-			await vi.waitFor(() => expect(lines().join("\n")).toContain("provisioning log pruning failed"), {
+			await vi.waitFor(() => expect(lines().join("\n")).toContain("background job attempt failed"), {
 				timeout: 10_000,
 			});
 			await db.db.execute(sql`alter table provisioning_log_away rename to provisioning_log`);
 			await vi.waitFor(async () => expect(await remaining()).toEqual({}), { timeout: 10_000 });
 		} finally {
 			await retention.stop();
+			await worker.stop();
 		}
-		const failure = lines()
-			.map((line) => JSON.parse(line) as { msg: string; err?: { cause?: { code?: string } } })
-			.find((line) => line.msg === "provisioning log pruning failed; retrying");
-		expect(failure?.err?.cause?.code).toBe("42P01");
+		const [failed] = await db.db
+			.select()
+			.from(jobs)
+			.where(and(eq(jobs.kind, LOG_RETENTION_JOB), eq(jobs.status, "failed")))
+			.limit(1);
+		expect(failed?.error).toContain("provisioning_log");
+		const pruned = lines()
+			.map((line) => JSON.parse(line) as { msg: string; kind?: string; outcome?: string; done?: number })
+			.filter((line) => line.kind === LOG_RETENTION_JOB && line.outcome === "succeeded");
+		expect(pruned.reduce((sum, line) => sum + (line.done ?? 0), 0)).toBe(3);
+	});
+
+	it("keeps one pruning job however often it is scheduled, and drops jobs finished a week ago", async () => {
+		await db.db.delete(jobs);
+		await Promise.all([1, 2, 3].map(() => scheduleLogRetention(db.db)));
+		expect(await db.db.select().from(jobs)).toHaveLength(1);
+		const [old] = await db.db
+			.insert(jobs)
+			.values({ kind: "old", status: "succeeded", finishedAt: new Date(Date.now() - 8 * 86_400_000) })
+			.returning();
+		const [recent] = await db.db
+			.insert(jobs)
+			.values({ kind: "recent", status: "succeeded", finishedAt: new Date(Date.now() - 86_400_000) })
+			.returning();
+		const claimed = await claimJob(db.db, "pruner", [LOG_RETENTION_JOB]);
+		expect(await runJob(db.db, claimed as Job, logRetentionJobHandler, { workerId: "pruner" })).toBe(
+			"succeeded",
+		);
+		const left = (await db.db.select({ id: jobs.id }).from(jobs)).map((job) => job.id);
+		expect(left).toContain(recent?.id);
+		expect(left).not.toContain(old?.id);
 	});
 });
 

@@ -2,6 +2,7 @@ export * from "./app-keys.ts";
 export * from "./audit-events.ts";
 export * from "./enums.ts";
 export * from "./groups.ts";
+export * from "./jobs.ts";
 export * from "./organizations.ts";
 export * from "./projects.ts";
 export * from "./provisioning-activity.ts";

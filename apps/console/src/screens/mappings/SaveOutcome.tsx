@@ -55,6 +55,18 @@ export function SaveOutcome({
 		);
 	}
 	if (!saved) return null;
+	if (saved.job) {
+		return (
+			<Notice tone="success" title="Saved">
+				The change is saved and audited. It affects {number.format(saved.job.total)} users, so their access is
+				recomputed in a background job: follow it on the{" "}
+				<a href="/jobs" className="underline">
+					Jobs
+				</a>{" "}
+				screen. Until the job reaches a user, their stored access is the one from before this change.
+			</Notice>
+		);
+	}
 	return (
 		<div className="flex flex-col gap-3">
 			<Notice tone="success" title="Saved">
