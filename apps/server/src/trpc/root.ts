@@ -2,6 +2,7 @@ import { auditRouter } from "./audit.ts";
 import { connectionsRouter } from "./connections.ts";
 import { dashboardRouter } from "./dashboard.ts";
 import { groupsRouter } from "./groups.ts";
+import { importsRouter } from "./imports.ts";
 import { mappingsRouter } from "./mappings.ts";
 import { meRouter } from "./me.ts";
 import { provisioningLogRouter } from "./provisioning-log.ts";
@@ -18,6 +19,7 @@ export const appRouter = router({
 	connections: connectionsRouter,
 	dashboard: dashboardRouter,
 	groups: groupsRouter,
+	imports: importsRouter,
 	mappings: mappingsRouter,
 	me: meRouter,
 	provisioningLog: provisioningLogRouter,
