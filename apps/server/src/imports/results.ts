@@ -29,8 +29,8 @@ export async function getUserImport(db: Executor, orgId: string, jobId: string):
 		.groupBy(userImportRows.outcome);
 	const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, error: 0, pending: 0 };
 	for (const { outcome, rows } of grouped) counts[outcome ?? "pending"] = rows;
-	const { connectionName } = stored?.payload as unknown as UserImportPayload;
-	return { job, connectionName, counts };
+	const payload = (stored?.payload ?? {}) as Partial<UserImportPayload>;
+	return { job, connectionName: payload.connectionName ?? "", counts };
 }
 
 /** A page of an import's rows in row order (only errors with `errorsOnly`), after row `afterRow`. */
