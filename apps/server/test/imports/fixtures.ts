@@ -1,13 +1,16 @@
 import { type Job, jobs, rows, scimConnections } from "@roster/db";
 import { and, eq, sql } from "drizzle-orm";
+import { USER_IMPORT_JOB, userImportJob } from "../../src/imports/job.ts";
 import { claimJob } from "../../src/jobs/queue.ts";
 import { type JobHandler, runJob } from "../../src/jobs/worker.ts";
-import { USER_IMPORT_JOB, userImportJob } from "../../src/imports/job.ts";
 import type { ScimHarness } from "../scim/harness.ts";
 
 /** A CSV of `count` users named `prefix-<n>@example.com`, with `extra` columns per row. */
 export function usersCsv(prefix: string, count: number, givenName = "Given"): string {
-	const lines = Array.from({ length: count }, (_, i) => `${prefix}-${i}@example.com,${givenName} ${i},Family`);
+	const lines = Array.from(
+		{ length: count },
+		(_, i) => `${prefix}-${i}@example.com,${givenName} ${i},Family`,
+	);
 	return `userName,givenName,familyName\n${lines.join("\n")}\n`;
 }
 

@@ -1,20 +1,11 @@
 import { type Job, rows, userImportRows } from "@roster/db";
-import { TRPCClientError } from "@trpc/client";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IMPORT_CHUNK_ROWS, USER_IMPORT_JOB, userImportJob } from "../../src/imports/job.ts";
 import { checkpointJob, claimJob, renewLease } from "../../src/jobs/queue.ts";
 import { type JobHandler, runJob } from "../../src/jobs/worker.ts";
 import { type ConsoleHarness, type ConsoleUser, createConsoleHarness } from "../trpc/harness.ts";
-import {
-	auditCount,
-	connectionId,
-	eventually,
-	jobRow,
-	runImport,
-	userCount,
-	usersCsv,
-} from "./fixtures.ts";
+import { auditCount, connectionId, eventually, jobRow, runImport, userCount, usersCsv } from "./fixtures.ts";
 
 let h: ConsoleHarness;
 let primary: string;
@@ -29,13 +20,9 @@ function start(content: string, admin: ConsoleUser = h.admin, connection = prima
 	return admin.client.imports.start.mutate({ connectionId: connection, content });
 }
 
-async function refusal(promise: Promise<unknown>): Promise<TRPCClientError<never>> {
-	const error = await promise.then(
-		() => undefined,
-		(caught: unknown) => caught,
-	);
-	expect(error).toBeInstanceOf(TRPCClientError);
-	return error as TRPCClientError<never>;
+/** Expects a tRPC refusal with `code` (and `message` when given). */
+async function refused(promise: Promise<unknown>, code: string, message?: string): Promise<void> {
+	await expect(promise).rejects.toMatchObject({ data: { code }, ...(message !== undefined && { message }) });
 }
 
 const ROWS = IMPORT_CHUNK_ROWS + 20;
@@ -160,9 +147,11 @@ describe("user import jobs", () => {
 
 	it("refuses a bad file with its row before any job exists", async () => {
 		const [before] = await rows<{ count: number }>(h.db.db, sql`select count(*)::int as count from jobs`);
-		const error = await refusal(start("userName,active\nok@example.com,true\nbad@example.com,perhaps\n"));
-		expect(error.data?.code).toBe("BAD_REQUEST");
-		expect(error.message).toBe('Row 2, column active: "perhaps" is not true or false');
+		await refused(
+			start("userName,active\nok@example.com,true\nbad@example.com,perhaps\n"),
+			"BAD_REQUEST",
+			'Row 2, column active: "perhaps" is not true or false',
+		);
 		const [after] = await rows<{ count: number }>(h.db.db, sql`select count(*)::int as count from jobs`);
 		expect(after?.count).toBe(before?.count);
 	});
@@ -173,20 +162,16 @@ describe("user import authorization", () => {
 		const started = await start(usersCsv("tenant", 2));
 		expect(await runImport(h, started.jobId)).toBe("succeeded");
 		const stranger = await h.adminOf("import-other");
-		expect((await refusal(stranger.client.imports.get.query({ id: started.jobId }))).data?.code).toBe(
-			"NOT_FOUND",
-		);
-		expect(
-			(await refusal(stranger.client.imports.rows.query({ id: started.jobId }))).data?.code,
-		).toBe("NOT_FOUND");
-		expect((await refusal(start(usersCsv("tenant-x", 1), stranger))).data?.code).toBe("NOT_FOUND");
+		await refused(stranger.client.imports.get.query({ id: started.jobId }), "NOT_FOUND");
+		await refused(stranger.client.imports.rows.query({ id: started.jobId }), "NOT_FOUND");
+		await refused(start(usersCsv("tenant-x", 1), stranger), "NOT_FOUND");
 		expect(await userCount(h, "tenant-x")).toBe(0);
 	});
 
 	it("refuses users who are not administrators", async () => {
 		const member = await h.memberOf("default");
-		expect((await refusal(start(usersCsv("member", 1), member))).data?.code).toBe("FORBIDDEN");
-		expect((await refusal(member.client.imports.get.query({ id: primary }))).data?.code).toBe("FORBIDDEN");
+		await refused(start(usersCsv("member", 1), member), "FORBIDDEN");
+		await refused(member.client.imports.get.query({ id: primary }), "FORBIDDEN");
 		expect(await userCount(h, "member")).toBe(0);
 	});
 });
