@@ -45,10 +45,12 @@ async function importContext(tx: Transaction, job: Job): Promise<Omit<ScimContex
 	return {
 		db: tx,
 		actor: { ...found, token: null, settings },
+		// The answers' `meta.location`, never sent anywhere; the secret signs list cursors, and no list is read.
 		base: `/organizations/${found.organization.slug}/scim/v2`,
 		secret: "",
 		profile: responseProfile(settings, USER_AGENT),
 		request: { requestId: `job:${job.id}`, ip: undefined, userAgent: USER_AGENT },
+		// No client can go away mid-write: the job's lease fences a worker that stopped instead.
 		signal: new AbortController().signal,
 	};
 }

@@ -110,23 +110,16 @@ describe("import progress line", () => {
 		return { out, written: () => written };
 	}
 
-	it("rewrites one line in place on a terminal", () => {
-		const { out, written } = sink(true);
+	it.each([
+		["rewrites one line in place on a terminal", true, "\r\x1b[K1/2\r\x1b[K2/2\n"],
+		["prints one plain line per change elsewhere", false, "1/2\n2/2\n"],
+	])("%s", (_name, isTTY, expected) => {
+		const { out, written } = sink(isTTY);
 		const line = progressLine(out);
 		line.update("1/2");
 		line.update("1/2");
 		line.update("2/2");
 		line.end();
-		expect(written()).toBe("\r\x1b[K1/2\r\x1b[K2/2\n");
-	});
-
-	it("prints one plain line per change elsewhere", () => {
-		const { out, written } = sink(false);
-		const line = progressLine(out);
-		line.update("1/2");
-		line.update("1/2");
-		line.update("2/2");
-		line.end();
-		expect(written()).toBe("1/2\n2/2\n");
+		expect(written()).toBe(expected);
 	});
 });
