@@ -4,6 +4,7 @@ import { logRetentionJobHandler } from "./audit/log-retention.ts";
 import { sealingBacklog } from "./audit/sealer.ts";
 import { callableConnections } from "./connections/health.ts";
 import type { Config } from "./env.ts";
+import { userImportJob } from "./imports/job.ts";
 import { jobQueueDepth } from "./jobs/reads.ts";
 import type { JobHandler } from "./jobs/worker.ts";
 import type { Logger } from "./logger.ts";
@@ -23,7 +24,11 @@ export interface AppDeps {
 }
 
 /** Every kind of background job, run by each process's job worker. */
-export const JOB_HANDLERS: readonly JobHandler[] = [recomputeJobHandler, logRetentionJobHandler];
+export const JOB_HANDLERS: readonly JobHandler[] = [
+	recomputeJobHandler,
+	logRetentionJobHandler,
+	userImportJob,
+];
 
 /**
  * One app's metrics over its database and SCIM runtime: the provisioning-log buffer and the rate limits

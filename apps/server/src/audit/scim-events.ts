@@ -100,7 +100,7 @@ function auditRow(ctx: ScimContext, event: ScimAuditEvent): ScimAuditRow {
 			receivedAt: ctx.notes.receivedAt.toISOString(),
 			ip: ctx.request.ip ?? null,
 			userAgent: ctx.request.userAgent ?? null,
-			tokenPrefix: ctx.actor.token.prefix,
+			tokenPrefix: ctx.actor.token?.prefix ?? null,
 			...event.metadata,
 		},
 	};

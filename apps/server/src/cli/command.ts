@@ -1,10 +1,10 @@
 import type { Writable } from "node:stream";
 import type { Database, Transaction } from "@roster/db";
 
-/** One flag as the usage text shows it: `--slug SLUG`. */
+/** One flag as the usage text shows it: `--slug SLUG`, or a switch without a value (`--wait`). */
 export interface Flag {
 	flag: string;
-	value: string;
+	value?: string;
 }
 
 /**
@@ -13,7 +13,7 @@ export interface Flag {
  */
 export type UsagePart = (Flag & { required?: true }) | { oneOf: Flag[][] };
 
-/** The string options a command was given, by flag name without the dashes. */
+/** The string options a command was given, by flag name without the dashes; a switch given is `"true"`. */
 export type Values = Record<string, string | undefined>;
 
 interface CommandBase {

@@ -7,6 +7,7 @@ import { dbCommands } from "./db.ts";
 import { jobCommands } from "./jobs.ts";
 import { mappingCommands } from "./mappings.ts";
 import { orgCommands } from "./orgs.ts";
+import { userCommands } from "./users.ts";
 
 /** Every operator command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
 	...appKeyCommands,
 	...auditCommands,
 	...jobCommands,
+	...userCommands,
 ];

@@ -54,7 +54,12 @@ function parseFlags(command: Command, args: string[]): Values | "help" {
 	const { values } = parseArgs({
 		args,
 		options: {
-			...Object.fromEntries(flagsOf(command).map(({ flag }) => [flag, { type: "string" as const }])),
+			...Object.fromEntries(
+				flagsOf(command).map(({ flag, value }) => [
+					flag,
+					{ type: value === undefined ? "boolean" : "string" },
+				]),
+			),
 			"database-url": { type: "string" },
 			help: { type: "boolean", short: "h" },
 		},
@@ -63,7 +68,9 @@ function parseFlags(command: Command, args: string[]): Values | "help" {
 	});
 	if (values.help) return "help";
 	const strings = Object.fromEntries(
-		Object.entries(values).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+		Object.entries(values)
+			.filter(([flag]) => flag !== "help")
+			.map(([flag, value]) => [flag, String(value)]),
 	);
 	for (const flag of requiredFlagsOf(command)) need(strings, flag);
 	return strings;

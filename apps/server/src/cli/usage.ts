@@ -34,5 +34,5 @@ function renderPart(part: UsagePart): string {
 }
 
 function renderFlag(flag: Flag): string {
-	return `--${flag.flag} ${flag.value}`;
+	return flag.value === undefined ? `--${flag.flag}` : `--${flag.flag} ${flag.value}`;
 }

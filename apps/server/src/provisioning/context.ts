@@ -5,7 +5,8 @@ import type { ConnectionSettings, ResponseProfile } from "../connections/setting
 export interface ScimActor {
 	organization: Organization;
 	connection: ScimConnection;
-	token: ScimToken;
+	/** The bearer token of the request; null for a write no IdP request made (a user import job). */
+	token: Pick<ScimToken, "prefix"> | null;
 	settings: ConnectionSettings;
 }
 

@@ -2,6 +2,7 @@ import { auditRouter } from "./audit.ts";
 import { connectionsRouter } from "./connections.ts";
 import { dashboardRouter } from "./dashboard.ts";
 import { groupsRouter } from "./groups.ts";
+import { importsRouter } from "./imports.ts";
 import { jobsRouter } from "./jobs.ts";
 import { mappingsRouter } from "./mappings.ts";
 import { meRouter } from "./me.ts";
@@ -20,6 +21,7 @@ export const appRouter = router({
 	dashboard: dashboardRouter,
 	groups: groupsRouter,
 	jobs: jobsRouter,
+	imports: importsRouter,
 	mappings: mappingsRouter,
 	me: meRouter,
 	provisioningLog: provisioningLogRouter,

@@ -12,4 +12,5 @@ export * from "./scim-connections.ts";
 export * from "./sessions.ts";
 export * from "./sign-in-throttles.ts";
 export * from "./sso-settings.ts";
+export * from "./user-imports.ts";
 export * from "./users.ts";

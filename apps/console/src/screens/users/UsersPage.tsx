@@ -6,6 +6,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import { useMemo, useState } from "react";
 import { useTRPC } from "../../trpc.ts";
 import { Badge } from "../../ui/badge.tsx";
+import { Button } from "../../ui/button.tsx";
 import { type ColumnDef, DataTable, type SortingState } from "../../ui/data-table.tsx";
 import { errorCode, errorMessage } from "../../ui/errors.ts";
 import { Field, Select } from "../../ui/field.tsx";
@@ -15,6 +16,7 @@ import { ErrorState, Loading } from "../../ui/query-view.tsx";
 import { SearchBox, type SearchValue } from "../../ui/search-box.tsx";
 import { TIER_LABELS } from "../../ui/tiers.ts";
 import { TimeText } from "../../ui/time-text.tsx";
+import { ImportUsersDialog } from "./ImportUsersDialog.tsx";
 import { totalText } from "./labels.ts";
 
 type UserRow = inferRouterOutputs<AppRouter>["users"]["list"]["rows"][number];
@@ -85,6 +87,7 @@ export function UsersPage() {
 	const [tier, setTier] = useState("");
 	const [sorting, setSorting] = useState<SortingState>([{ id: "userName", desc: false }]);
 	const pager = useCursorPager<string>();
+	const [importing, setImporting] = useState(false);
 	const sort = (sorting[0]?.id ?? "userName") as UserSortKey;
 	const input = useMemo(
 		() => ({
@@ -106,7 +109,9 @@ export function UsersPage() {
 		<Page
 			title="Users"
 			description="Everyone the identity providers provisioned, and local console accounts."
+			actions={<Button onClick={() => setImporting(true)}>Import users</Button>}
 		>
+			<ImportUsersDialog open={importing} onOpenChange={setImporting} />
 			<Section>
 				<div className="flex flex-col gap-4">
 					<SearchBox
