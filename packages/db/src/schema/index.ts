@@ -12,3 +12,4 @@ export * from "./sessions.ts";
 export * from "./sign-in-throttles.ts";
 export * from "./sso-settings.ts";
 export * from "./users.ts";
+export * from "./webhooks.ts";
