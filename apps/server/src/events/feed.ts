@@ -1,5 +1,5 @@
-import type { Database, Transaction } from "@roster/db";
-import { sql } from "drizzle-orm";
+import { type Database, type Executor, rows } from "@roster/db";
+import { type SQL, sql } from "drizzle-orm";
 import { type StoredAuditEvent, selectAuditEvents } from "../audit/events.ts";
 import type { ScimAuditAction } from "../audit/scim-events.ts";
 import { OperationError } from "../operation-error.ts";
@@ -96,21 +96,58 @@ export function publicEvent(event: StoredAuditEvent): PublicEvent {
 }
 
 /**
- * The organization's published events after audit id `after`, in id order, at most `limit`. Only sealed
- * events are read: the sealer links an event only once every lower id is final (docs/decisions/0091), so a
- * reader that moved past an id can never later find a smaller one committed behind it (decision 0230).
+ * The one rule of what host applications may see: the organization's published events after audit id
+ * `after`, sealed only. The sealer links an event only once every lower id is final (docs/decisions/0091),
+ * so a reader that moved past an id can never later find a smaller one committed behind it (decision 0230).
+ * Both arguments may be SQL (a column of the webhook endpoint being claimed).
  */
+export function publishedAfter(orgId: SQL | string, after: SQL | string): SQL {
+	return sql`audit_events.org_id = ${orgId} and audit_events.id > ${after}::bigint and audit_events.hash is not null
+		and audit_events.action in (${PUBLISHED_ACTIONS})`;
+}
+
+/** The published events after `after`, in id order, at most `limit`. */
 export async function publishedEventsAfter(
-	db: Database | Transaction,
+	db: Executor,
 	orgId: string,
 	after: string,
 	limit: number,
 ): Promise<StoredAuditEvent[]> {
-	return selectAuditEvents(
+	return selectAuditEvents(db, publishedAfter(orgId, after), limit);
+}
+
+/** How many published events wait after `after`, counted up to `cap`. */
+export async function countPublishedAfter(
+	db: Executor,
+	orgId: string,
+	after: string,
+	cap: number,
+): Promise<number> {
+	const [counted] = await rows<{ n: number }>(
 		db,
-		sql`org_id = ${orgId} and id > ${after}::bigint and hash is not null and action in (${PUBLISHED_ACTIONS})`,
-		limit,
+		sql`select count(*)::int as n from (select 1 from audit_events where ${publishedAfter(orgId, after)} limit ${cap}) waiting`,
 	);
+	return counted?.n ?? 0;
+}
+
+/** The published events after `after` by public type, and the last id among them: a burst in one line. */
+export async function summarizePublishedAfter(
+	db: Executor,
+	orgId: string,
+	after: string,
+): Promise<{ counts: Record<string, number>; through: string }> {
+	const found = await rows<{ action: ScimAuditAction; n: number; through: string }>(
+		db,
+		sql`select action, count(*)::int as n, max(id)::text as through from audit_events
+			where ${publishedAfter(orgId, after)} group by action`,
+	);
+	const counts: Record<string, number> = {};
+	let through = BigInt(after);
+	for (const row of found) {
+		counts[EVENT_TYPES[row.action]] = row.n;
+		if (BigInt(row.through) > through) through = BigInt(row.through);
+	}
+	return { counts, through: through.toString() };
 }
 
 /** One page of the events feed. */
