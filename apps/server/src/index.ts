@@ -7,10 +7,12 @@ import { type LogRetention, startLogRetention } from "./audit/log-retention.ts";
 import { type AuditSealer, startAuditSealer } from "./audit/sealer.ts";
 import { metricsOf } from "./deps.ts";
 import { loadConfig } from "./env.ts";
+import { startWebhookDelivery } from "./events/delivery.ts";
 import { describeFailure } from "./failure.ts";
 import { createHttpServer } from "./http/client-errors.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { metricsListenerApp } from "./metrics/endpoint.ts";
+import type { PeriodicTask } from "./periodic.ts";
 import { createScimRuntime, type ScimRuntime } from "./scim/index.ts";
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -46,6 +48,22 @@ async function main(): Promise<void> {
 			? startLogRetention({ db: db.db, intervalMs: config.logPruneIntervalMs, logger })
 			: undefined;
 	const metrics = metricsOf(db, scim, logger);
+	const webhooks =
+		config.webhookDeliveryIntervalMs > 0
+			? startWebhookDelivery({
+					db: db.db,
+					secret: config.secret,
+					policy: { allowPrivateNetworks: config.webhookAllowPrivateNetworks },
+					timeoutMs: config.webhookTimeoutMs,
+					retryBaseMs: config.webhookRetryBaseMs,
+					intervalMs: config.webhookDeliveryIntervalMs,
+					logger,
+					onAttempt: (outcome) => {
+						if (outcome.failure) metrics.webhooks.failures.inc({ reason: outcome.failure });
+						if (outcome.lagSeconds !== undefined) metrics.webhooks.lag.observe(outcome.lagSeconds);
+					},
+				})
+			: undefined;
 	const app = createApp({ db, config, logger, scim, metrics });
 	/** Listens on `port`, logging `message` with the address once listening; failing to listen ends boot. */
 	const listen = (server: Server, port: number, host: string, message: string, extra: object = {}) => {
@@ -72,7 +90,7 @@ async function main(): Promise<void> {
 					"metrics listener is listening",
 				);
 	const stop = (signal: NodeJS.Signals) =>
-		void shutdown(signal, server, { db, scim, sealer, retention, metricsServer, logger });
+		void shutdown(signal, server, { db, scim, sealer, retention, webhooks, metricsServer, logger });
 	process.once("SIGTERM", stop);
 	process.once("SIGINT", stop);
 }
@@ -90,6 +108,7 @@ async function shutdown(
 		scim,
 		sealer,
 		retention,
+		webhooks,
 		metricsServer,
 		logger,
 	}: {
@@ -97,6 +116,7 @@ async function shutdown(
 		scim: ScimRuntime | undefined;
 		sealer: AuditSealer | undefined;
 		retention: LogRetention | undefined;
+		webhooks: PeriodicTask | undefined;
 		metricsServer: Server | undefined;
 		logger: Logger;
 	},
@@ -115,6 +135,7 @@ async function shutdown(
 	clearTimeout(deadline);
 	try {
 		await retention?.stop();
+		await webhooks?.stop();
 		await scim?.close();
 		await sealer?.stop();
 		await db.close();

@@ -6,6 +6,7 @@ import { connectionCommands } from "./connections.ts";
 import { dbCommands } from "./db.ts";
 import { mappingCommands } from "./mappings.ts";
 import { orgCommands } from "./orgs.ts";
+import { webhookCommands } from "./webhooks.ts";
 
 /** Every operator command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -16,4 +17,5 @@ export const COMMANDS: readonly Command[] = [
 	...dbCommands,
 	...appKeyCommands,
 	...auditCommands,
+	...webhookCommands,
 ];
