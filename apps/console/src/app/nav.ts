@@ -10,6 +10,7 @@ import {
 	ShieldCheck,
 	UserRound,
 	UsersRound,
+	Webhook,
 } from "lucide-react";
 
 /** One screen of the navigation; `everyone` marks the screens a signed-in user who is not an administrator has. */
@@ -32,6 +33,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
 	{ to: "/connections", label: "SSO & provisioning", icon: KeyRound },
 	{ to: "/provisioning-log", label: "Provisioning log", icon: Activity },
 	{ to: "/audit", label: "Audit", icon: FileClock },
+	{ to: "/webhooks", label: "Webhooks", icon: Webhook },
 	{ to: "/settings", label: "Settings", icon: Settings },
 	{ to: MY_ACCESS_PATH, label: "My access", icon: BadgeCheck, everyone: true },
 ];

@@ -10,6 +10,7 @@ import { meRoutes } from "../screens/me/routes.tsx";
 import { provisioningLogRoutes } from "../screens/provisioning-log/routes.tsx";
 import { settingsRoutes } from "../screens/settings/routes.tsx";
 import { usersRoutes } from "../screens/users/routes.tsx";
+import { webhooksRoutes } from "../screens/webhooks/routes.tsx";
 import { Page } from "../ui/page.tsx";
 import { appRoute } from "./app-route.tsx";
 import { rootRoute } from "./root-route.tsx";
@@ -38,6 +39,7 @@ const routeTree = rootRoute.addChildren([
 		...provisioningLogRoutes,
 		...auditRoutes,
 		...settingsRoutes,
+		...webhooksRoutes,
 		...meRoutes,
 		...helpRoutes,
 		notFoundRoute,
