@@ -61,6 +61,8 @@ export default defineConfig({
 			}).join("\n"),
 			ROSTER_SECRET: "e2e-only-secret-0123456789abcdef0123456789abcdef",
 			SCIM_SERVER_ENABLED: "true",
+			// The webhooks spec delivers to a receiver it runs on 127.0.0.1.
+			WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
 			LOG_LEVEL: "warn",
 		},
 	},

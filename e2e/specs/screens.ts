@@ -7,6 +7,7 @@ export const NAV_SCREENS = [
 	{ label: "SSO & provisioning", path: "/connections" },
 	{ label: "Provisioning log", path: "/provisioning-log" },
 	{ label: "Audit", path: "/audit" },
+	{ label: "Webhooks", path: "/webhooks" },
 	{ label: "Settings", path: "/settings" },
 	{ label: "My access", path: "/me" },
 ] as const;
