@@ -12,34 +12,11 @@ import type { WebhookDelivery } from "./types.ts";
 
 const route = getRouteApi("/app/webhooks/$endpointId");
 
-/** Sends a logged message again, with its original webhook-id, and says how it went. */
-function ReplayButton({ endpointId, delivery }: { endpointId: string; delivery: WebhookDelivery }) {
-	const trpc = useTRPC();
-	const queryClient = useQueryClient();
-	const replay = useMutation(
-		trpc.webhooks.replay.mutationOptions({
-			onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.webhooks.deliveries.pathKey() }),
-		}),
-	);
-	return (
-		<div className="flex items-center gap-2">
-			<Button
-				busy={replay.isPending}
-				busyLabel="Sending…"
-				onClick={() => replay.mutate({ id: endpointId, deliveryId: delivery.id })}
-			>
-				Replay
-			</Button>
-			<span role="status" className="text-xs text-slate-700">
-				{replay.isSuccess &&
-					(replay.data.ok ? `Delivered (${replay.data.statusCode})` : `Failed: ${replay.data.error}`)}
-				{replay.isError && errorMessage(replay.error)}
-			</span>
-		</div>
-	);
-}
-
-function columnsFor(endpointId: string): ColumnDef<WebhookDelivery, unknown>[] {
+/** The table's columns; `replay` sends a logged message again with its original webhook-id. */
+function columnsFor(
+	replay: (delivery: WebhookDelivery) => void,
+	busy: boolean,
+): ColumnDef<WebhookDelivery, unknown>[] {
 	return [
 		{ header: "When", cell: ({ row }) => <TimeText iso={row.original.createdAt} /> },
 		{ header: "Event", cell: ({ row }) => row.original.eventType },
@@ -67,7 +44,11 @@ function columnsFor(endpointId: string): ColumnDef<WebhookDelivery, unknown>[] {
 		{
 			header: "",
 			id: "replay",
-			cell: ({ row }) => <ReplayButton endpointId={endpointId} delivery={row.original} />,
+			cell: ({ row }) => (
+				<Button disabled={busy} onClick={() => replay(row.original)}>
+					Replay
+				</Button>
+			),
 		},
 	];
 }
@@ -77,6 +58,12 @@ export function DeliveryLogPage() {
 	const { endpointId } = route.useParams();
 	const trpc = useTRPC();
 	const deliveries = useQuery(trpc.webhooks.deliveries.queryOptions({ id: endpointId, limit: 100 }));
+	const queryClient = useQueryClient();
+	const replay = useMutation(
+		trpc.webhooks.replay.mutationOptions({
+			onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.webhooks.deliveries.pathKey() }),
+		}),
+	);
 	return (
 		<Page
 			title="Delivery log"
@@ -87,6 +74,14 @@ export function DeliveryLogPage() {
 				</Link>
 			}
 		>
+			<p role="status" className="text-sm text-slate-800">
+				{replay.isPending && "Sending again…"}
+				{replay.isSuccess &&
+					(replay.data.ok
+						? `Replay delivered (${replay.data.statusCode})`
+						: `Replay failed: ${replay.data.error}`)}
+				{replay.isError && errorMessage(replay.error)}
+			</p>
 			<Section title="Latest deliveries">
 				<QueryView query={deliveries} loadingLabel="Loading deliveries…">
 					{(rows) =>
@@ -95,7 +90,10 @@ export function DeliveryLogPage() {
 						) : (
 							<DataTable
 								caption="Webhook deliveries"
-								columns={columnsFor(endpointId)}
+								columns={columnsFor(
+									(delivery) => replay.mutate({ id: endpointId, deliveryId: delivery.id }),
+									replay.isPending,
+								)}
 								rows={rows}
 								rowKey={(row) => String(row.id)}
 							/>
