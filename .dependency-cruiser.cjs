@@ -7,7 +7,7 @@
 
 const SERVER = "^apps/server/src/";
 /** The application layer: one folder per domain; every operation on provisioning state lives here. */
-const APPLICATION = `${SERVER}(users|groups|sessions|access|connections|organizations|audit|provisioning|sso|jobs|imports)/`;
+const APPLICATION = `${SERVER}(users|groups|sessions|access|connections|organizations|audit|provisioning|sso|jobs|imports|events)/`;
 /** The adapters: they parse, call the application layer, and render. */
 const ADAPTER = {
 	scim: `${SERVER}scim/`,

@@ -68,6 +68,8 @@ export default defineConfig({
 			}).join("\n"),
 			ROSTER_SECRET: "e2e-only-secret-0123456789abcdef0123456789abcdef",
 			SCIM_SERVER_ENABLED: "true",
+			// The webhooks spec delivers to a receiver it runs on 127.0.0.1.
+			WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
 			LOG_LEVEL: "warn",
 			RECOMPUTE_JOB_ABOVE: String(E2E_RECOMPUTE_JOB_THRESHOLD),
 		},

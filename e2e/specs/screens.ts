@@ -8,6 +8,7 @@ export const NAV_SCREENS = [
 	{ label: "Provisioning log", path: "/provisioning-log" },
 	{ label: "Audit", path: "/audit" },
 	{ label: "Jobs", path: "/jobs" },
+	{ label: "Webhooks", path: "/webhooks" },
 	{ label: "Settings", path: "/settings" },
 	{ label: "My access", path: "/me" },
 ] as const;

@@ -41,6 +41,10 @@ const envSchema = z.object({
 		.optional(),
 	METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 	METRICS_HOST: z.string().default("127.0.0.1"),
+	WEBHOOK_DELIVERY_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(200),
+	WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+	WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+	WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(["true", "false"]).default("false"),
 });
 
 type EnvName = keyof z.input<typeof envSchema>;
@@ -90,6 +94,17 @@ export interface Config {
 	metricsPort: number | undefined;
 	/** `METRICS_HOST`: the metrics listener's bind address (`127.0.0.1`; `0.0.0.0` for in-cluster scrapers). */
 	metricsHost: string;
+	/** How often this process looks for webhook deliveries that are due; 0 turns delivery off here. */
+	webhookDeliveryIntervalMs: number;
+	/** How long one webhook request may take before it counts as failed. */
+	webhookTimeoutMs: number;
+	/** The first retry's delay; each further failure doubles it, up to an hour. */
+	webhookRetryBaseMs: number;
+	/**
+	 * `WEBHOOK_ALLOW_PRIVATE_NETWORKS=true` lets endpoints use `http://` and loopback, private and
+	 * link-local addresses (development, tests, a receiver on the same network); off, only public `https://`.
+	 */
+	webhookAllowPrivateNetworks: boolean;
 }
 
 /**
@@ -137,6 +152,10 @@ export function parseConfig(raw: Record<string, string | undefined>, baseDir: st
 		metricsToken: env.METRICS_TOKEN,
 		metricsPort: env.METRICS_PORT,
 		metricsHost: env.METRICS_HOST,
+		webhookDeliveryIntervalMs: env.WEBHOOK_DELIVERY_INTERVAL_MS,
+		webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+		webhookRetryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+		webhookAllowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS === "true",
 	};
 }
 

@@ -7,11 +7,13 @@ import { type LogRetention, startLogRetention } from "./audit/log-retention.ts";
 import { type AuditSealer, startAuditSealer } from "./audit/sealer.ts";
 import { JOB_HANDLERS, metricsOf } from "./deps.ts";
 import { loadConfig } from "./env.ts";
+import { startWebhookDelivery } from "./events/delivery.ts";
 import { describeFailure } from "./failure.ts";
 import { createHttpServer } from "./http/client-errors.ts";
 import { type JobWorker, startJobWorker } from "./jobs/worker.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { metricsListenerApp } from "./metrics/endpoint.ts";
+import type { PeriodicTask } from "./periodic.ts";
 import { createScimRuntime, type ScimRuntime } from "./scim/index.ts";
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -57,6 +59,22 @@ async function main(): Promise<void> {
 				})
 			: undefined;
 	const metrics = metricsOf(db, scim, logger);
+	const webhooks =
+		config.webhookDeliveryIntervalMs > 0
+			? startWebhookDelivery({
+					db: db.db,
+					secret: config.secret,
+					policy: { allowPrivateNetworks: config.webhookAllowPrivateNetworks },
+					timeoutMs: config.webhookTimeoutMs,
+					retryBaseMs: config.webhookRetryBaseMs,
+					intervalMs: config.webhookDeliveryIntervalMs,
+					logger,
+					onAttempt: (outcome) => {
+						if (outcome.failure) metrics.webhooks.failures.inc({ reason: outcome.failure });
+						if (outcome.lagSeconds !== undefined) metrics.webhooks.lag.observe(outcome.lagSeconds);
+					},
+				})
+			: undefined;
 	const app = createApp({ db, config, logger, scim, metrics });
 	/** Listens on `port`, logging `message` with the address once listening; failing to listen ends boot. */
 	const listen = (server: Server, port: number, host: string, message: string, extra: object = {}) => {
@@ -83,7 +101,7 @@ async function main(): Promise<void> {
 					"metrics listener is listening",
 				);
 	const stop = (signal: NodeJS.Signals) =>
-		void shutdown(signal, server, { db, scim, sealer, retention, jobs, metricsServer, logger });
+		void shutdown(signal, server, { db, scim, sealer, retention, jobs, webhooks, metricsServer, logger });
 	process.once("SIGTERM", stop);
 	process.once("SIGINT", stop);
 }
@@ -102,6 +120,7 @@ async function shutdown(
 		sealer,
 		retention,
 		jobs,
+		webhooks,
 		metricsServer,
 		logger,
 	}: {
@@ -110,6 +129,7 @@ async function shutdown(
 		sealer: AuditSealer | undefined;
 		retention: LogRetention | undefined;
 		jobs: JobWorker | undefined;
+		webhooks: PeriodicTask | undefined;
 		metricsServer: Server | undefined;
 		logger: Logger;
 	},
@@ -129,6 +149,7 @@ async function shutdown(
 	try {
 		await retention?.stop();
 		await jobs?.stop();
+		await webhooks?.stop();
 		await scim?.close();
 		await sealer?.stop();
 		await db.close();

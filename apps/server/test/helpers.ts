@@ -37,6 +37,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 		metricsToken: undefined,
 		metricsPort: undefined,
 		metricsHost: "127.0.0.1",
+		webhookDeliveryIntervalMs: 0,
+		webhookTimeoutMs: 2000,
+		webhookRetryBaseMs: 50,
+		webhookAllowPrivateNetworks: true,
 		...overrides,
 	};
 }

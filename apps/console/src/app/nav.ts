@@ -11,6 +11,7 @@ import {
 	ShieldCheck,
 	UserRound,
 	UsersRound,
+	Webhook,
 } from "lucide-react";
 
 /** One screen of the navigation; `everyone` marks the screens a signed-in user who is not an administrator has. */
@@ -34,6 +35,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
 	{ to: "/provisioning-log", label: "Provisioning log", icon: Activity },
 	{ to: "/audit", label: "Audit", icon: FileClock },
 	{ to: "/jobs", label: "Jobs", icon: ListChecks },
+	{ to: "/webhooks", label: "Webhooks", icon: Webhook },
 	{ to: "/settings", label: "Settings", icon: Settings },
 	{ to: MY_ACCESS_PATH, label: "My access", icon: BadgeCheck, everyone: true },
 ];

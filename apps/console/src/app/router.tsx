@@ -11,6 +11,7 @@ import { meRoutes } from "../screens/me/routes.tsx";
 import { provisioningLogRoutes } from "../screens/provisioning-log/routes.tsx";
 import { settingsRoutes } from "../screens/settings/routes.tsx";
 import { usersRoutes } from "../screens/users/routes.tsx";
+import { webhooksRoutes } from "../screens/webhooks/routes.tsx";
 import { Page } from "../ui/page.tsx";
 import { appRoute } from "./app-route.tsx";
 import { rootRoute } from "./root-route.tsx";
@@ -40,6 +41,7 @@ const routeTree = rootRoute.addChildren([
 		...auditRoutes,
 		...jobsRoutes,
 		...settingsRoutes,
+		...webhooksRoutes,
 		...meRoutes,
 		...helpRoutes,
 		notFoundRoute,

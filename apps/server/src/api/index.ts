@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppDeps } from "../deps.ts";
 import { appKeyAuth } from "./auth.ts";
 import { apiNotFound, handleApiError } from "./errors.ts";
+import { eventsRoutes } from "./events.routes.ts";
 import { sessionsRoutes } from "./sessions.routes.ts";
 import { usersRoutes } from "./users.routes.ts";
 import type { ApiEnv } from "./variables.ts";
@@ -21,6 +22,7 @@ export function createApiApp(deps: Pick<AppDeps, "db" | "config">): Hono<ApiEnv>
 	api.use("*", appKeyAuth({ db: deps.db, secret: deps.config.secret }));
 	api.route("/", usersRoutes({ db: deps.db.db }));
 	api.route("/", sessionsRoutes({ db: deps.db.db, secret: deps.config.secret }));
+	api.route("/", eventsRoutes({ db: deps.db.db }));
 	api.all("*", apiNotFound);
 	return api;
 }

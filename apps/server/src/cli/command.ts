@@ -1,5 +1,6 @@
 import type { Writable } from "node:stream";
 import type { Database, Transaction } from "@roster/db";
+import type { Config } from "../env.ts";
 
 /** One flag as the usage text shows it: `--slug SLUG`, or a switch without a value (`--wait`). */
 export interface Flag {
@@ -34,7 +35,14 @@ export interface TransactionalCommand extends CommandBase {
 /** A command that reads, or manages its own transactions; it may stream to stdout as it goes. */
 export interface DirectCommand extends CommandBase {
 	transaction: false;
-	run(context: { db: Database; values: Values; secret: string; stdout: Writable }): Promise<string[]>;
+	/** `config` is the process's validated settings, for commands that need more than the secret. */
+	run(context: {
+		db: Database;
+		values: Values;
+		secret: string;
+		config: Config;
+		stdout: Writable;
+	}): Promise<string[]>;
 }
 
 export type Command = TransactionalCommand | DirectCommand;

@@ -8,6 +8,7 @@ import { jobCommands } from "./jobs.ts";
 import { mappingCommands } from "./mappings.ts";
 import { orgCommands } from "./orgs.ts";
 import { userCommands } from "./users.ts";
+import { webhookCommands } from "./webhooks.ts";
 
 /** Every operator command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -20,4 +21,5 @@ export const COMMANDS: readonly Command[] = [
 	...auditCommands,
 	...jobCommands,
 	...userCommands,
+	...webhookCommands,
 ];

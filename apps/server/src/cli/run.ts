@@ -34,7 +34,7 @@ export async function runCli(argv: string[]): Promise<number> {
 		const config = loadConfig(values["database-url"] ? { DATABASE_URL: values["database-url"] } : {});
 		handle = await createDatabase(config.databaseUrl);
 		await migrate(handle);
-		const context = { values, secret: config.secret };
+		const context = { values, secret: config.secret, config };
 		const { db } = handle;
 		const lines = command.transaction
 			? await db.transaction((tx) => command.run({ ...context, db: tx }))

@@ -51,10 +51,19 @@ export interface ScimInstruments {
 	deprovisionDuration: Histogram<"method">;
 }
 
+/** The instruments webhook delivery records into on every attempt. */
+export interface WebhookInstruments {
+	/** Failed attempts, by reason: the receiver's status class (`4xx`, `5xx`, `3xx`), `timeout`, `network`. */
+	failures: Counter<"reason">;
+	/** Seconds from an event's commit to its receiver's 2xx. */
+	lag: Histogram;
+}
+
 /** One app's metrics: its own registry (never prom-client's global one) and the instruments recorded into. */
 export interface ServerMetrics {
 	registry: Registry;
 	scim: ScimInstruments;
+	webhooks: WebhookInstruments;
 }
 
 /**
@@ -109,6 +118,20 @@ export function createServerMetrics(sources: MetricSources, logger: Logger): Ser
 			name: "roster_scim_deprovision_duration_seconds",
 			help: "Time to answer a SCIM request that deactivated or deleted a user (access ends at its commit), by method.",
 			labelNames: ["method"],
+			buckets: DEPROVISION_BUCKETS,
+			registers,
+		}),
+	};
+	const webhooks: WebhookInstruments = {
+		failures: new Counter({
+			name: "roster_webhook_delivery_failures_total",
+			help: "Webhook delivery attempts that failed, by reason (4xx, 5xx, 3xx, timeout, network).",
+			labelNames: ["reason"],
+			registers,
+		}),
+		lag: new Histogram({
+			name: "roster_webhook_delivery_lag_seconds",
+			help: "Time from an event's commit to its webhook receiver's 2xx.",
 			buckets: DEPROVISION_BUCKETS,
 			registers,
 		}),
@@ -200,5 +223,5 @@ export function createServerMetrics(sources: MetricSources, logger: Logger): Ser
 			},
 		});
 	}
-	return { registry, scim };
+	return { registry, scim, webhooks };
 }

@@ -11,6 +11,7 @@ import type {
 } from "openapi3-ts/oas31";
 import { MAX_API_BODY_BYTES } from "../api/body.ts";
 import type { ApiErrorCode } from "../api/errors.ts";
+import { EVENT_TYPE_NAMES, FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT } from "../events/feed.ts";
 import { schemaRef } from "./scim-schemas.ts";
 
 export const API_SERVERS: ServerObject[] = [
@@ -24,7 +25,7 @@ const SECURITY = [{ appKey: [] }];
 const API_ERRORS: Record<ApiErrorCode, { status: number; when: string }> = {
 	invalid_request: {
 		status: 400,
-		when: "Malformed JSON, a body that is not an object, a missing token or userName.",
+		when: "Malformed JSON, a body that is not an object, a missing token or userName, a bad event cursor or limit.",
 	},
 	unauthorized: {
 		status: 401,
@@ -93,6 +94,30 @@ export function apiPaths(): PathsObject {
 				responses: {
 					200: json("UserAccess", "The stored access decision."),
 					...errorResponses(["unauthorized", "not_found", "internal_error"]),
+				},
+			}),
+		},
+		"/events": {
+			get: operation("Provisioning events, oldest first, after a cursor", {
+				operationId: "listEvents",
+				description:
+					"Only events whose transaction is final are listed, so a cursor never skips one that commits later (docs/events.md).",
+				parameters: [
+					{
+						name: "after",
+						in: "query",
+						description: "The `next` of the previous page (an event id); absent or `evt_0` for the start.",
+						schema: { type: "string", pattern: "^evt_(0|[1-9][0-9]{0,18})$" },
+					},
+					{
+						name: "limit",
+						in: "query",
+						schema: { type: "integer", minimum: 1, maximum: FEED_MAX_LIMIT, default: FEED_DEFAULT_LIMIT },
+					},
+				],
+				responses: {
+					200: json("EventPage", "Up to `limit` events after the cursor."),
+					...errorResponses(["invalid_request", "unauthorized", "internal_error"]),
 				},
 			}),
 		},
@@ -199,6 +224,50 @@ export function apiComponents(): ComponentsObject {
 						additionalProperties: false,
 					},
 				],
+			},
+			EventPage: {
+				type: "object",
+				properties: {
+					events: { type: "array", items: schemaRef("Event") },
+					next: { type: "string", description: "Pass as `after` next time; unchanged when nothing new." },
+					hasMore: { type: "boolean" },
+				},
+				required: ["events", "next", "hasMore"],
+			},
+			Event: {
+				type: "object",
+				description: "The same body a webhook delivers (as its `data`, with `type` and `timestamp`).",
+				properties: {
+					id: { type: "string", examples: ["evt_1042"], description: "Stable; also a cursor." },
+					type: { type: "string", enum: [...EVENT_TYPE_NAMES] },
+					occurredAt: { type: "string", format: "date-time" },
+					data: {
+						type: "object",
+						properties: {
+							subject: {
+								type: "object",
+								properties: {
+									type: { type: "string", enum: ["User", "Group"] },
+									id: { type: "string" },
+									name: { type: "string" },
+								},
+								required: ["type", "id", "name"],
+							},
+							changes: { type: "object", description: "Changed fields: `{ field: { old, new } }`." },
+							access: {
+								type: "object",
+								description: "The access tier before and after, when the change moved it.",
+								properties: { old: { type: ["string", "null"] }, new: { type: ["string", "null"] } },
+							},
+							cause: { description: "Why access changed, e.g. `{ group: { id, displayName } }`." },
+							usersRecomputed: { type: "integer" },
+							usersChanged: { type: "integer" },
+							sessionsEnded: { type: "integer" },
+						},
+						required: ["subject", "changes"],
+					},
+				},
+				required: ["id", "type", "occurredAt", "data"],
 			},
 			ApiError: {
 				type: "object",

@@ -13,6 +13,7 @@ import { ssoRouter } from "./sso.ts";
 import { systemRouter } from "./system.ts";
 import { router } from "./trpc.ts";
 import { usersRouter } from "./users.ts";
+import { webhooksRouter } from "./webhooks.ts";
 
 /** Every console API router, one per domain; the console imports only the `AppRouter` type. */
 export const appRouter = router({
@@ -30,6 +31,7 @@ export const appRouter = router({
 	sso: ssoRouter,
 	system: systemRouter,
 	users: usersRouter,
+	webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,9 @@
+import { auditChainKeyring } from "@roster/domain";
 import type { OpenAPIObject } from "openapi3-ts/oas31";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sealAuditEvents } from "../../src/audit/sealer.ts";
 import { apiClient, issueAppKey, provisionUser, signIn } from "../api/fixtures.ts";
+import { TEST_SECRET } from "../helpers.ts";
 import { createScimHarness, type ScimHarness } from "../scim/harness.ts";
 import { requestChecker, responseChecker } from "./described.ts";
 
@@ -203,6 +206,12 @@ describe("real /api/v1 requests and responses match the description", () => {
 			await validate("token", { "Content-Type": "text/plain" }),
 		);
 		expectDescribed("POST", "/sessions/validate", 413, await validate({ token: "x".repeat(17 * 1024) }));
+
+		await sealAuditEvents(h.db.db, auditChainKeyring(TEST_SECRET));
+		const feed = await api("GET", "/events?limit=1");
+		expect(feed.body?.events).toHaveLength(1);
+		expectDescribed("GET", "/events", 200, feed);
+		expectDescribed("GET", "/events", 400, await api("GET", "/events?after=nope"));
 
 		const withScimToken = apiClient(h, h.token);
 		expectDescribed("GET", "/users/access", 401, await withScimToken("GET", "/users/access?userName=a"));

@@ -14,3 +14,4 @@ export * from "./sign-in-throttles.ts";
 export * from "./sso-settings.ts";
 export * from "./user-imports.ts";
 export * from "./users.ts";
+export * from "./webhooks.ts";
