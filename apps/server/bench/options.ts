@@ -15,6 +15,7 @@ export const workloadNames = [
 	"idp-cycles",
 	"idp-lockout",
 	"replicas",
+	"webhooks",
 ] as const;
 export type WorkloadName = (typeof workloadNames)[number];
 

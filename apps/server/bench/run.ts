@@ -21,6 +21,7 @@ import { membersWorkload } from "./workloads/members.ts";
 import { postWorkload } from "./workloads/post.ts";
 import { replicasWorkload } from "./workloads/replicas.ts";
 import { syncWorkload } from "./workloads/sync.ts";
+import { webhooksWorkload } from "./workloads/webhooks.ts";
 
 const workloads: Record<WorkloadName, (ctx: BenchContext) => Promise<ResultRow[]>> = {
 	floor: floorWorkload,
@@ -38,6 +39,7 @@ const workloads: Record<WorkloadName, (ctx: BenchContext) => Promise<ResultRow[]
 	"idp-cycles": idpCyclesWorkload,
 	"idp-lockout": idpLockoutWorkload,
 	replicas: replicasWorkload,
+	webhooks: webhooksWorkload,
 };
 
 async function serverHasGroups(http: ScimHttp): Promise<boolean> {

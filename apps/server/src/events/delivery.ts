@@ -170,6 +170,40 @@ function logRow(endpointId: string, message: Message, attempt: number, result: P
 }
 
 /**
+ * Moves the endpoint past a delivered message (or schedules its retry) and logs the attempt, in one
+ * statement: both or neither, as one round trip, and only while `token` still holds the lease. Returns
+ * false when another process took the endpoint over (nothing is written then).
+ */
+async function recordAttempt(
+	db: Database,
+	endpointId: string,
+	token: string,
+	leaseMs: number,
+	attempt: ReturnType<typeof logRow> & { retryDelayMs: number },
+): Promise<boolean> {
+	const move = attempt.ok
+		? sql`cursor = ${attempt.throughEventId}::bigint, failed_attempts = 0, next_attempt_at = null,
+				last_error = null, lease_until = now() + ${leaseMs} * interval '1 millisecond'`
+		: sql`failed_attempts = ${attempt.attempt}::int, last_error = ${attempt.error}::text,
+				next_attempt_at = now() + ${attempt.retryDelayMs} * interval '1 millisecond',
+				lease_token = null, lease_until = null`;
+	const [logged] = await rows<{ id: string }>(
+		db,
+		sql`with held as (
+				update webhook_endpoints set ${move} where id = ${endpointId} and lease_token = ${token} returning id
+			)
+			insert into webhook_deliveries (endpoint_id, message_id, event_type, through_event_id, attempt, replay, ok,
+				status_code, error, response_body, duration_ms, payload)
+			select held.id, ${attempt.messageId}::text, ${attempt.eventType}::text, ${attempt.throughEventId}::bigint,
+				${attempt.attempt}::int, ${attempt.replay}::boolean, ${attempt.ok}::boolean, ${attempt.statusCode}::int,
+				${attempt.error}::text, ${attempt.responseBody}::text, ${attempt.durationMs}::int, ${attempt.payload}::text
+			from held
+			returning id::text as id`,
+	);
+	return logged !== undefined;
+}
+
+/**
  * Delivers a claimed endpoint's due messages in order. After a 2xx, the cursor moves past the message and
  * the attempt is logged in one transaction, still under this process's lease (else another process took
  * over and this one stops). The first failure is logged, schedules a retry with exponential backoff and
@@ -191,22 +225,9 @@ async function deliverEndpoint(
 			timeoutMs: options.timeoutMs,
 		});
 		const ok = isSuccess(result);
-		const still = await db.transaction(async (tx) => {
-			const [held] = await rows<{ id: string }>(
-				tx,
-				ok
-					? sql`update webhook_endpoints set cursor = ${message.through}::bigint, failed_attempts = 0,
-							next_attempt_at = null, last_error = null,
-							lease_until = now() + ${leaseMs} * interval '1 millisecond'
-						where id = ${endpoint.id} and lease_token = ${token} returning id`
-					: sql`update webhook_endpoints set failed_attempts = ${attempt}, last_error = ${describeFailure(result)},
-							next_attempt_at = now() + ${retryDelayMs(options.retryBaseMs, attempt)} * interval '1 millisecond',
-							lease_token = null, lease_until = null
-						where id = ${endpoint.id} and lease_token = ${token} returning id`,
-			);
-			if (held)
-				await tx.insert(webhookDeliveries).values(logRow(endpoint.id, message, attempt, result, false));
-			return held !== undefined;
+		const still = await recordAttempt(db, endpoint.id, token, leaseMs, {
+			...logRow(endpoint.id, message, attempt, result, false),
+			retryDelayMs: retryDelayMs(options.retryBaseMs, attempt),
 		});
 		options.onAttempt?.(
 			ok
