@@ -1,5 +1,6 @@
 import { CopyButton } from "../../ui/copy-button.tsx";
 import { Notice } from "../../ui/notice.tsx";
+import { ShownOnceField } from "../../ui/shown-once-field.tsx";
 import { TestConnectionPanel } from "./TestConnectionPanel.tsx";
 
 /** A token's plaintext, shown this once with a copy button and a test right there. */
@@ -10,16 +11,7 @@ export function ShownOnceToken({ connectionId, token }: { connectionId: string; 
 				It is stored only as a hash and cannot be shown again. Paste it into your IdP as the bearer token.
 			</Notice>
 			<div className="flex flex-col gap-2">
-				<label htmlFor="new-token" className="text-sm font-medium text-slate-800">
-					New token
-				</label>
-				<input
-					id="new-token"
-					readOnly
-					value={token}
-					onFocus={(event) => event.currentTarget.select()}
-					className="block w-full rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900"
-				/>
+				<ShownOnceField id="new-token" label="New token" value={token} />
 				<CopyButton text={token} label="Copy token" />
 			</div>
 			<TestConnectionPanel connectionId={connectionId} token={token} />

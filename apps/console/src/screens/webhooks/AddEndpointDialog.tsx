@@ -12,6 +12,7 @@ import { Field, TextInput } from "../../ui/field.tsx";
 import { FormFooter } from "../../ui/form-footer.tsx";
 import { showServerErrors } from "../../ui/forms.ts";
 import { Notice } from "../../ui/notice.tsx";
+import { ShownOnceField } from "../../ui/shown-once-field.tsx";
 
 type EndpointForm = z.input<typeof createWebhookEndpointInput>;
 
@@ -23,16 +24,7 @@ function ShownOnceSecret({ secret, onDone }: { secret: string; onDone: () => voi
 				It is stored encrypted and cannot be shown again. Your receiver verifies each delivery's
 				webhook-signature header with it (Standard Webhooks).
 			</Notice>
-			<label htmlFor="new-signing-secret" className="text-sm font-medium text-slate-800">
-				Signing secret
-			</label>
-			<input
-				id="new-signing-secret"
-				readOnly
-				value={secret}
-				onFocus={(event) => event.currentTarget.select()}
-				className="block w-full rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900"
-			/>
+			<ShownOnceField id="new-signing-secret" label="Signing secret" value={secret} />
 			<div className="flex justify-between gap-2">
 				<CopyButton text={secret} label="Copy secret" />
 				<Button variant="primary" onClick={onDone}>
