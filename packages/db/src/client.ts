@@ -58,13 +58,13 @@ export function observeStatements(handle: DatabaseHandle, observer: StatementObs
  */
 export async function createDatabase(
 	url: string,
-	options: { poolSize?: number; observable?: boolean } = {},
+	options: { poolSize?: number; observable?: boolean; pgliteImage?: Blob } = {},
 ): Promise<DatabaseHandle> {
 	const target = parseDatabaseUrl(url);
 	if (target.kind === "postgres") {
 		return openPostgres(target.url, options.poolSize ?? DEFAULT_POOL_SIZE, options.observable ?? false);
 	}
-	return openPglite(target.dataDir);
+	return openPglite(target.dataDir, options.pgliteImage);
 }
 
 async function openPostgres(url: string, poolSize: number, observable: boolean): Promise<DatabaseHandle> {
@@ -121,12 +121,13 @@ async function openPostgres(url: string, poolSize: number, observable: boolean):
 	return handle;
 }
 
-async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
+/** `image`, a `dumpDataDir` tarball, is the data a new database starts with (tests start from a template). */
+async function openPglite(dataDir: string | null, image?: Blob): Promise<DatabaseHandle> {
 	const releaseLock = dataDir === null ? () => {} : lockDataDirectory(dataDir);
 	let client: PGlite;
 	try {
 		if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
-		client = dataDir === null ? await PGlite.create() : await PGlite.create({ dataDir });
+		client = await PGlite.create({ ...(dataDir === null ? {} : { dataDir }), loadDataDir: image });
 	} catch (error) {
 		releaseLock();
 		const where = dataDir === null ? "in memory" : `in ${dataDir}`;
