@@ -10,6 +10,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { createDatabase, handleInternals } from "./client.ts";
 import { migrate, migrationsFolder } from "./migrate.ts";
@@ -21,12 +22,18 @@ import type { DatabaseHandle } from "./types.ts";
  * again by `close()`. Open it in `beforeAll` and close it in `afterAll`. With `upTo` (a migration tag)
  * it is migrated only that far, as an earlier release left it; `migrate(handle)` then upgrades it.
  * Each starts as a copy of a migrated template, because initializing PGlite and migrating cost
- * seconds per database while a copy costs a fraction of one (decision 0223).
+ * seconds per database while a copy costs a fraction of one (decision 0223). The seeded default
+ * organization gets a new id per copy, as a fresh migration would give it: caches keyed by organization
+ * id are shared by the test files of one process.
  */
 export async function createTestDatabase(options: { upTo?: string } = {}): Promise<DatabaseHandle> {
 	const folder = options.upTo === undefined ? migrationsFolder : migrationsUpTo(options.upTo);
 	const serverUrl = process.env.TEST_DATABASE_URL;
-	return serverUrl ? createPostgresTestDatabase(serverUrl, folder) : createPgliteTestDatabase(folder);
+	const handle = serverUrl
+		? await createPostgresTestDatabase(serverUrl, folder)
+		: await createPgliteTestDatabase(folder);
+	await handle.db.execute(sql`update organizations set id = gen_random_uuid() where slug = 'default'`);
+	return handle;
 }
 
 /** Names a template by the migrations it holds, so an edited or added migration makes a new one. */

@@ -168,7 +168,9 @@ export function idpProblem(error: unknown, issuer: string): string {
 			case "OAUTH_TIMEOUT":
 				return `${host} did not answer within ${IDP_TIMEOUT_SECONDS} seconds`;
 			case "OAUTH_RESPONSE_IS_NOT_CONFORM": {
-				const status = error.cause instanceof Response ? ` with HTTP ${error.cause.status}` : "";
+				// Not `instanceof Response`: @hono/node-server replaces the global Response, and fetch's is not it.
+				const answered = (error.cause as { status?: unknown } | undefined)?.status;
+				const status = typeof answered === "number" ? ` with HTTP ${answered}` : "";
 				return `${wellKnown} answered${status}: check the issuer URL`;
 			}
 			case "OAUTH_RESPONSE_IS_NOT_JSON":

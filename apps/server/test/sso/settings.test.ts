@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
 import { auditEvents, ssoSettings } from "@roster/db";
 import { TRPCClientError } from "@trpc/client";
 import { eq } from "drizzle-orm";
@@ -234,5 +235,14 @@ describe("check issuer", () => {
 			admin.client.sso.checkIssuer.mutate({ issuer: "http://login.example.com" }),
 		);
 		expect(errors.issuer?.join(" ")).toContain("https");
+	});
+
+	it("names the HTTP status under the Node server too, whose global Response is not fetch's", async () => {
+		// What `pnpm start` does first: the Node adapter swaps in its own global Response class.
+		getRequestListener(() => new Response());
+		expect(await admin.client.sso.checkIssuer.mutate({ issuer: notFoundUrl })).toEqual({
+			ok: false,
+			problem: `${notFoundUrl}/.well-known/openid-configuration answered with HTTP 404: check the issuer URL`,
+		});
 	});
 });
