@@ -1,6 +1,7 @@
 import { type Organization, rows, type Transaction, uuidArray } from "@roster/db";
 import type { AccessDecision, AccessTier } from "@roster/domain";
 import { sql } from "drizzle-orm";
+import { decidedRoles, type HeldRole, rolesBefore, sameRoles } from "./held-roles.ts";
 import { idpManaged } from "./idp-managed.ts";
 import {
 	type LoadedUser,
@@ -17,6 +18,7 @@ import {
 	type DecisionBatch,
 	ensureProjects,
 	type ProjectRoleWrites,
+	type StoredRole,
 	storeProjectRoles,
 	storeTiers,
 	usersOf,
@@ -25,7 +27,7 @@ import {
 /** Users per chunk: each chunk costs the same few statements, whatever the scope's size. */
 export const RECOMPUTE_CHUNK = 5_000;
 
-/** Up to this many users, the summary lists each tier change (for the audit event of the write). */
+/** Up to this many users, the summary lists each user's access change (for their own audit events). */
 export const ITEMIZED_SCOPE = 100;
 
 /**
@@ -56,17 +58,18 @@ export interface RecomputedChunk {
 	usersChanged: number;
 }
 
-export interface TierChange {
-	old: AccessTier;
-	new: AccessTier;
+/** One user's tier and project roles before and after a recompute that changed either. */
+export interface AccessChange {
+	tier: { old: AccessTier; new: AccessTier };
+	roles: { old: HeldRole[]; new: HeldRole[] };
 }
 
 export interface RecomputeSummary {
 	usersExamined: number;
 	/** Users whose tier, tier source, explanation or project roles changed. */
 	usersChanged: number;
-	/** Per user, when at most `ITEMIZED_SCOPE` users were examined; otherwise undefined. */
-	tierChanges: Map<string, TierChange> | undefined;
+	/** Per user whose tier or roles changed, when at most `ITEMIZED_SCOPE` users were examined; else undefined. */
+	accessChanges: Map<string, AccessChange> | undefined;
 	projectsCreated: number;
 }
 
@@ -222,7 +225,7 @@ export async function recomputeAccess(
 ): Promise<RecomputeSummary> {
 	const state = await chunkState(tx, organization, options.cacheable ?? true);
 	const next = pagesOf(tx, organization.id, scope);
-	const tierChanges = new Map<string, TierChange>();
+	const accessChanges = new Map<string, AccessChange>();
 	let usersExamined = 0;
 	let usersChanged = 0;
 	let projectsCreated = 0;
@@ -243,18 +246,50 @@ export async function recomputeAccess(
 			);
 			options.observe({ users, tiers, roles, usersExamined, usersChanged });
 		}
-		if (usersExamined > ITEMIZED_SCOPE) continue;
-		users.forEach((user, i) => {
-			const tier = batch.decisions[batch.decisionIndex[i] as number]?.tier;
-			if (tier !== undefined && tier !== user.tier) tierChanges.set(user.id, { old: user.tier, new: tier });
-		});
+		if (usersExamined <= ITEMIZED_SCOPE) itemize(accessChanges, users, batch, roles, state.statics);
 	}
 	return {
 		usersExamined,
 		usersChanged,
-		tierChanges: usersExamined <= ITEMIZED_SCOPE ? tierChanges : undefined,
+		accessChanges: usersExamined <= ITEMIZED_SCOPE ? accessChanges : undefined,
 		projectsCreated,
 	};
+}
+
+function byUser(rows: readonly StoredRole[]): Map<string, StoredRole[]> {
+	const grouped = new Map<string, StoredRole[]>();
+	for (const row of rows) {
+		const mine = grouped.get(row.userId);
+		if (mine) mine.push(row);
+		else grouped.set(row.userId, [row]);
+	}
+	return grouped;
+}
+
+/** Adds the chunk's users whose tier or roles it changed to `changes`, with both before and after. */
+function itemize(
+	changes: Map<string, AccessChange>,
+	users: readonly LoadedUser[],
+	batch: DecisionBatch,
+	writes: ProjectRoleWrites,
+	statics: AccessStatics,
+): void {
+	const removed = byUser(writes.removed);
+	const added = byUser(writes.added);
+	users.forEach((user, i) => {
+		const decision = batch.decisions[batch.decisionIndex[i] as number] as AccessDecision;
+		const after = decidedRoles(decision);
+		const before = rolesBefore(
+			after,
+			{ removed: removed.get(user.id) ?? [], added: added.get(user.id) ?? [] },
+			statics.projects,
+		);
+		if (decision.tier === user.tier && sameRoles(before, after)) return;
+		changes.set(user.id, {
+			tier: { old: user.tier, new: decision.tier },
+			roles: { old: before, new: after },
+		});
+	});
 }
 
 /** What one chunk of a job's recompute did, and where the next one starts (undefined: the scope is done). */

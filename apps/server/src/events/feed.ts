@@ -43,6 +43,8 @@ export interface PublicEvent {
 		changes: Record<string, { old: unknown; new: unknown }>;
 		/** The access tier before and after, when the change moved it. */
 		access?: { old: unknown; new: unknown };
+		/** Every project role the user held before and after, when the change moved any. */
+		roles?: { old: unknown; new: unknown };
 		/** Why the user's access changed, for `access.changed` (e.g. the group whose membership moved it). */
 		cause?: unknown;
 		/** Users recomputed and changed by a group or mapping change. */
@@ -75,6 +77,7 @@ export function publicEvent(event: StoredAuditEvent): PublicEvent {
 	const changes = (event.changes ?? {}) as PublicEvent["data"]["changes"];
 	const metadata = (event.metadata ?? {}) as Record<string, unknown>;
 	const access = changes.accessTier;
+	const roles = changes.projectRoles;
 	return {
 		id: eventCursor(event.id),
 		type: EVENT_TYPES[event.action as ScimAuditAction] ?? event.action,
@@ -87,6 +90,7 @@ export function publicEvent(event: StoredAuditEvent): PublicEvent {
 			},
 			changes,
 			...(access && { access }),
+			...(roles && { roles }),
 			...(metadata.cause !== undefined && { cause: metadata.cause }),
 			...(typeof metadata.usersRecomputed === "number" && { usersRecomputed: metadata.usersRecomputed }),
 			...(typeof metadata.usersChanged === "number" && { usersChanged: metadata.usersChanged }),

@@ -1,9 +1,9 @@
 import { type Transaction, users } from "@roster/db";
 import { inArray } from "drizzle-orm";
-import { type RecomputeSummary, recomputeAccess, type TierChange } from "../access/recompute.ts";
+import { type AccessChange, type RecomputeSummary, recomputeAccess } from "../access/recompute.ts";
 import { type GroupForRelevance, groupAffectsAccess } from "../access/relevance.ts";
 import { loadAccessStatics } from "../access/statics.ts";
-import { accessChange } from "../audit/access-evidence.ts";
+import { accessChange, rolesChange } from "../audit/access-evidence.ts";
 import type { ScimAuditEvent } from "../audit/scim-events.ts";
 import type { ScimContext } from "../provisioning/context.ts";
 import type { MembershipDelta } from "./members.ts";
@@ -34,43 +34,47 @@ export async function recomputeMembers(
 	return summaries.reduce((total, next) => ({
 		usersExamined: total.usersExamined + next.usersExamined,
 		usersChanged: total.usersChanged + next.usersChanged,
-		tierChanges: mergedTierChanges(total.tierChanges, next.tierChanges),
+		accessChanges: mergedAccessChanges(total.accessChanges, next.accessChanges),
 		projectsCreated: total.projectsCreated + next.projectsCreated,
 	}));
 }
 
 /** Both itemizations together, or none when either recompute was too large to itemize. */
-function mergedTierChanges(
-	a: Map<string, TierChange> | undefined,
-	b: Map<string, TierChange> | undefined,
-): Map<string, TierChange> | undefined {
+function mergedAccessChanges(
+	a: Map<string, AccessChange> | undefined,
+	b: Map<string, AccessChange> | undefined,
+): Map<string, AccessChange> | undefined {
 	return a && b ? new Map([...a, ...b]) : undefined;
 }
 
 /**
- * One `SCIM_USER_ACCESS_CHANGED` event per user whose tier a group write moved, naming the group, so a
- * user's own trail shows a promotion or demotion that came from a membership change. Only for writes small
- * enough to be itemized (`ITEMIZED_SCOPE`); the group's event always carries the counts.
+ * One `SCIM_USER_ACCESS_CHANGED` event per user whose tier or project roles a group write changed, naming
+ * the group, so a user's own trail (and host applications) see a promotion, demotion or lost role that
+ * came from a membership change, with before and after. Only for writes small enough to be itemized
+ * (`ITEMIZED_SCOPE`); the group's event always carries the counts.
  */
 export async function accessChangeEvents(
 	tx: Transaction,
 	summary: RecomputeSummary | undefined,
 	group: { id: string; displayName: string },
 ): Promise<ScimAuditEvent[]> {
-	const changes = summary?.tierChanges;
+	const changes = summary?.accessChanges;
 	if (!changes || changes.size === 0) return [];
 	const names = await tx
 		.select({ id: users.id, userName: users.userName })
 		.from(users)
 		.where(inArray(users.id, [...changes.keys()]));
 	return names.map(({ id, userName }) => {
-		const change = changes.get(id) as TierChange;
+		const change = changes.get(id) as AccessChange;
 		return {
 			action: "SCIM_USER_ACCESS_CHANGED",
 			entityType: "User",
 			entityId: id,
 			entityName: userName,
-			changes: accessChange(change.old, change.new),
+			changes: {
+				...accessChange(change.tier.old, change.tier.new),
+				...rolesChange(change.roles.old, change.roles.new),
+			},
 			metadata: { cause: { group: { id: group.id, displayName: group.displayName } } },
 		};
 	});

@@ -225,6 +225,18 @@ export function apiComponents(): ComponentsObject {
 					},
 				],
 			},
+			HeldRoles: {
+				type: "array",
+				items: {
+					type: "object",
+					properties: {
+						projectId: { type: "string" },
+						projectSlug: { type: "string" },
+						role: { type: "string", examples: ["admin", "write", "read"] },
+					},
+					required: ["projectId", "projectSlug", "role"],
+				},
+			},
 			EventPage: {
 				type: "object",
 				properties: {
@@ -258,6 +270,13 @@ export function apiComponents(): ComponentsObject {
 								type: "object",
 								description: "The access tier before and after, when the change moved it.",
 								properties: { old: { type: ["string", "null"] }, new: { type: ["string", "null"] } },
+							},
+							roles: {
+								type: "object",
+								description:
+									"Every project role the user held before and after, when the change added, removed or altered any (sorted by projectSlug).",
+								properties: { old: schemaRef("HeldRoles"), new: schemaRef("HeldRoles") },
+								required: ["old", "new"],
 							},
 							cause: { description: "Why access changed, e.g. `{ group: { id, displayName } }`." },
 							usersRecomputed: { type: "integer" },

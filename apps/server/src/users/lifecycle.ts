@@ -1,8 +1,9 @@
 import { groupMembers, reusableStatement, type Transaction, type User, users } from "@roster/db";
 import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
+import { heldRolesQuery } from "../access/held-roles.ts";
 import { idpManaged } from "../access/idp-managed.ts";
 import { accessColumns, decideUserAccess, storeUserProjectRoles } from "../access/user-decision.ts";
-import { accessChange } from "../audit/access-evidence.ts";
+import { accessChange, rolesChange } from "../audit/access-evidence.ts";
 import {
 	recordScimAudit,
 	recordScimAuditEndingSessions,
@@ -121,6 +122,7 @@ async function tombstone(tx: Transaction, ctx: ScimContext, before: User): Promi
 export async function deleteUser(ctx: ScimContext, id: string, ifMatch: string | undefined): Promise<void> {
 	await userWrite(ctx, async (tx) => {
 		const before = await lockUser(tx, ctx, id, ifMatch);
+		const roles = await heldRolesQuery(tx, before.id);
 		const sessionsKilled = await endUserSessions(tx, before.id);
 		const hard = ctx.actor.organization.deletePolicy === "hard";
 		if (hard) await tx.delete(users).where(eq(users.id, before.id));
@@ -130,7 +132,11 @@ export async function deleteUser(ctx: ScimContext, id: string, ifMatch: string |
 			entityType: "User",
 			entityId: before.id,
 			entityName: before.userName,
-			changes: { active: { old: before.isActive, new: false }, ...accessChange(before.accessTier, "NONE") },
+			changes: {
+				active: { old: before.isActive, new: false },
+				...accessChange(before.accessTier, "NONE"),
+				...rolesChange(roles, []),
+			},
 			metadata: { sessionsKilled, policy: hard ? "hard" : "soft" },
 		});
 	});

@@ -19,13 +19,14 @@ import {
 } from "@roster/scim";
 import { eq, getTableColumns, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
+import { decidedRoles, type HeldRole, heldRolesQuery } from "../access/held-roles.ts";
 import {
 	type AccessColumns,
 	accessColumns,
 	decideUserAccess,
 	storeUserProjectRoles,
 } from "../access/user-decision.ts";
-import { accessChange } from "../audit/access-evidence.ts";
+import { accessChange, rolesChange } from "../audit/access-evidence.ts";
 import { recordScimAudit } from "../audit/scim-events.ts";
 import type { ScimContext } from "../provisioning/context.ts";
 import { notFound } from "../provisioning/preconditions.ts";
@@ -193,6 +194,7 @@ export async function createUser(ctx: ScimContext, body: unknown): Promise<UserR
 				changes: {
 					...diffFields({}, snapshot(fields, active)),
 					...accessChange(tombstone?.accessTier ?? null, decision.tier),
+					...rolesChange([], decidedRoles(decision)),
 				},
 				metadata: {
 					...(passwordSupplied ? { passwordIgnored: true } : {}),
@@ -243,7 +245,7 @@ async function persistChange(
 	tx: Transaction,
 	ctx: ScimContext,
 	before: User,
-	groups: readonly AccessGroup[],
+	{ groups, roles }: { groups: readonly AccessGroup[]; roles: readonly HeldRole[] },
 	fields: UserFields,
 	active: boolean,
 	passwordSupplied: boolean,
@@ -274,7 +276,12 @@ async function persistChange(
 		entityType: "User" as const,
 		entityId: before.id,
 		entityName: fields.userName,
-		changes: { ...changes, ...(decision ? accessChange(before.accessTier, decision.tier) : {}) },
+		changes: {
+			...changes,
+			...(decision
+				? { ...accessChange(before.accessTier, decision.tier), ...rolesChange(roles, decidedRoles(decision)) }
+				: {}),
+		},
 		metadata: passwordSupplied ? { passwordIgnored: true } : {},
 	};
 	const [[user]] = await Promise.all([
@@ -289,20 +296,25 @@ async function persistChange(
 }
 
 /**
- * Locks the user a write names and reads its groups in the same round trip: the read is sent right behind
- * the lock (pipelined) and PostgreSQL runs it once the lock is held, so it sees the memberships the write
- * works from. The groups serve role resolution and the answer (a user write never changes memberships).
+ * Locks the user a write names and reads its groups and held project roles in the same round trip: the
+ * reads are sent right behind the lock (pipelined) and PostgreSQL runs them once the lock is held, so they
+ * see what the write works from. The groups serve role resolution and the answer (a user write never
+ * changes memberships); the roles are the "before" of the audit event when the write changes them.
  */
 async function lockWithGroups(
 	tx: Transaction,
 	ctx: ScimContext,
 	id: string,
 	ifMatch: string | undefined,
-): Promise<{ before: User; groups: Memberships }> {
+): Promise<{ before: User; groups: Memberships; roles: HeldRole[] }> {
 	if (!isUuid(id)) throw notFound("User", id);
 	const locked = lockUser(tx, ctx, id, ifMatch);
-	const [before, found] = await Promise.all([locked, membershipsQuery(tx, id)]);
-	return { before, groups: memberships(ctx, found) };
+	const [before, found, roles] = await Promise.all([
+		locked,
+		membershipsQuery(tx, id),
+		heldRolesQuery(tx, id),
+	]);
+	return { before, groups: memberships(ctx, found), roles };
 }
 
 /** PUT /Users/{id}: replaces every writable attribute; `active` left out keeps its value. */
@@ -316,9 +328,10 @@ export async function replaceUser(
 	const fields = userFieldsFromScim(resource);
 	requireUserName(fields);
 	return userWrite(ctx, async (tx) => {
-		const { before, groups } = await lockWithGroups(tx, ctx, id, ifMatch);
+		const { before, groups, roles } = await lockWithGroups(tx, ctx, id, ifMatch);
 		const active = readActive(resource, before.isActive);
-		const user = await persistChange(tx, ctx, before, groups.groups, fields, active, passwordSupplied);
+		const inputs = { groups: groups.groups, roles };
+		const user = await persistChange(tx, ctx, before, inputs, fields, active, passwordSupplied);
 		return { user, resource: userResource(ctx, user, groups.refs) };
 	});
 }
@@ -335,7 +348,7 @@ export async function patchUser(
 ): Promise<UserResult> {
 	const operations = parsePatchRequest(body);
 	return userWrite(ctx, async (tx) => {
-		const { before, groups } = await lockWithGroups(tx, ctx, id, ifMatch);
+		const { before, groups, roles } = await lockWithGroups(tx, ctx, id, ifMatch);
 		const { meta: _meta, ...current } = userResource(ctx, before);
 		const patched = applyPatch(current, operations, userResourceType, { required: ["active"] });
 		const fields = userFieldsFromScim(patched.resource);
@@ -345,7 +358,7 @@ export async function patchUser(
 			tx,
 			ctx,
 			before,
-			groups.groups,
+			{ groups: groups.groups, roles },
 			fields,
 			active,
 			patched.passwordSupplied,

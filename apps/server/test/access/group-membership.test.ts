@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScimHarness, type ScimHarness } from "../scim/harness.ts";
 import {
+	addProject,
 	latestAudit,
 	mapping,
 	patch,
@@ -57,6 +58,64 @@ describe("a user's tier follows group membership", () => {
 		expect(removed.source).toBe("fallback");
 		const demoted = await latestAudit(h, "SCIM_USER_ACCESS_CHANGED", user);
 		expect(demoted?.changes).toEqual({ accessTier: { old: "ADMIN", new: "NONE" } });
+	});
+
+	it("a group that grants a project role puts the member's roles before and after on their own trail, tier or not", async () => {
+		const atlas = await addProject(h, "atlas");
+		const apollo = await addProject(h, "apollo");
+		await mapping(h, {
+			matchKind: "group_display_name",
+			matchValue: "Atlas Team",
+			targetKind: "project_role",
+			projectSelector: "atlas",
+			projectRole: "admin",
+		});
+		const user = await provisionUser(h, "atlas-admin@example.com", {
+			roles: ["urn:roster:role:organization:default:admin", "urn:roster:role:project:apollo:write"],
+		});
+		expect(await tierOf(h, user)).toBe("ADMIN");
+		const group = await provisionGroup(h, "Atlas Team");
+		const apolloWrite = { projectId: apollo, projectSlug: "apollo", role: "write" };
+		const atlasAdmin = { projectId: atlas, projectSlug: "atlas", role: "admin" };
+
+		await patch(h, `/Groups/${group}`, { op: "add", path: "members", value: [{ value: user }] });
+		const granted = await latestAudit(h, "SCIM_USER_ACCESS_CHANGED", user);
+		// The tier stayed ADMIN: only the roles moved, and the event says so with both full lists.
+		expect(granted?.changes).toEqual({
+			projectRoles: { old: [apolloWrite], new: [apolloWrite, atlasAdmin] },
+		});
+
+		await patch(h, `/Groups/${group}`, { op: "remove", path: "members", value: [{ value: user }] });
+		const revoked = await latestAudit(h, "SCIM_USER_ACCESS_CHANGED", user);
+		expect(revoked?.changes).toEqual({
+			projectRoles: { old: [apolloWrite, atlasAdmin], new: [apolloWrite] },
+		});
+
+		// Deprovisioning takes every role: the user's own event lists what they lost.
+		await patch(h, `/Users/${user}`, { op: "replace", path: "active", value: false });
+		expect((await latestAudit(h, "SCIM_USER_DEPROVISIONED", user))?.changes).toMatchObject({
+			accessTier: { old: "ADMIN", new: "NONE" },
+			projectRoles: { old: [apolloWrite], new: [] },
+		});
+		await patch(h, `/Users/${user}`, { op: "replace", path: "active", value: true });
+		expect((await latestAudit(h, "SCIM_USER_REACTIVATED", user))?.changes).toMatchObject({
+			projectRoles: { old: [], new: [apolloWrite] },
+		});
+		// A write that changes no role names none.
+		await patch(h, `/Users/${user}`, {
+			op: "replace",
+			path: "roles",
+			value: [
+				"urn:roster:role:organization:default:admin",
+				"urn:roster:role:project:apollo:write",
+				"urn:roster:role:organization:default:user",
+			],
+		});
+		expect((await latestAudit(h, "SCIM_USER_UPDATED", user))?.changes).not.toHaveProperty("projectRoles");
+		expect((await h.scim("DELETE", `/Users/${user}`)).status).toBe(204);
+		expect((await latestAudit(h, "SCIM_USER_DELETED", user))?.changes).toMatchObject({
+			projectRoles: { old: [apolloWrite], new: [] },
+		});
 	});
 
 	it("PUT with a new member set recomputes exactly the users added and removed", async () => {

@@ -1,6 +1,7 @@
 import { rows } from "@roster/db";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRoleMapping } from "../../src/access/mappings.ts";
 import { sealAuditEvents } from "../../src/audit/sealer.ts";
 import { apiClient, issueAppKey } from "../api/fixtures.ts";
 import { freshTenant, keyring, provision } from "../audit/fixtures.ts";
@@ -80,6 +81,43 @@ describe(`GET /api/v1/events (${database})`, () => {
 		}
 		expect((await feed(`?after=${page.next}`)).events).toEqual([]);
 		expect((await feed(`?after=${page.next}`)).next).toBe(page.next);
+	});
+
+	it("tells a host application whose tier and roles a group change moved, with both before and after", async () => {
+		const { organization, scim, feed } = await tenantWithKey("feed-access");
+		const [project] = await rows<{ id: string }>(
+			h.db.db,
+			sql`insert into projects (org_id, slug, name) values (${organization.id}::uuid, 'ledger', 'Ledger') returning id`,
+		);
+		await createRoleMapping(h.db.db, {
+			organization,
+			mapping: {
+				matchKind: "group_display_name",
+				matchValue: "Ledger Admins",
+				targetKind: "project_role",
+				projectSelector: "ledger",
+				projectRole: "admin",
+			},
+			actor: { type: "system", name: "feed-test" },
+		});
+		const [ada] = await provision(scim, ["ada@example.com"]);
+		const group = await scim("POST", "/Groups", {
+			schemas: [GROUP],
+			displayName: "Ledger Admins",
+			members: [{ value: ada }],
+		});
+		expect(group.status).toBe(201);
+		await seal();
+
+		const changed = (await feed()).events.filter((event) => event.type === "access.changed");
+		expect(changed).toHaveLength(1);
+		const ledgerAdmin = { projectId: project?.id, projectSlug: "ledger", role: "admin" };
+		expect(changed[0]?.data).toMatchObject({
+			subject: { type: "User", id: ada, name: "ada@example.com" },
+			access: { old: "NONE", new: expect.any(String) },
+			roles: { old: [], new: [ledgerAdmin] },
+			cause: { group: { id: group.body?.id, displayName: "Ledger Admins" } },
+		});
 	});
 
 	it("pages with limit and next, and never shows another organization's events", async () => {
