@@ -90,7 +90,7 @@ if (onPostgres)
 			expect(transactionTrips(trips).map((trip) => trip.statements.length)).toEqual([1, 4, 1]);
 		});
 
-		it("deprovision PATCH: lock and groups together, then the update, the roles and the audit event that ends the sessions", async () => {
+		it("deprovision PATCH: lock, groups and held roles together, then the update, the roles and the audit event that ends the sessions", async () => {
 			const ids: string[] = [];
 			for (let i = 0; i < 12; i++) {
 				const res = await h.scim("POST", "/Users", oktaUser(`leaver${i}@example.com`));
@@ -105,11 +105,14 @@ if (onPostgres)
 			const lock = trips.find((trip) =>
 				trip.statements.some((text) => text.startsWith('select "id", "org_id"')),
 			);
-			expect(lock?.statements).toHaveLength(2);
+			expect(lock?.statements).toHaveLength(3);
 			expect(lock?.statements[1]).toMatch(/^select "groups"/);
-			// begin, lock + groups, update + roles + audit ending the sessions, commit (16 with unnamed statements)
+			// The roles held before the write, for the event's `projectRoles` old and new.
+			expect(lock?.statements[2]).toMatch(/^select "user_project_roles"/);
+			// begin, lock + groups + roles, update + roles + audit ending the sessions, commit
+			// (16 with unnamed statements)
 			const inTransaction = transactionTrips(trips);
-			expect(inTransaction.map((trip) => trip.statements.length)).toEqual([1, 2, 3, 1]);
+			expect(inTransaction.map((trip) => trip.statements.length)).toEqual([1, 3, 3, 1]);
 			expect(inTransaction[2]?.statements).toContainEqual(
 				expect.stringMatching(/^with "ended" as \(delete from "sessions"/),
 			);
