@@ -21,8 +21,9 @@ import type { z } from "zod";
 import { accessMetadata } from "../audit/access-evidence.ts";
 import { type OperatorActor, recordOperatorEvents } from "../audit/operator-events.ts";
 import { OperationError } from "../operation-error.ts";
+import { accessChangeEvents } from "./change-events.ts";
 import { type AccessImpact, ImpactCollector } from "./impact.ts";
-import { type RecomputeScope, recomputeAccess, scopeSize } from "./recompute.ts";
+import { type AccessChange, type RecomputeScope, recomputeAccess, scopeSize } from "./recompute.ts";
 import { enqueueRecompute } from "./recompute-job.ts";
 
 /** A role mapping as an operator states it: what the IdP sends → a tier or a role on a project. */
@@ -143,6 +144,8 @@ interface AppliedChange {
 	after: RoleMapping | undefined;
 	mapping: RoleMapping;
 	impact: AccessImpact;
+	/** Each user whose tier or roles moved, when few enough to itemize (`ITEMIZED_SCOPE`). */
+	accessChanges?: ReadonlyMap<string, AccessChange>;
 	job?: { id: string; total: number };
 }
 
@@ -194,13 +197,20 @@ async function applyChange(
 					options.onProgress?.({ usersExamined: chunk.usersExamined, usersChanged: chunk.usersChanged });
 				},
 			})
-		: { usersExamined: 0, usersChanged: 0 };
-	return { organization: bumped, before, after, mapping, impact: await impact.finish(tx, summary) };
+		: { usersExamined: 0, usersChanged: 0, accessChanges: undefined };
+	return {
+		organization: bumped,
+		before,
+		after,
+		mapping,
+		impact: await impact.finish(tx, summary),
+		accessChanges: summary.accessChanges,
+	};
 }
 
 /**
- * A saved mapping change, in ONE transaction: the change with its recompute and the audit event with how
- * many users were recomputed and changed.
+ * A saved mapping change, in ONE transaction: the change with its recompute, the audit event with how
+ * many users were recomputed and changed, and (few enough to itemize) each moved user's `access.changed`.
  */
 async function changeMapping(
 	db: Executor,
@@ -210,7 +220,7 @@ async function changeMapping(
 	options: MappingChangeOptions,
 ): Promise<RoleMappingResult> {
 	return db.transaction(async (tx) => {
-		const { organization, before, after, mapping, impact, job } = await applyChange(
+		const { organization, before, after, mapping, impact, accessChanges, job } = await applyChange(
 			tx,
 			input.organization,
 			write,
@@ -228,6 +238,9 @@ async function changeMapping(
 				changes: diffFields(snapshot(before), snapshot(after)),
 				metadata: job ? { recomputeJobId: job.id, usersToRecompute: job.total } : accessMetadata(impact),
 			},
+			...(await accessChangeEvents(tx, accessChanges, {
+				mapping: { id: mapping.id, description: describe(mapping) },
+			})),
 		]);
 		return {
 			mapping,

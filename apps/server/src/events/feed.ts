@@ -45,7 +45,7 @@ export interface PublicEvent {
 		access?: { old: unknown; new: unknown };
 		/** Every project role the user held before and after, when the change moved any. */
 		roles?: { old: unknown; new: unknown };
-		/** Why the user's access changed, for `access.changed` (e.g. the group whose membership moved it). */
+		/** Why the user's access changed, for `access.changed`: the group or the role mapping that moved it. */
 		cause?: unknown;
 		/** Users recomputed and changed by a group or mapping change. */
 		usersRecomputed?: number;

@@ -1,10 +1,8 @@
-import { type Transaction, users } from "@roster/db";
-import { inArray } from "drizzle-orm";
+import type { Transaction } from "@roster/db";
+import type { AccessChangeCause } from "../access/change-events.ts";
 import { type AccessChange, type RecomputeSummary, recomputeAccess } from "../access/recompute.ts";
 import { type GroupForRelevance, groupAffectsAccess } from "../access/relevance.ts";
 import { loadAccessStatics } from "../access/statics.ts";
-import { accessChange, rolesChange } from "../audit/access-evidence.ts";
-import type { ScimAuditEvent } from "../audit/scim-events.ts";
 import type { ScimContext } from "../provisioning/context.ts";
 import type { MembershipDelta } from "./members.ts";
 
@@ -47,35 +45,7 @@ function mergedAccessChanges(
 	return a && b ? new Map([...a, ...b]) : undefined;
 }
 
-/**
- * One `SCIM_USER_ACCESS_CHANGED` event per user whose tier or project roles a group write changed, naming
- * the group, so a user's own trail (and host applications) see a promotion, demotion or lost role that
- * came from a membership change, with before and after. Only for writes small enough to be itemized
- * (`ITEMIZED_SCOPE`); the group's event always carries the counts.
- */
-export async function accessChangeEvents(
-	tx: Transaction,
-	summary: RecomputeSummary | undefined,
-	group: { id: string; displayName: string },
-): Promise<ScimAuditEvent[]> {
-	const changes = summary?.accessChanges;
-	if (!changes || changes.size === 0) return [];
-	const names = await tx
-		.select({ id: users.id, userName: users.userName })
-		.from(users)
-		.where(inArray(users.id, [...changes.keys()]));
-	return names.map(({ id, userName }) => {
-		const change = changes.get(id) as AccessChange;
-		return {
-			action: "SCIM_USER_ACCESS_CHANGED",
-			entityType: "User",
-			entityId: id,
-			entityName: userName,
-			changes: {
-				...accessChange(change.tier.old, change.tier.new),
-				...rolesChange(change.roles.old, change.roles.new),
-			},
-			metadata: { cause: { group: { id: group.id, displayName: group.displayName } } },
-		};
-	});
+/** The cause a member's `access.changed` names: the group, by id and display name. */
+export function groupCause(group: { id: string; displayName: string }): AccessChangeCause {
+	return { group: { id: group.id, displayName: group.displayName } };
 }

@@ -13,11 +13,12 @@ import {
 	ScimError,
 } from "@roster/scim";
 import { eq } from "drizzle-orm";
+import { accessChangeEvents } from "../access/change-events.ts";
 import { accessMetadata } from "../audit/access-evidence.ts";
 import { recordScimAudit, type ScimAuditEvent } from "../audit/scim-events.ts";
 import type { ScimContext } from "../provisioning/context.ts";
 import { changesNothing, revisionColumns } from "../provisioning/revision.ts";
-import { accessChangeEvents, recomputeMembers } from "./member-access.ts";
+import { groupCause, recomputeMembers } from "./member-access.ts";
 import { applyMemberOps, assertMembersAreUsers, type MembershipDelta, membershipChanges } from "./members.ts";
 import { type GroupResult, groupAnswer, groupResource, INHERITED } from "./resource.ts";
 import { groupWrite, lockGroup } from "./transaction.ts";
@@ -94,7 +95,7 @@ async function persistChange(
 			changes,
 			...(access ? { metadata: accessMetadata(access) } : {}),
 		},
-		...(await accessChangeEvents(tx, access, group)),
+		...(await accessChangeEvents(tx, access?.accessChanges, groupCause(group))),
 	);
 	return group;
 }
@@ -153,7 +154,7 @@ export async function createGroup(
 				...provisioned(id, fields, membershipChanges(delta)),
 				...(access ? { metadata: accessMetadata(access) } : {}),
 			},
-			...(await accessChangeEvents(tx, access, group)),
+			...(await accessChangeEvents(tx, access?.accessChanges, groupCause(group))),
 		);
 		return groupAnswer(tx, ctx, group, view);
 	});
@@ -231,7 +232,7 @@ export async function deleteGroup(ctx: ScimContext, id: string, ifMatch: string 
 				},
 				...(access ? { metadata: accessMetadata(access) } : {}),
 			},
-			...(await accessChangeEvents(tx, access, before)),
+			...(await accessChangeEvents(tx, access?.accessChanges, groupCause(before))),
 		);
 	});
 }

@@ -278,7 +278,10 @@ export function apiComponents(): ComponentsObject {
 								properties: { old: schemaRef("HeldRoles"), new: schemaRef("HeldRoles") },
 								required: ["old", "new"],
 							},
-							cause: { description: "Why access changed, e.g. `{ group: { id, displayName } }`." },
+							cause: {
+								description:
+									"Why access changed: `{ group: { id, displayName } }` or `{ mapping: { id, description } }`.",
+							},
 							usersRecomputed: { type: "integer" },
 							usersChanged: { type: "integer" },
 							sessionsEnded: { type: "integer" },

@@ -77,6 +77,37 @@ describe("a mapping change updates everyone affected and no one else", () => {
 		expect(await snapshotOf(outside)).toEqual(untouched);
 	});
 
+	it("puts each user it moved on their own trail as access.changed, naming the mapping, in its transaction", async () => {
+		const hermes = await addProject(h, "hermes");
+		const member = await provisionUser(h, "hermes-dev@example.com");
+		const bystander = await provisionUser(h, "hermes-bystander@example.com");
+		await provisionGroup(h, "Hermes Devs", [member]);
+		const created = await create({
+			matchKind: "group_display_name",
+			matchValue: "Hermes Devs",
+			targetKind: "project_role",
+			projectSelector: "hermes",
+			projectRole: "write",
+		});
+		const cause = { mapping: { id: created.mapping.id, description: "group_display_name:Hermes Devs" } };
+		const granted = await latestAudit(h, "SCIM_USER_ACCESS_CHANGED", member);
+		expect(granted?.changes).toMatchObject({
+			projectRoles: { old: [], new: [{ projectId: hermes, projectSlug: "hermes", role: "write" }] },
+		});
+		expect(granted?.metadata).toEqual({ cause });
+		expect(await latestAudit(h, "SCIM_USER_ACCESS_CHANGED", bystander)).toBeUndefined();
+		const [actorOf] = await rows<{ actor_name: string }>(
+			h.db.db,
+			sql`select actor_name from audit_events where action = 'SCIM_USER_ACCESS_CHANGED' and entity_id = ${member}`,
+		);
+		expect(actorOf?.actor_name).toBe(actor.name);
+
+		await deleteRoleMapping(h.db.db, { organization: h.organization, id: created.mapping.id, actor });
+		expect((await latestAudit(h, "SCIM_USER_ACCESS_CHANGED", member))?.changes).toMatchObject({
+			projectRoles: { old: [{ projectId: hermes, projectSlug: "hermes", role: "write" }], new: [] },
+		});
+	});
+
 	it("a role_urn pattern reaches every user sending a matching role, and leaves the others' rows alone", async () => {
 		await addProject(h, "atlas");
 		const matching = await provisionUser(h, "legacy@example.com", { roles: ["Contoso.Engineer"] });
