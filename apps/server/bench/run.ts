@@ -61,7 +61,9 @@ async function main(): Promise<void> {
 		const connection = serverConnection(db, options.serverSocketDir);
 		const server = await startServer({
 			databaseUrl: connection.databaseUrl,
-			env: connection.env,
+			// No webhook delivery here: the webhooks workload delivers from a server of its own that may
+			// reach the loopback receiver; this one would claim the endpoint, refuse it and back off.
+			env: { ...connection.env, WEBHOOK_DELIVERY_INTERVAL_MS: "0" },
 			secret: db.secret,
 			cpuProfileDir: options.cpuProfileDir,
 			nodeFlags: options.serverNodeFlags,
