@@ -4,6 +4,9 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRoleMapping } from "../../src/access/mappings.ts";
 import { RECOMPUTE_CHUNK } from "../../src/access/recompute.ts";
+import { createScimToken } from "../../src/connections/scim-tokens.ts";
+import { IMPORT_CHUNK_ROWS } from "../../src/imports/job.ts";
+import { startUserImport } from "../../src/imports/start.ts";
 import { claimJob, enqueueJob } from "../../src/jobs/queue.ts";
 import { type JobHandler, runJob } from "../../src/jobs/worker.ts";
 import { requireOrganization } from "../../src/organizations/organizations.ts";
@@ -16,10 +19,13 @@ import {
 	spawnServer,
 	TEST_SECRET,
 } from "../helpers.ts";
+import { usersCsv } from "../imports/fixtures.ts";
 
 const onPostgres = process.env.TEST_DATABASE_URL !== undefined;
 /** Four chunks, so the server can be killed with work both done and left. */
 const MEMBERS = 3 * RECOMPUTE_CHUNK + 11;
+/** Thirteen chunks of an import, for the same reason. */
+const ROWS = 12 * IMPORT_CHUNK_ROWS + 7;
 
 /** Polls `read` until `done` holds for its value, failing after `timeoutMs`. */
 async function until<T>(
@@ -35,6 +41,17 @@ async function until<T>(
 			throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value)}`);
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
+}
+
+/** A server that polls for jobs often and gives a dead worker's lease up after 2 s. */
+function serverEnv(target: SharedDatabase): Record<string, string> {
+	return {
+		DATABASE_URL: target.url,
+		ROSTER_SECRET: TEST_SECRET,
+		AUDIT_SEAL_INTERVAL_MS: "0",
+		JOB_POLL_INTERVAL_MS: "20",
+		JOB_LEASE_MS: "2000",
+	};
 }
 
 describe("a worker that stops mid-job (a graceful shutdown)", () => {
@@ -79,13 +96,7 @@ if (onPostgres)
 		let jobId: string;
 		let mappingId: string;
 		let groupId: string;
-		const env = () => ({
-			DATABASE_URL: target.url,
-			ROSTER_SECRET: TEST_SECRET,
-			AUDIT_SEAL_INTERVAL_MS: "0",
-			JOB_POLL_INTERVAL_MS: "20",
-			JOB_LEASE_MS: "2000",
-		});
+		const env = () => serverEnv(target);
 		const job = () =>
 			target.use(async (db) => (await db.select().from(jobs).where(eq(jobs.id, jobId)))[0] as Job);
 
@@ -182,5 +193,87 @@ if (onPostgres)
 			expect(linesOf(watched.stdout).at(-1)).toBe(
 				`Job ${jobId} succeeded: ${MEMBERS.toLocaleString("en")} done`,
 			);
+		});
+	});
+
+if (onPostgres)
+	describe("a user import survives kill -9 of its server", () => {
+		let target: SharedDatabase;
+		let jobId: string;
+		const env = () => serverEnv(target);
+		const job = () =>
+			target.use(async (db) => (await db.select().from(jobs).where(eq(jobs.id, jobId)))[0] as Job);
+
+		beforeAll(async () => {
+			target = await openSharedDatabase("roster-import-kill-");
+			await target.use(async (db) => {
+				const organization = await requireOrganization(db, "default");
+				await createScimToken(db, {
+					organization,
+					connectionName: "okta",
+					createdBy: "test",
+					secret: TEST_SECRET,
+				});
+				const started = await startUserImport(db, {
+					organization,
+					actor: { type: "admin", name: "ada@console" },
+					connection: { connectionName: "okta" },
+					content: usersCsv("killed", ROWS),
+				});
+				jobId = started.jobId;
+			});
+		});
+		afterEach(() => killServers());
+		afterAll(async () => {
+			killServers();
+			await target?.close();
+		});
+
+		it("finishes after a restart: every row applied once, each user created once and audited once", async () => {
+			const first = spawnServer(env());
+			await first.waitFor(/Roster is listening/);
+			await until(job, (found) => found.done >= 2 * IMPORT_CHUNK_ROWS);
+			first.child.kill("SIGKILL");
+			await first.exited;
+			const orphaned = await job();
+			expect(orphaned.status).toBe("running");
+			expect(orphaned.done).toBeLessThan(ROWS);
+			expect(orphaned.done % IMPORT_CHUNK_ROWS).toBe(0);
+
+			const second = spawnServer(env());
+			await second.waitFor(/Roster is listening/);
+			const finished = await until(job, (found) => found.status === "succeeded" || found.status === "failed");
+			expect(finished).toMatchObject({
+				status: "succeeded",
+				done: ROWS,
+				total: ROWS,
+				attempts: 2,
+				error: null,
+			});
+			const [counts] = await target.use((db) =>
+				rows<{
+					users: number;
+					distinct_names: number;
+					provisioned: number;
+					created: number;
+					pending: number;
+				}>(
+					db,
+					sql`select
+						(select count(*)::int from users where user_name like 'killed-%') as users,
+						(select count(distinct lower(user_name))::int from users where user_name like 'killed-%') as distinct_names,
+						(select count(*)::int from audit_events
+							where action = 'SCIM_USER_PROVISIONED' and entity_name like 'killed-%') as provisioned,
+						(select count(*)::int from user_import_rows where job_id = ${jobId}::uuid and outcome = 'created') as created,
+						(select count(*)::int from user_import_rows where job_id = ${jobId}::uuid and outcome is null) as pending`,
+				),
+			);
+			expect(counts).toEqual({
+				users: ROWS,
+				distinct_names: ROWS,
+				provisioned: ROWS,
+				created: ROWS,
+				pending: 0,
+			});
 		});
 	});
