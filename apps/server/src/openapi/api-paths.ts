@@ -154,6 +154,12 @@ export function apiComponents(): ComponentsObject {
 		enum: [...accessTiers],
 		description: "Least to most privileged.",
 	};
+	/** A project role as the access read and the events name it. */
+	const heldRole: Record<string, SchemaObject> = {
+		projectId: { type: "string" },
+		projectSlug: { type: "string" },
+		role: { type: "string", examples: ["admin", "write", "read"] },
+	};
 	return {
 		schemas: {
 			UserAccess: {
@@ -170,13 +176,8 @@ export function apiComponents(): ComponentsObject {
 						description: "Sorted by projectSlug; a project without an entry means no role on it.",
 						items: {
 							type: "object",
-							properties: {
-								projectId: { type: "string" },
-								projectSlug: { type: "string" },
-								role: { type: "string", examples: ["admin", "write", "read"] },
-								source: { type: "string" },
-							},
-							required: ["projectId", "projectSlug", "role", "source"],
+							properties: { ...heldRole, source: { type: "string" } },
+							required: [...Object.keys(heldRole), "source"],
 						},
 					},
 					explanation: {
@@ -227,15 +228,7 @@ export function apiComponents(): ComponentsObject {
 			},
 			HeldRoles: {
 				type: "array",
-				items: {
-					type: "object",
-					properties: {
-						projectId: { type: "string" },
-						projectSlug: { type: "string" },
-						role: { type: "string", examples: ["admin", "write", "read"] },
-					},
-					required: ["projectId", "projectSlug", "role"],
-				},
+				items: { type: "object", properties: heldRole, required: Object.keys(heldRole) },
 			},
 			EventPage: {
 				type: "object",
