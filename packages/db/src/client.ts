@@ -76,7 +76,10 @@ async function openPostgres(url: string, poolSize: number, observable: boolean):
 		max: poolSize,
 		connect_timeout: CONNECT_TIMEOUT_SECONDS,
 		onnotice: () => {},
-		connection: { application_name: "roster" },
+		// JIT off: Roster sends short OLTP statements, and a stale row estimate (a bulk recompute leaves
+		// 100,000s of dead rows) pushed a userName lookup past jit_above_cost — 60 ms compiling for a
+		// 1 ms query (decision 0225).
+		connection: { application_name: "roster", jit: "off" },
 		types: { int8: { to: 20, from: [20], serialize: String, parse: parseInt8 } },
 		...(observable
 			? {

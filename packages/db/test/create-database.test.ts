@@ -51,6 +51,19 @@ describe("createDatabase", () => {
 		await expect(handle.ping()).rejects.toThrow();
 	});
 
+	if (serverUrl)
+		it("runs every PostgreSQL session with JIT off, whatever the server's default", async () => {
+			const handle = await createDatabase(serverUrl, { poolSize: 2 });
+			try {
+				const answers = await Promise.all(
+					[1, 2].map(() => rows<{ jit: string }>(handle.db, sql`select current_setting('jit') as jit`)),
+				);
+				expect(answers.flat()).toEqual([{ jit: "off" }, { jit: "off" }]);
+			} finally {
+				await handle.close();
+			}
+		});
+
 	it("keeps PGlite data on disk across reopen", async () => {
 		const url = `pglite://${join(scratch, "persistent")}`;
 		const first = await createDatabase(url);
