@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
@@ -130,7 +131,12 @@ async function openPglite(dataDir: string | null, image?: Blob): Promise<Databas
 	let client: PGlite;
 	try {
 		if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
-		client = await PGlite.create({ ...(dataDir === null ? {} : { dataDir }), loadDataDir: image });
+		client = await PGlite.create({
+			...(dataDir === null ? {} : { dataDir }),
+			loadDataDir: image,
+			// The extensions the migrations create; PGlite ships each as a separate build.
+			extensions: { pg_trgm },
+		});
 	} catch (error) {
 		releaseLock();
 		const where = dataDir === null ? "in memory" : `in ${dataDir}`;
