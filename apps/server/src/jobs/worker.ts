@@ -36,7 +36,21 @@ export interface JobHandler {
 
 export type JobOutcome = "succeeded" | "failed" | "released" | "lost";
 
-/** Runs a claimed job chunk by chunk until it finishes, fails an attempt, or `isStopped` says to give it back. */
+/**
+ * How long a job rests after each chunk, per millisecond the chunk took: a job keeps at most half of one
+ * connection's time and leaves the rest to the SCIM traffic it shares the cores and the database with
+ * (a 100,000-user recompute at full speed doubled lookups' p99; decision 0227).
+ */
+export const REST_PER_BUSY_MS = 1;
+
+function rest(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Runs a claimed job chunk by chunk, resting after each as long as it took, until it finishes, fails an
+ * attempt, or `isStopped` says to give it back.
+ */
 export async function runJob(
 	db: Database,
 	job: Job,
@@ -47,6 +61,8 @@ export async function runJob(
 		leaseMs?: number;
 		/** Called after each committed chunk. */
 		onStep?: (step: JobStep) => void;
+		/** Waits between chunks for the given milliseconds (tests observe it); a timer unless given. */
+		rest?: (ms: number) => Promise<void>;
 	},
 ): Promise<JobOutcome> {
 	const { workerId } = options;
@@ -56,6 +72,7 @@ export async function runJob(
 			return "released";
 		}
 		try {
+			const started = performance.now();
 			const step = await db.transaction(async (tx) => {
 				const held = await renewLease(tx, job, workerId, options.leaseMs ?? JOB_LEASE_MS);
 				const step = await handler.step(tx, held);
@@ -64,6 +81,7 @@ export async function runJob(
 			});
 			options.onStep?.(step);
 			if (step.finished) return "succeeded";
+			await (options.rest ?? rest)((performance.now() - started) * REST_PER_BUSY_MS);
 		} catch (error) {
 			if (error instanceof LostLease) return "lost";
 			await failJob(db, job, workerId, describeFailure(error));

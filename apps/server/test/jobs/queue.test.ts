@@ -90,6 +90,32 @@ describe("durable jobs", () => {
 		expect(await effectsOf(done.id)).toEqual([0, 1, 2, 3, 4]);
 	});
 
+	it("rests after every chunk but the last, as long as the chunk took, and only then starts the next", async () => {
+		const job = await enqueueJob(handle.db, { kind: "units-rest", orgId: orgA, total: UNITS });
+		const claimed = await claimJob(handle.db, "w1", ["units-rest"]);
+		const events: string[] = [];
+		const rests: number[] = [];
+		const units = unitsHandler("units-rest");
+		const noting: JobHandler = {
+			kind: units.kind,
+			async step(tx, held) {
+				const step = await units.step(tx, held);
+				// A chunk that takes measurable time, so its rest is as measurable.
+				await new Promise((resolve) => setTimeout(resolve, 20));
+				events.push("chunk");
+				return step;
+			},
+		};
+		const rest = async (ms: number) => {
+			rests.push(ms);
+			events.push("rest");
+		};
+		expect(await runJob(handle.db, claimed as Job, noting, { workerId: "w1", rest })).toBe("succeeded");
+		expect(events).toEqual([...Array.from({ length: UNITS - 1 }, () => ["chunk", "rest"]).flat(), "chunk"]);
+		for (const ms of rests) expect(ms).toBeGreaterThanOrEqual(19);
+		expect(await effectsOf(job?.id as string)).toEqual([0, 1, 2, 3, 4]);
+	});
+
 	it("keeps one queued or running job per singleton key", async () => {
 		const first = await enqueueJob(handle.db, { kind: "single", singletonKey: "retention" });
 		expect(first).toBeDefined();
