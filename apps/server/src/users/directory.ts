@@ -26,6 +26,7 @@ import {
 	pageOf,
 	type SortColumn,
 } from "./keyset.ts";
+import { matchesSearchText, searchText } from "./search-text.ts";
 
 /**
  * The console's reads of users ("the directory"): a searchable, sortable list that stays fast at 100,000
@@ -87,9 +88,7 @@ function searchCondition(request: ListRequest): SQL | undefined {
 	if (request.mode === "scim") {
 		return compileFilter(parseFilter(request.search), userResourceType, userFields);
 	}
-	const pattern = containsPattern(request.search);
-	const like = (column: SQL) => sql`lower(${column}) like ${pattern} escape '\\'`;
-	return sql`(${like(sql`${users.userName}`)} or ${like(sql`${users.email}`)} or ${like(sql`${users.displayName}`)} or ${like(sql`${users.externalId}`)})`;
+	return matchesSearchText(Object.values(searchText), containsPattern(request.search));
 }
 
 function listConditions(organization: Organization, request: ListRequest): SQL[] {

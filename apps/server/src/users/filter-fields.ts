@@ -1,6 +1,15 @@
 import { groupMembers, users } from "@roster/db";
 import { ENTERPRISE_USER_SCHEMA, type FieldResolver, isUuid, type ResolvedAttribute } from "@roster/scim";
 import { type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { matchesSearchText, searchText } from "./search-text.ts";
+
+/** Text columns a substring filter matches through `user_search`. */
+const SEARCHED: Record<string, AnyPgColumn> = {
+	userName: searchText.userName,
+	externalId: searchText.externalId,
+	displayName: searchText.displayName,
+};
 
 const COLUMNS: Record<string, SQL> = {
 	userName: sql`${users.userName}`,
@@ -27,6 +36,10 @@ export const userFields: FieldResolver = (target: ResolvedAttribute) => {
 	const name = subAttribute ? `${attribute.name}.${subAttribute.name}` : attribute.name;
 	if (name === "id") return { kind: "column", sql: sql`${users.id}`, format: "uuid", caseExact: true };
 	const column = COLUMNS[name];
+	const searched = SEARCHED[name];
+	if (column && searched) {
+		return { kind: "column", sql: column, substring: (pattern) => matchesSearchText([searched], pattern) };
+	}
 	if (column) return { kind: "column", sql: column };
 	if (attribute.name === "groups") {
 		return {

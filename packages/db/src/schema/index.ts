@@ -13,5 +13,6 @@ export * from "./sessions.ts";
 export * from "./sign-in-throttles.ts";
 export * from "./sso-settings.ts";
 export * from "./user-imports.ts";
+export * from "./user-search.ts";
 export * from "./users.ts";
 export * from "./webhooks.ts";

@@ -60,18 +60,6 @@ export const users = pgTable(
 		index("users_org_tier_sort_idx").on(t.orgId, t.accessTier, t.id).where(sql`not ${t.isDeleted}`),
 		index("users_org_updated_at_sort_idx").on(t.orgId, t.updatedAt, t.id).where(sql`not ${t.isDeleted}`),
 		index("users_org_active_sort_idx").on(t.orgId, t.isActive, t.id).where(sql`not ${t.isDeleted}`),
-		// Substring and prefix matches (the console's search box, SCIM `co`/`sw`/`ew`) on the folded text
-		// columns: no btree serves `like '%…%'`, nor `like '…%'` outside the C collation. A small pending
-		// list keeps scans of it cheap, so the planner keeps choosing the index between flushes (decision 0226).
-		index("users_text_trigram_idx")
-			.using(
-				"gin",
-				sql`lower(${t.userName}) gin_trgm_ops`,
-				sql`lower(${t.email}) gin_trgm_ops`,
-				sql`lower(${t.displayName}) gin_trgm_ops`,
-				sql`lower(${t.externalId}) gin_trgm_ops`,
-			)
-			.with({ gin_pending_list_limit: 512 }),
 	],
 );
 

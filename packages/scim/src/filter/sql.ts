@@ -10,7 +10,9 @@ import { DATE_TIME_PATTERN } from "./datetime.ts";
  * Where the caller keeps an attribute; types come from the schema, and `caseExact` may override the schema's
  * (e.g. a column with a case-insensitive collation).
  * - `column`: a plain column; `format: "uuid"` for uuid columns, compared in any letter case (as PostgreSQL
- *   reads a uuid) and never cast from a literal that is not one.
+ *   reads a uuid) and never cast from a literal that is not one. `substring`, when given, matches the
+ *   case-insensitive `co`/`sw`/`ew` instead of `lower(column) LIKE`: it receives the folded LIKE pattern
+ *   (escape `\`) and returns a condition that is never NULL (e.g. through a trigram index elsewhere).
  * - `json`: a jsonb expression holding exactly the resolved path's value (e.g. `attributes->'name'->'givenName'`).
  * - `jsonArray`: a jsonb array of a multi-valued attribute; sub-attributes are read from each element.
  * - `custom`: anything else (e.g. `members.value` through a join table). It receives `eq`, ordering and
@@ -18,7 +20,7 @@ import { DATE_TIME_PATTERN } from "./datetime.ts";
  *   return a condition that is never NULL.
  */
 export type Field =
-	| { kind: "column"; sql: SQL; caseExact?: boolean; format?: "uuid" }
+	| { kind: "column"; sql: SQL; caseExact?: boolean; format?: "uuid"; substring?: (pattern: SQL) => SQL }
 	| { kind: "json"; sql: SQL; caseExact?: boolean }
 	| { kind: "jsonArray"; sql: SQL }
 	| {
@@ -101,6 +103,9 @@ function columnCompare(field: ColumnField, filter: Extract<BoundFilter, { kind: 
 			const value = literal.value.toLowerCase();
 			if (op === "eq" && isUuid(value)) return guard(sql`${field.sql} = ${value}::uuid`);
 			return guard(compareText(sql`${field.sql}::text`, op, value, caseExact));
+		}
+		if (field.substring && !caseExact && (op === "co" || op === "sw" || op === "ew")) {
+			return guard(field.substring(sql`lower(${likePattern(op, literal.value)}::text)`));
 		}
 		return guard(compareText(field.sql, op, literal.value, caseExact));
 	}
