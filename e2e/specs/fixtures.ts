@@ -24,7 +24,9 @@ export async function signIn(
  * its data arrived) as a contrast failure nobody sees.
  */
 export async function expectAccessible(page: Page): Promise<void> {
-	await page.evaluate(() => Promise.all(document.getAnimations().map((animation) => animation.finished)));
+	await page.evaluate(
+		"Promise.all(document.getAnimations().map((animation) => animation.finished)).then(() => {})",
+	);
 	const results = await new AxeBuilder({ page })
 		.withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
 		.analyze();
