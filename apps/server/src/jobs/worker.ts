@@ -41,7 +41,7 @@ export type JobOutcome = "succeeded" | "failed" | "released" | "lost";
  * connection's time and leaves the rest to the SCIM traffic it shares the cores and the database with
  * (a 100,000-user recompute at full speed doubled lookups' p99; decision 0227).
  */
-export const REST_PER_BUSY_MS = 1;
+const REST_PER_BUSY_MS = 1;
 
 function rest(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));

@@ -37,10 +37,10 @@ export const userFields: FieldResolver = (target: ResolvedAttribute) => {
 	if (name === "id") return { kind: "column", sql: sql`${users.id}`, format: "uuid", caseExact: true };
 	const column = COLUMNS[name];
 	const searched = SEARCHED[name];
-	if (column && searched) {
-		return { kind: "column", sql: column, substring: (pattern) => matchesSearchText([searched], pattern) };
+	if (column) {
+		const substring = searched && ((pattern: SQL) => matchesSearchText([searched], pattern));
+		return { kind: "column", sql: column, ...(substring ? { substring } : {}) };
 	}
-	if (column) return { kind: "column", sql: column };
 	if (attribute.name === "groups") {
 		return {
 			kind: "custom",
