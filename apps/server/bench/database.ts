@@ -111,7 +111,8 @@ export function seededUserName(index: number): string {
 
 /**
  * Inserts seeded users `from`..`to - 1` in one `INSERT … SELECT generate_series` (fast enough for
- * 100,000 rows in seconds), shaped like SCIM-provisioned users, then ANALYZEs so plans match production.
+ * 100,000 rows in seconds), shaped like SCIM-provisioned users, then ANALYZEs them and their search text
+ * (`user_search`, written by trigger) so plans match production, where autovacuum would have.
  */
 export async function seedUsers(db: BenchDatabase, from: number, to: number): Promise<void> {
 	if (to <= from) return;
@@ -122,6 +123,7 @@ export async function seedUsers(db: BenchDatabase, from: number, to: number): Pr
 			'Seed User ' || i, 'Seed', 'User ' || i, 'seed-ext-' || i, ${db.connectionId}, 'SCIM', '{}'::jsonb
 		from generate_series(${from}::int, ${to - 1}::int) as i`;
 	await db.sql`analyze users`;
+	await db.sql`analyze user_search`;
 }
 
 /** The ids of seeded users `from`..`to - 1`, in index order. */

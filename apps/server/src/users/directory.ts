@@ -14,10 +14,11 @@ import { compileFilter, isUuid, parseFilter, userResourceType } from "@roster/sc
 import { and, desc, eq, gt, type SQL, sql } from "drizzle-orm";
 import { OperationError } from "../operation-error.ts";
 import { type AccessView, readAccessView } from "./access-view.ts";
-import { userFields } from "./filter-fields.ts";
+import { userFieldsJoining } from "./filter-fields.ts";
 import {
 	afterCursor,
 	containsPattern,
+	countTotal,
 	decodeCursor,
 	keysetOrder,
 	keyText,
@@ -26,7 +27,7 @@ import {
 	pageOf,
 	type SortColumn,
 } from "./keyset.ts";
-import { matchesSearchText, searchText } from "./search-text.ts";
+import { matchesSearchText, type SearchJoin, searchText } from "./search-text.ts";
 
 /**
  * The console's reads of users ("the directory"): a searchable, sortable list that stays fast at 100,000
@@ -83,23 +84,23 @@ export interface DirectoryPage<Row> {
 	total: ListTotal;
 }
 
-function searchCondition(request: ListRequest): SQL | undefined {
+function searchCondition(request: ListRequest, join: SearchJoin): SQL | undefined {
 	if (request.search === "") return undefined;
 	if (request.mode === "scim") {
-		return compileFilter(parseFilter(request.search), userResourceType, userFields);
+		return compileFilter(parseFilter(request.search), userResourceType, userFieldsJoining(join));
 	}
-	return matchesSearchText(Object.values(searchText), containsPattern(request.search));
+	return matchesSearchText(Object.values(searchText), containsPattern(request.search), join);
 }
 
-function listConditions(organization: Organization, request: ListRequest): SQL[] {
+function listWhere(organization: Organization, request: ListRequest, join: SearchJoin): SQL {
 	const conditions: SQL[] = [sql`${users.orgId} = ${organization.id}`, sql`not ${users.isDeleted}`];
-	const search = searchCondition(request);
+	const search = searchCondition(request, join);
 	if (search) conditions.push(search);
 	if (request.active !== undefined) conditions.push(sql`${users.isActive} = ${request.active}`);
 	if (request.tier !== undefined) conditions.push(sql`${users.accessTier} = ${request.tier}`);
 	if (request.connectionId !== undefined)
 		conditions.push(sql`${users.connectionId} = ${request.connectionId}`);
-	return conditions;
+	return sql.join(conditions, sql` and `);
 }
 
 /** The connection a directory row came from, as the console links to it; null for local accounts. */
@@ -116,7 +117,9 @@ export function connectionRef(row: {
 /**
  * One page of the organization's live users (tombstones never), searched by substring or SCIM filter,
  * filtered by active/tier/connection, sorted on the server and paged by keyset. An invalid SCIM filter is
- * refused with the parser's message (`ScimError` → BAD_REQUEST).
+ * refused with the parser's message (`ScimError` → BAD_REQUEST). A search is counted first, its matches
+ * collected: up to the exact-count limit the page sorts those; past it the planner walks the sort index,
+ * where so many matches soon fill a page (decision 0228).
  */
 export async function listDirectoryUsers(
 	db: Executor,
@@ -124,8 +127,9 @@ export async function listDirectoryUsers(
 	request: ListRequest,
 ): Promise<DirectoryPage<DirectoryUserRow>> {
 	const column = SORTS[request.sort];
-	const conditions = listConditions(organization, request);
-	const where = sql.join(conditions, sql` and `);
+	const collected = request.search === "" ? undefined : listWhere(organization, request, "collected");
+	const searchTotal = collected && (await countTotal(db, sql`${users}`, collected));
+	const where = searchTotal?.exact && collected ? collected : listWhere(organization, request, "semiJoin");
 	const keyset = request.cursor
 		? afterCursor(column, USER_ID, decodeCursor(request.cursor, request.sort, request.direction, column.type))
 		: undefined;
@@ -167,7 +171,7 @@ export async function listDirectoryUsers(
 			updatedAt: row.updatedAt.toISOString(),
 		})),
 		nextCursor: page.nextCursor,
-		total: await listTotal(db, page, request.cursor === undefined, sql`${users}`, where),
+		total: searchTotal ?? (await listTotal(db, page, request.cursor === undefined, sql`${users}`, where)),
 	};
 }
 

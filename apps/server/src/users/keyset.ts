@@ -153,6 +153,11 @@ export async function listTotal(
 	where: SQL,
 ): Promise<ListTotal> {
 	if (firstPage && page.nextCursor === null) return { count: page.rows.length, exact: true };
+	return countTotal(db, table, where);
+}
+
+/** The rows of `table` matching `where`, counted up to one past the exact-count limit. */
+export async function countTotal(db: Executor, table: SQL, where: SQL): Promise<ListTotal> {
 	const [row] = await rows<{ n: number | string }>(
 		db,
 		sql`select count(*)::int as n from (select 1 from ${table} where ${where} limit ${EXACT_COUNT_LIMIT + 1}) as matched`,

@@ -372,8 +372,9 @@ describe("tenant isolation", () => {
 });
 
 describe("users.list: totals", () => {
+	beforeAll(() => seedSameKeys("many", 10_001));
+
 	it("counts exactly up to 10,000 and says when there are more", async () => {
-		await seedSameKeys("many", 10_001);
 		const page = await h.admin.client.users.list.query({ limit: 10 });
 		expect(page.total).toEqual({ count: 10_000, exact: false });
 		const few = await h.admin.client.users.list.query({ search: "many-1000", limit: 10 });
@@ -381,5 +382,39 @@ describe("users.list: totals", () => {
 		expect(few.nextCursor).toBeNull();
 		const paged = await h.admin.client.users.list.query({ search: "many-1000", limit: 1 });
 		expect(paged.total).toEqual({ count: 3, exact: true });
+	});
+
+	it("pages a search the same whether its matches are few (collected) or past the exact count", async () => {
+		const firstNames = async (input: ListInput) =>
+			(await h.admin.client.users.list.query({ limit: 5, sort: "userName", ...input })).rows.map(
+				(row) => row.userName,
+			);
+		const broad = await h.admin.client.users.list.query({ search: "many-", limit: 5, sort: "userName" });
+		expect(broad.total).toEqual({ count: 10_000, exact: false });
+		expect(broad.rows.map((row) => row.userName)).toEqual([
+			"many-1",
+			"many-10",
+			"many-100",
+			"many-1000",
+			"many-10000",
+		]);
+		expect(await firstNames({ mode: "scim", search: 'userName sw "MANY-"' })).toEqual(
+			broad.rows.map((row) => row.userName),
+		);
+		const narrow = await h.admin.client.users.list.query({
+			mode: "scim",
+			search: 'userName sw "many-999" and not (userName ew "8")',
+			sort: "userName",
+			direction: "desc",
+			limit: 3,
+		});
+		expect(narrow.total).toEqual({ count: 10, exact: true });
+		expect(narrow.rows.map((row) => row.userName)).toEqual(["many-9999", "many-9997", "many-9996"]);
+		const outside = await h.admin.client.users.list.query({
+			mode: "scim",
+			search: 'not (userName co "many-")',
+		});
+		expect(outside.total.exact).toBe(true);
+		expect(outside.rows.every((row) => !row.userName.includes("many-"))).toBe(true);
 	});
 });
