@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setFlagsFromString } from "node:v8";
 import { createDatabase, type DatabaseHandle, migrate } from "@roster/db";
 import { auditChainKeyring } from "@roster/domain";
 import { createApp } from "./app.ts";
@@ -19,6 +20,10 @@ import { createScimRuntime, type ScimRuntime } from "./scim/index.ts";
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
+	// V8 lets the old generation grow to about 4× what survived the last full GC before collecting again;
+	// under SCIM load that is ~25 MB live and ~115 MB of promoted garbage. 2× holds the peak near 155 MB
+	// for the same throughput (decision 0229). Read at every GC, so setting it here is enough.
+	setFlagsFromString("--heap-growing-percent=100");
 	const config = loadConfig();
 	const logger = createLogger({ level: config.logLevel });
 	if (config.secretSource !== "environment") {
