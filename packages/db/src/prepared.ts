@@ -1,3 +1,5 @@
+import { beginPipelined, type ReservesConnections } from "./pipelined-begin.ts";
+
 const preparedReads = new WeakMap<object, Map<string, unknown>>();
 
 /**
@@ -96,8 +98,7 @@ interface RunsStatements {
 
 /**
  * The postgres-js client with `policy` deciding `prepare` for every statement, including those of the
- * transactions and savepoints it opens (their clients are wrapped the same way). Everything else passes
- * through unchanged.
+ * transactions it opens, which begin pipelined (`beginPipelined`). Everything else passes through unchanged.
  */
 export function withPreparePolicy<Client extends object>(client: Client, policy: PreparePolicy): Client {
 	return new Proxy(client, {
@@ -112,15 +113,17 @@ export function withPreparePolicy<Client extends object>(client: Client, policy:
 						prepare: policy.decide(query, options?.prepare === true),
 					});
 			}
-			if (property === "begin" || property === "savepoint") {
-				const open = value as (...args: unknown[]) => unknown;
+			if (property === "begin") {
 				return (...args: unknown[]) => {
-					const last = args.length - 1;
-					const work = args[last];
-					if (typeof work === "function") {
-						args[last] = (inner: object) => work(withPreparePolicy(inner, policy));
+					const [work] = args;
+					if (args.length !== 1 || typeof work !== "function") {
+						throw new TypeError("begin takes the transaction's function only (no options)");
 					}
-					return open.apply(target, args);
+					return beginPipelined(
+						target as unknown as ReservesConnections,
+						(connection) => withPreparePolicy(connection, policy),
+						work as (tx: object) => Promise<unknown>,
+					);
 				};
 			}
 			return value;

@@ -72,7 +72,7 @@ function transactionTrips(trips: Trip[]): Trip[] {
 
 if (onPostgres)
 	describe("round trips per SCIM write on PostgreSQL", () => {
-		it("POST /Users: every statement prepared, the tombstone lookup, the user row and its audit event in one round trip", async () => {
+		it("POST /Users: every statement prepared; begin, the tombstone lookup, the user row and its audit event in one round trip", async () => {
 			for (let i = 0; i < 12; i++)
 				expect((await h.scim("POST", "/Users", oktaUser(`warm${i}@example.com`))).status).toBe(201);
 			const { trips, unprepared } = await roundTrips(async () => {
@@ -81,16 +81,18 @@ if (onPostgres)
 			expect(unprepared).toEqual([]);
 			const pipelined = trips.find((trip) => trip.statements.length > 1);
 			expect(pipelined?.statements.map((text) => text.slice(0, 20)).sort()).toEqual([
+				"begin",
 				'insert into "audit_e',
 				'insert into "users" ',
 				"savepoint new_user",
 				'select "id", "org_id',
 			]);
-			// begin, tombstone lookup + savepoint + user + audit insert, commit (it was 8 with unnamed statements)
-			expect(transactionTrips(trips).map((trip) => trip.statements.length)).toEqual([1, 4, 1]);
+			// begin + tombstone lookup + savepoint + user + audit insert, commit (it was 8 with unnamed
+			// statements, 3 while begin waited for its answer)
+			expect(transactionTrips(trips).map((trip) => trip.statements.length)).toEqual([5, 1]);
 		});
 
-		it("deprovision PATCH: lock, groups and held roles together, then the update, the roles and the audit event that ends the sessions", async () => {
+		it("deprovision PATCH: begin, lock, groups and held roles together, then the update, the roles and the audit event that ends the sessions", async () => {
 			const ids: string[] = [];
 			for (let i = 0; i < 12; i++) {
 				const res = await h.scim("POST", "/Users", oktaUser(`leaver${i}@example.com`));
@@ -105,15 +107,16 @@ if (onPostgres)
 			const lock = trips.find((trip) =>
 				trip.statements.some((text) => text.startsWith('select "id", "org_id"')),
 			);
-			expect(lock?.statements).toHaveLength(3);
-			expect(lock?.statements[1]).toMatch(/^select "groups"/);
+			expect(lock?.statements).toHaveLength(4);
+			expect(lock?.statements[0]).toBe("begin");
+			expect(lock?.statements[2]).toMatch(/^select "groups"/);
 			// The roles held before the write, for the event's `projectRoles` old and new.
-			expect(lock?.statements[2]).toMatch(/^select "user_project_roles"/);
-			// begin, lock + groups + roles, update + roles + audit ending the sessions, commit
-			// (16 with unnamed statements)
+			expect(lock?.statements[3]).toMatch(/^select "user_project_roles"/);
+			// begin + lock + groups + roles, update + roles + audit ending the sessions, commit
+			// (16 with unnamed statements, 4 while begin waited for its answer)
 			const inTransaction = transactionTrips(trips);
-			expect(inTransaction.map((trip) => trip.statements.length)).toEqual([1, 3, 3, 1]);
-			expect(inTransaction[2]?.statements).toContainEqual(
+			expect(inTransaction.map((trip) => trip.statements.length)).toEqual([4, 3, 1]);
+			expect(inTransaction[1]?.statements).toContainEqual(
 				expect.stringMatching(/^with "ended" as \(delete from "sessions"/),
 			);
 		});
