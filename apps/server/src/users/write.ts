@@ -288,7 +288,9 @@ async function persistChange(
 		decision
 			? updateScimUserAccess.run(tx, { ...changed, ...accessColumns(decision, now) })
 			: updateScimUser.run(tx, changed),
-		decision ? storeUserProjectRoles(tx, before.orgId, before, decision) : false,
+		decision
+			? storeUserProjectRoles(tx, before.orgId, before, decision, { hadNone: roles.length === 0 })
+			: false,
 		recordUserWrite(tx, ctx, event, before.isActive, active),
 	]);
 	if (!user) throw new Error("user update returned no row");
