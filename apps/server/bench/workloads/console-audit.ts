@@ -13,7 +13,8 @@ const GOAL_P99_MS = 100;
 
 /**
  * Seeds `rows` audit events (1 % of them deprovisionings, carrying `receivedAt` like real ones) and
- * `rows` provisioning-log rows (5 % refused with 4xx) in one statement each, oldest first. The events go
+ * `rows` provisioning-log rows (5 % refused with 4xx, none among the newest tenth: a recent run of
+ * successes, as real traffic has, which an error filter must not walk) in one statement each, oldest first. The events go
  * in already sealed, with stand-in hashes, past the append-only trigger (disabled for that one
  * transaction, as `test/audit/fixtures.ts` tampers): the server's sealer links about 1,000 events a tick, so
  * sealing a real million would take the bench a quarter of an hour, and the reads measured here (pages,
@@ -40,8 +41,8 @@ async function seed(ctx: BenchContext, rows: number): Promise<void> {
 			scim_type, request_id, quirks, request_body, response_body)
 		select ${orgId}, ${connectionId}, now() - make_interval(secs => ${rows} - n), 'PATCH',
 			'/scim/v2/Users/' || gen_random_uuid()::text,
-			case when n % 20 = 0 then 409 else 200 end, 5 + n % 40,
-			case when n % 20 = 0 then 'uniqueness' end, gen_random_uuid()::text, '{}',
+			case when n % 20 = 0 and n <= ${rows} * 0.9 then 409 else 200 end, 5 + n % 40,
+			case when n % 20 = 0 and n <= ${rows} * 0.9 then 'uniqueness' end, gen_random_uuid()::text, '{}',
 			'{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"]}'::jsonb, '{}'::jsonb
 		from generate_series(1, ${rows}) as n`;
 	// As autovacuum would soon after: statistics and the visibility map, so it does not run mid-measurement.
@@ -114,7 +115,7 @@ export async function consoleAuditWorkload(ctx: BenchContext): Promise<ResultRow
 			() => query("provisioningLog.list", { limit: 50, cursor: deepLogCursor() }),
 		],
 		[
-			"provisioningLog.list status 4xx (5 % of rows)",
+			"provisioningLog.list status 4xx (4.5 % of rows, none in the newest 10 %)",
 			() => query("provisioningLog.list", { limit: 50, status: "4xx" }),
 		],
 	];

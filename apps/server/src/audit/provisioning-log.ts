@@ -66,11 +66,28 @@ async function userIdOf(db: Database, orgId: string, user: string): Promise<stri
 	return found?.id;
 }
 
+/** The statuses a filter takes in, as `[from, to)`: one status, or its class (`4xx` is 400–499). */
+function statusRange(status: NonNullable<ProvisioningLogFilterInput["status"]>): [number, number] {
+	if (typeof status === "number") return [status, status + 1];
+	const from = Number(status[0]) * 100;
+	return [from, from + 100];
+}
+
+/** A validated integer written into the statement as a literal. */
+function integerLiteral(value: number): SQL {
+	if (!Number.isSafeInteger(value)) throw new TypeError(`${value} is not an integer`);
+	return sql.raw(String(value));
+}
+
+/**
+ * The status condition, its bounds written as literals rather than parameters: only then can PostgreSQL
+ * prove `status >= 400` from it in a prepared statement's generic plan too, and page the errors over the
+ * errors-only index.
+ */
 function statusWhere(status: ProvisioningLogFilterInput["status"]): SQL {
 	if (status === undefined) return sql`true`;
-	if (typeof status === "number") return sql`l.status = ${status}`;
-	const floor = Number(status[0]) * 100;
-	return sql`l.status >= ${floor} and l.status < ${floor + 100}`;
+	const [from, to] = statusRange(status);
+	return sql`l.status >= ${integerLiteral(from)} and l.status < ${integerLiteral(to)}`;
 }
 
 /**

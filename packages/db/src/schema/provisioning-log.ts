@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations.ts";
 import { scimConnections } from "./scim-connections.ts";
@@ -31,6 +32,11 @@ export const provisioningLog = pgTable(
 		index("provisioning_log_org_occurred_at_id_idx").on(t.orgId, t.occurredAt.desc(), t.id.desc()),
 		/** A connection's health (last request, last 24 hours) without reading other connections' rows. */
 		index("provisioning_log_org_connection_occurred_at_idx").on(t.orgId, t.connectionId, t.occurredAt.desc()),
+		// Only the errors, in the same order: "4xx" over a log of mostly successes reads errors, not every row
+		// since the newest error (rare rows, so writes barely pay for it).
+		index("provisioning_log_org_errors_occurred_at_id_idx")
+			.on(t.orgId, t.occurredAt.desc(), t.id.desc())
+			.where(sql`${t.status} >= 400`),
 	],
 );
 

@@ -1,0 +1,3 @@
+-- The console filters its provisioning log by 4xx/5xx; over a log of mostly successes the full index walked
+-- every success newer than the first page of errors. A partial index holds only the errors, in the same order.
+CREATE INDEX "provisioning_log_org_errors_occurred_at_id_idx" ON "provisioning_log" USING btree ("org_id","occurred_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "provisioning_log"."status" >= 400;
