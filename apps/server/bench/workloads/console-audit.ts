@@ -13,12 +13,13 @@ const GOAL_P99_MS = 100;
 
 /**
  * Seeds `rows` audit events (1 % of them deprovisionings, carrying `receivedAt` like real ones) and
- * `rows` provisioning-log rows (5 % refused with 4xx, none among the newest tenth: a recent run of
- * successes, as real traffic has, which an error filter must not walk) in one statement each, oldest first. The events go
- * in already sealed, with stand-in hashes, past the append-only trigger (disabled for that one
- * transaction, as `test/audit/fixtures.ts` tampers): the server's sealer links about 1,000 events a tick, so
- * sealing a real million would take the bench a quarter of an hour, and the reads measured here (pages,
- * head, unsealed count) only need the steady state of a sealed trail, not hashes that verify.
+ * `rows` provisioning-log rows (every 20th refused with 4xx, but none among the newest tenth: a recent run
+ * of successes, as real traffic has, which an error filter must not walk) in one statement each, oldest
+ * first. The events go in already sealed, with stand-in hashes, past the append-only trigger (disabled
+ * for that one transaction, as `test/audit/fixtures.ts` tampers): the server's sealer links about 1,000
+ * events a tick, so sealing a real million would take the bench a quarter of an hour, and the reads
+ * measured here (pages, head, unsealed count) only need the steady state of a sealed trail, not hashes
+ * that verify.
  */
 async function seed(ctx: BenchContext, rows: number): Promise<void> {
 	const { sql, orgId, connectionId } = ctx.db;
